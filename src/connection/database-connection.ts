@@ -1,0 +1,133 @@
+import type { Params, RunResult } from '../engine/types.js';
+import { DatabaseError } from '../errors/database-error.js';
+import type { AsyncContext } from '../platform/platform.js';
+import type { WorkerClient } from '../rpc/worker-client.js';
+import { shapeRows } from './row-shape.js';
+import type { QueryOptions, Row, Session, TxOptions } from './session.js';
+import { TransactionHandle } from './transaction-handle.js';
+import { WriteLock } from './write-lock.js';
+
+/** The transaction a piece of async code runs inside, as the async context records it. */
+interface TransactionScope {
+  readonly connection: DatabaseConnection;
+  readonly handle: TransactionHandle;
+}
+
+/** Settings of a connection. */
+export interface ConnectionSettings {
+  /** Default longest wait for the write lock. */
+  readonly lockTimeoutMs: number;
+  /** Async context used to detect re-entrant calls (Node), if the platform has one. */
+  readonly asyncContext: AsyncContext<TransactionScope> | undefined;
+}
+
+/**
+ * The write-lock transaction layer over the worker client. Every statement goes through one
+ * FIFO lock; a transaction holds it from BEGIN to COMMIT, so no other caller's statement can
+ * run inside it (the worker double-checks with the transaction token). A statement outside a
+ * transaction holds the lock only while its message is posted: the worker runs messages in
+ * order, so statements pipeline without waiting for each other's round trips.
+ */
+export class DatabaseConnection {
+  readonly #client: WorkerClient;
+  readonly #lock = new WriteLock();
+  readonly #settings: ConnectionSettings;
+  #nextToken = 1;
+
+  /**
+   * @param client - the worker client (its database already open)
+   * @param settings - lock timeout and async context
+   */
+  constructor(client: WorkerClient, settings: ConnectionSettings) {
+    this.#client = client;
+    this.#settings = settings;
+  }
+
+  /** Runs one statement outside any transaction and returns its rows. */
+  async query<T = Row>(sql: string, params?: Params, options?: QueryOptions): Promise<T[]> {
+    return shapeRows<T>(await this.#outside(() => this.#client.call('query', { sql, params })), options);
+  }
+
+  /** Runs one write statement outside any transaction. */
+  execute(sql: string, params?: Params): Promise<RunResult> {
+    return this.#outside(() => this.#client.call('run', { sql, params }));
+  }
+
+  /** Runs one statement per parameter row, atomically, in one round trip. */
+  executeMany(sql: string, rows: readonly Params[]): Promise<RunResult> {
+    return this.#outside(() => this.#client.call('runMany', { sql, rows }));
+  }
+
+  /** Runs a script of statements. */
+  exec(sql: string): Promise<void> {
+    return this.#outside(() => this.#client.call('exec', { sql }));
+  }
+
+  /**
+   * Runs `fn` in one write transaction (BEGIN IMMEDIATE … COMMIT); rolls back if it throws.
+   * @throws DatabaseError `LOCK_TIMEOUT`, `ABORTED`, `TX_REENTRANT`, `TX_ROLLED_BACK`, or what `fn` threw
+   */
+  async transaction<T>(fn: (session: Session) => Promise<T>, options: TxOptions = {}): Promise<T> {
+    this.#assertNotReentrant();
+    const { signal } = options;
+    await this.#lock.acquire({ signal, timeoutMs: options.timeoutMs ?? this.#settings.lockTimeoutMs });
+    const token = this.#nextToken++;
+    const handle = new TransactionHandle(this.#client, token, signal);
+    try {
+      await this.#client.call('begin', { tx: token });
+    } catch (error) {
+      handle.close();
+      this.#lock.release();
+      throw error;
+    }
+    try {
+      const run = (): Promise<T> => fn(handle);
+      const context = this.#settings.asyncContext;
+      const result = await (context === undefined ? run() : context.run({ connection: this, handle }, run));
+      if (signal?.aborted === true) {
+        throw new DatabaseError('ABORTED', 'The transaction was aborted and rolled back.', { cause: signal.reason });
+      }
+      handle.close();
+      await this.#client.call('commit', { tx: token });
+      return result;
+    } catch (error) {
+      handle.close();
+      await this.#client.call('rollback', { tx: token }).catch(() => undefined);
+      throw error;
+    } finally {
+      this.#lock.release();
+    }
+  }
+
+  /** Waits for every queued statement and transaction, then closes the worker's database. */
+  async close(): Promise<void> {
+    await this.#lock.acquire({ timeoutMs: this.#settings.lockTimeoutMs });
+    try {
+      if (this.#client.failure === undefined) await this.#client.call('close');
+    } finally {
+      await this.#client.dispose();
+    }
+  }
+
+  async #outside<T>(send: () => Promise<T>): Promise<T> {
+    this.#assertNotReentrant();
+    await this.#lock.acquire({ timeoutMs: this.#settings.lockTimeoutMs });
+    let reply: Promise<T>;
+    try {
+      reply = send();
+    } finally {
+      this.#lock.release();
+    }
+    return reply;
+  }
+
+  #assertNotReentrant(): void {
+    const scope = this.#settings.asyncContext?.get();
+    if (scope !== undefined && scope.connection === this && !scope.handle.closed) {
+      throw new DatabaseError(
+        'TX_REENTRANT',
+        'Called the database from inside its own transaction, which would wait forever for itself; use the session passed to the callback.',
+      );
+    }
+  }
+}

@@ -1,0 +1,95 @@
+import type { Params, RunResult } from '../engine/types.js';
+import { DatabaseError } from '../errors/database-error.js';
+import type { WorkerClient } from '../rpc/worker-client.js';
+import { shapeRows } from './row-shape.js';
+import type { QueryOptions, Row, Session } from './session.js';
+
+/**
+ * A {@link Session} bound to one open transaction (or savepoint) by its token. It refuses use
+ * after its transaction ended (`TX_CLOSED`), use while one of its nested savepoints is open
+ * (`TX_REENTRANT`), and use after its transaction's signal fired (`ABORTED`).
+ */
+export class TransactionHandle implements Session {
+  readonly #client: WorkerClient;
+  readonly #token: number;
+  readonly #signal: AbortSignal | undefined;
+  #closed = false;
+  #childOpen = false;
+
+  /**
+   * @param client - the worker client
+   * @param token - the transaction token every statement carries
+   * @param signal - the transaction's abort signal
+   */
+  constructor(client: WorkerClient, token: number, signal: AbortSignal | undefined) {
+    this.#client = client;
+    this.#token = token;
+    this.#signal = signal;
+  }
+
+  /** True once the transaction or savepoint has ended. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Ends the handle: every later call rejects with `TX_CLOSED`. */
+  close(): void {
+    this.#closed = true;
+  }
+
+  async query<T = Row>(sql: string, params?: Params, options?: QueryOptions): Promise<T[]> {
+    this.#assertUsable();
+    return shapeRows<T>(await this.#client.call('query', { sql, params, tx: this.#token }), options);
+  }
+
+  async get<T = Row>(sql: string, params?: Params): Promise<T | undefined> {
+    return (await this.query<T>(sql, params))[0];
+  }
+
+  async execute(sql: string, params?: Params): Promise<RunResult> {
+    this.#assertUsable();
+    return this.#client.call('run', { sql, params, tx: this.#token });
+  }
+
+  async executeMany(sql: string, rows: readonly Params[]): Promise<RunResult> {
+    this.#assertUsable();
+    return this.#client.call('runMany', { sql, rows, tx: this.#token });
+  }
+
+  async transaction<T>(fn: (session: Session) => Promise<T>): Promise<T> {
+    this.#assertUsable();
+    this.#childOpen = true;
+    const child = new TransactionHandle(this.#client, this.#token, this.#signal);
+    try {
+      const depth = await this.#client.call('savepoint', { tx: this.#token });
+      try {
+        const result = await fn(child);
+        child.#assertNotAborted();
+        child.close();
+        await this.#client.call('release', { tx: this.#token, depth });
+        return result;
+      } catch (error) {
+        child.close();
+        await this.#client.call('rollbackTo', { tx: this.#token, depth }).catch(() => undefined);
+        throw error;
+      }
+    } finally {
+      child.close();
+      this.#childOpen = false;
+    }
+  }
+
+  #assertUsable(): void {
+    if (this.#closed) throw new DatabaseError('TX_CLOSED', 'This transaction has ended; its session can no longer be used.');
+    if (this.#childOpen) {
+      throw new DatabaseError('TX_REENTRANT', 'A nested transaction of this session is open; use its session until it ends.');
+    }
+    this.#assertNotAborted();
+  }
+
+  #assertNotAborted(): void {
+    if (this.#signal?.aborted === true) {
+      throw new DatabaseError('ABORTED', 'The transaction was aborted; it will be rolled back.', { cause: this.#signal.reason });
+    }
+  }
+}

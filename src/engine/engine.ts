@@ -1,0 +1,36 @@
+import type { Params, QueryResult, RunResult } from './types.js';
+
+/** The engines alphatrade-db can run. */
+export type EngineName = 'sqlite-wasm' | 'sql.js';
+
+/**
+ * The structural subset of a SQLite engine that alphatrade-db uses. Each adapter translates
+ * one engine to it; nothing above the adapters sees an engine's own types.
+ *
+ * Every method is synchronous: the engine lives inside the worker, which is the async boundary.
+ * Failures throw {@link DatabaseError} with SQLite's extended code name.
+ */
+export interface Engine {
+  /** Which engine this is. */
+  readonly name: EngineName;
+  /** SQLite's library version, e.g. `3.54.1`. */
+  readonly sqliteVersion: string;
+  /** Runs a script of zero or more statements, discarding results. */
+  exec(sql: string): void;
+  /** Runs one statement and returns all its rows. */
+  query(sql: string, params?: Params): QueryResult;
+  /** Runs one statement and reports its changes. */
+  run(sql: string, params?: Params): RunResult;
+  /** Runs one statement once per parameter row (no transaction of its own). */
+  runMany(sql: string, rows: readonly Params[]): RunResult;
+  /** True while a transaction is open (SQLite's autocommit flag is off). */
+  inTransaction(): boolean;
+  /** Finalizes every statement and closes the connection. */
+  close(): void;
+}
+
+/** Where an engine keeps its database. */
+export interface EngineOpenOptions {
+  /** The database name as the storage knows it (`:memory:` for memory). */
+  readonly filename: string;
+}

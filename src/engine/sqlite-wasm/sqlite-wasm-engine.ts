@@ -1,0 +1,145 @@
+import sqlite3InitModule from '@sqlite.org/sqlite-wasm';
+import { DatabaseError } from '../../errors/database-error.js';
+import type { Engine, EngineOpenOptions } from '../engine.js';
+import { StatementCache } from '../statement-cache.js';
+import type { Params, QueryResult, RunResult } from '../types.js';
+import { WasmBinding, type PreparedStatement, type WasmHelpers } from './wasm-binding.js';
+
+/** The parts of the loaded sqlite3 module this adapter touches. */
+interface Sqlite3Module {
+  readonly version: { readonly libVersion: string };
+  readonly wasm: WasmHelpers;
+  readonly capi: {
+    sqlite3_js_rc_str(rc: number): string | undefined;
+    sqlite3_open_v2(filename: string, ppDb: number, flags: number, vfs: string | null): number;
+    sqlite3_close_v2(db: number): number;
+    sqlite3_extended_result_codes(db: number, onoff: number): number;
+  };
+}
+
+let modulePromise: Promise<Sqlite3Module> | undefined;
+
+/** Loads the sqlite-wasm module once per worker. */
+export function loadSqliteWasm(): Promise<Sqlite3Module> {
+  modulePromise ??= (sqlite3InitModule as unknown as (opts: object) => Promise<Sqlite3Module>)({
+    print: () => undefined,
+    printErr: () => undefined,
+  });
+  return modulePromise;
+}
+
+const STATEMENT_CACHE_SIZE = 128;
+const SQLITE_OPEN_READWRITE = 0x2;
+const SQLITE_OPEN_CREATE = 0x4;
+const SQLITE_OPEN_URI = 0x40;
+const SQLITE_OPEN_EXRESCODE = 0x02000000;
+
+/**
+ * The `@sqlite.org/sqlite-wasm` adapter: hot paths go through {@link WasmBinding} with cached
+ * prepared statements.
+ */
+export class SqliteWasmEngine implements Engine {
+  readonly name = 'sqlite-wasm' as const;
+  readonly sqliteVersion: string;
+  readonly #module: Sqlite3Module;
+  readonly #db: number;
+  readonly #binding: WasmBinding;
+  readonly #cache: StatementCache<PreparedStatement>;
+
+  private constructor(module: Sqlite3Module, db: number) {
+    this.#module = module;
+    this.#db = db;
+    this.sqliteVersion = module.version.libVersion;
+    this.#binding = new WasmBinding(module.wasm, db, (pDb, rc) => this.#error(pDb, rc));
+    this.#cache = new StatementCache(STATEMENT_CACHE_SIZE, (s) => this.#binding.finalize(s));
+  }
+
+  /**
+   * Opens a database.
+   * @throws DatabaseError with SQLite's code when the open fails
+   */
+  static async open(options: EngineOpenOptions): Promise<SqliteWasmEngine> {
+    const module = await loadSqliteWasm();
+    const x = module.wasm.exports;
+    const ppDb = x.sqlite3_malloc(8);
+    try {
+      const flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_URI | SQLITE_OPEN_EXRESCODE;
+      const rc = module.capi.sqlite3_open_v2(options.filename, ppDb, flags, null);
+      const db = module.wasm.peekPtr(ppDb);
+      if (rc !== 0) {
+        const name = module.capi.sqlite3_js_rc_str(rc) ?? 'SQLITE_CANTOPEN';
+        if (db !== 0) module.capi.sqlite3_close_v2(db);
+        throw new DatabaseError(name as `SQLITE_${string}`, `Could not open "${options.filename}" (${name}).`, { sqliteCode: rc });
+      }
+      module.capi.sqlite3_extended_result_codes(db, 1);
+      return new SqliteWasmEngine(module, db);
+    } finally {
+      x.sqlite3_free(ppDb);
+    }
+  }
+
+  exec(sql: string): void {
+    this.#binding.exec(sql);
+  }
+
+  query(sql: string, params?: Params): QueryResult {
+    const statement = this.#cache.get(sql, (text) => this.#binding.prepare(text));
+    try {
+      this.#binding.bind(statement, params);
+      const rows = [];
+      let hasRow = this.#binding.step(statement);
+      this.#binding.refreshColumns(statement);
+      while (hasRow) {
+        rows.push(this.#binding.readRow(statement));
+        hasRow = this.#binding.step(statement);
+      }
+      return { columns: statement.columns, rows };
+    } finally {
+      this.#binding.reset(statement);
+    }
+  }
+
+  run(sql: string, params?: Params): RunResult {
+    const statement = this.#cache.get(sql, (text) => this.#binding.prepare(text));
+    try {
+      this.#binding.bind(statement, params);
+      while (this.#binding.step(statement));
+      return { changes: this.#binding.changes(), lastInsertRowid: this.#binding.lastInsertRowid() };
+    } finally {
+      this.#binding.reset(statement);
+    }
+  }
+
+  runMany(sql: string, rows: readonly Params[]): RunResult {
+    const statement = this.#cache.get(sql, (text) => this.#binding.prepare(text));
+    let changes = 0;
+    for (const params of rows) {
+      try {
+        this.#binding.bind(statement, params);
+        while (this.#binding.step(statement));
+        changes += this.#binding.changes();
+      } finally {
+        this.#binding.reset(statement);
+      }
+    }
+    return { changes, lastInsertRowid: this.#binding.lastInsertRowid() };
+  }
+
+  inTransaction(): boolean {
+    return this.#module.wasm.exports.sqlite3_get_autocommit(this.#db) === 0;
+  }
+
+  close(): void {
+    this.#cache.clear();
+    this.#binding.dispose();
+    this.#module.capi.sqlite3_close_v2(this.#db);
+  }
+
+  #error(db: number, rc: number): DatabaseError {
+    const x = this.#module.wasm.exports;
+    const extended = x.sqlite3_extended_errcode(db) || rc;
+    const code = this.#module.capi.sqlite3_js_rc_str(extended) ?? this.#module.capi.sqlite3_js_rc_str(rc & 0xff) ?? 'SQLITE_ERROR';
+    const message = this.#module.wasm.cstrToJs(x.sqlite3_errmsg(db));
+    return new DatabaseError(code as `SQLITE_${string}`, message, { sqliteCode: extended });
+  }
+}

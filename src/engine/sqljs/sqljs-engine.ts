@@ -1,0 +1,176 @@
+import initSqlJs from 'sql.js';
+import type { Database, SqlJsStatic, Statement as SqlJsStatement } from 'sql.js';
+import { DatabaseError } from '../../errors/database-error.js';
+import type { Engine, EngineOpenOptions } from '../engine.js';
+import { StatementCache } from '../statement-cache.js';
+import type { Params, QueryResult, RunResult, SqlValue } from '../types.js';
+import { toSqlJsError } from './sqljs-error.js';
+
+/** Options for loading sql.js. */
+export interface SqlJsLoadOptions {
+  /** URL of `sql-wasm.wasm` (browsers need it; Node finds the file itself). */
+  readonly wasmUrl?: string | undefined;
+}
+
+let modulePromise: Promise<SqlJsStatic> | undefined;
+
+function loadSqlJs(options: SqlJsLoadOptions): Promise<SqlJsStatic> {
+  const { wasmUrl } = options;
+  modulePromise ??= initSqlJs(wasmUrl === undefined ? {} : { locateFile: () => wasmUrl });
+  return modulePromise;
+}
+
+const STATEMENT_CACHE_SIZE = 128;
+
+/**
+ * The `sql.js` adapter: an in-memory engine with no VFS, no progress handler and no extended
+ * error codes (see {@link toSqlJsError}). It is the fallback engine.
+ */
+export class SqlJsEngine implements Engine {
+  readonly name = 'sql.js' as const;
+  readonly sqliteVersion: string;
+  readonly #db: Database;
+  readonly #cache: StatementCache<SqlJsStatement>;
+
+  private constructor(db: Database, sqliteVersion: string) {
+    this.#db = db;
+    this.sqliteVersion = sqliteVersion;
+    this.#cache = new StatementCache(STATEMENT_CACHE_SIZE, (s) => s.free());
+  }
+
+  /**
+   * Opens an in-memory sql.js database.
+   * @throws DatabaseError `UNSUPPORTED_STORAGE` for anything but `:memory:`
+   */
+  static async open(options: EngineOpenOptions & SqlJsLoadOptions): Promise<SqlJsEngine> {
+    if (options.filename !== ':memory:') {
+      throw new DatabaseError('UNSUPPORTED_STORAGE', 'sql.js keeps databases in memory only; open ":memory:" or use the sqlite-wasm engine.');
+    }
+    const SQL = await loadSqlJs(options);
+    const db = new SQL.Database();
+    const version = db.exec('SELECT sqlite_version()')[0]?.values[0]?.[0];
+    return new SqlJsEngine(db, String(version));
+  }
+
+  exec(sql: string): void {
+    try {
+      this.#db.exec(sql);
+    } catch (error) {
+      throw toSqlJsError(error);
+    }
+  }
+
+  query(sql: string, params?: Params): QueryResult {
+    const statement = this.#prepare(sql);
+    try {
+      this.#bind(statement, params);
+      const rows: SqlValue[][] = [];
+      while (statement.step()) rows.push(readRow(statement).map(toSafeNumber));
+      return { columns: statement.getColumnNames(), rows };
+    } catch (error) {
+      throw toSqlJsError(error);
+    } finally {
+      statement.reset();
+    }
+  }
+
+  run(sql: string, params?: Params): RunResult {
+    return this.runMany(sql, [params]);
+  }
+
+  runMany(sql: string, rows: readonly (Params | undefined)[]): RunResult {
+    const statement = this.#prepare(sql);
+    let changes = 0;
+    try {
+      for (const params of rows) {
+        this.#bind(statement, params);
+        while (statement.step());
+        changes += this.#db.getRowsModified();
+        statement.reset();
+      }
+    } catch (error) {
+      statement.reset();
+      throw toSqlJsError(error);
+    }
+    return { changes, lastInsertRowid: this.#lastInsertRowid() };
+  }
+
+  inTransaction(): boolean {
+    try {
+      this.#db.exec('BEGIN DEFERRED');
+    } catch {
+      return true;
+    }
+    this.#db.exec('ROLLBACK');
+    return false;
+  }
+
+  close(): void {
+    this.#cache.clear();
+    this.#db.close();
+  }
+
+  #prepare(sql: string): SqlJsStatement {
+    return this.#cache.get(sql, (text) => {
+      const statements = this.#db.iterateStatements(text);
+      let first: SqlJsStatement | undefined;
+      try {
+        const next = statements.next();
+        if (next.done === true) throw new DatabaseError('INVALID_ARGUMENT', 'The SQL text holds no statement.');
+        first = next.value;
+        if (!/^[\s;]*$/.test(statements.getRemainingSQL())) {
+          throw new DatabaseError('INVALID_ARGUMENT', 'This call takes exactly one SQL statement; run scripts with exec().');
+        }
+        return first;
+      } catch (error) {
+        first?.free();
+        throw toSqlJsError(error);
+      }
+    });
+  }
+
+  #bind(statement: SqlJsStatement, params: Params | undefined): void {
+    if (params === undefined) return;
+    if (Array.isArray(params)) {
+      statement.bind(params.map(toSqlJsValue));
+      return;
+    }
+    const prefixed: Record<string, ReturnType<typeof toSqlJsValue>> = {};
+    for (const [name, value] of Object.entries(params as Record<string, SqlValue>)) {
+      const bound = toSqlJsValue(value);
+      prefixed[`:${name}`] = bound;
+      prefixed[`@${name}`] = bound;
+      prefixed[`$${name}`] = bound;
+    }
+    statement.bind(prefixed);
+  }
+
+  #lastInsertRowid(): bigint {
+    const row = this.#prepare('SELECT last_insert_rowid()');
+    try {
+      row.step();
+      return BigInt(readRow(row)[0] as bigint);
+    } finally {
+      row.reset();
+    }
+  }
+}
+
+/** Reads the current row with integers as `bigint` (sql.js 1.16's `useBigInt`, missing from its published types). */
+function readRow(statement: SqlJsStatement): unknown[] {
+  const get = statement.get as (params: null, config: { useBigInt: boolean }) => unknown[];
+  return get.call(statement, null, { useBigInt: true });
+}
+
+function toSqlJsValue(value: SqlValue): number | string | Uint8Array | null {
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  if (typeof value === 'bigint') return value.toString();
+  return value;
+}
+
+function toSafeNumber(value: unknown): SqlValue {
+  if (typeof value === 'bigint' && value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER)) {
+    return Number(value);
+  }
+  return value as SqlValue;
+}

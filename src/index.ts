@@ -1,0 +1,17 @@
+/**
+ * alphatrade-db: the SQLite-in-WebAssembly database layer of the Alpha Trade Exchange subnet.
+ * Import it as `alphatrade-db`; Node and browsers get their own entry points.
+ */
+export { DatabaseManager, type DatabaseInfo } from './manager/database-manager.js';
+export type { DatabaseOptions, StorageMode } from './manager/options.js';
+export type { Migration } from './manager/migrations.js';
+export type { Session, Row, QueryOptions, TxOptions } from './connection/session.js';
+export type { SqlValue, Params, RunResult, QueryResult } from './engine/types.js';
+export type { EngineName } from './engine/engine.js';
+export {
+  DatabaseError,
+  isDatabaseError,
+  type DatabaseErrorCode,
+  type LibraryErrorCode,
+  type DatabaseErrorOptions,
+} from './errors/database-error.js';

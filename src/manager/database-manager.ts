@@ -1,0 +1,191 @@
+import { DatabaseConnection } from '../connection/database-connection.js';
+import type { QueryOptions, Row, Session, TxOptions } from '../connection/session.js';
+import type { Params, RunResult } from '../engine/types.js';
+import { DatabaseError } from '../errors/database-error.js';
+import { currentPlatform } from '../platform/platform.js';
+import { WorkerClient } from '../rpc/worker-client.js';
+import { applyMigrations, type Migration } from './migrations.js';
+import { resolveOptions, sameOptions, type DatabaseOptions, type ResolvedOptions } from './options.js';
+import { managerRegistry } from './registry.js';
+
+/** The schema migrations of the library, in version order (feature modules add theirs here). */
+const MIGRATIONS: readonly Migration[] = [];
+
+/** What the worker reported when it opened the database. */
+export interface DatabaseInfo {
+  /** The engine in use. */
+  readonly engine: 'sqlite-wasm' | 'sql.js';
+  /** SQLite's version inside that engine. */
+  readonly sqliteVersion: string;
+}
+
+/**
+ * The database: one instance per resolved name. The engine runs in a worker; every call here
+ * is async and goes through one write lock, so concurrent callers never interleave inside a
+ * transaction.
+ *
+ * @example
+ * ```ts
+ * const db = DatabaseManager.open(':memory:');
+ * await db.setupDatabase();
+ * await db.session(async (s) => {
+ *   await s.execute('CREATE TABLE t(id INTEGER PRIMARY KEY, name TEXT)');
+ *   await s.execute('INSERT INTO t(name) VALUES (?)', ['x']);
+ * });
+ * console.log(await db.query('SELECT * FROM t'));
+ * await db.close();
+ * ```
+ */
+export class DatabaseManager {
+  /** The resolved name: an absolute path in Node, an OPFS path in browsers, or `:memory:`. */
+  readonly name: string;
+  readonly #options: ResolvedOptions;
+  #connection: Promise<DatabaseConnection> | undefined;
+  #info: DatabaseInfo | undefined;
+  #client: WorkerClient | undefined;
+  #closed: DatabaseError | undefined;
+  #closing: Promise<void> | undefined;
+
+  private constructor(name: string, options: ResolvedOptions) {
+    this.name = name;
+    this.#options = options;
+  }
+
+  /**
+   * Returns the database of that name, opening it on first use. The same resolved name gives
+   * the same instance until it is closed.
+   * @throws DatabaseError `INVALID_ARGUMENT` for bad options or options that differ from the open instance's; `UNSUPPORTED_STORAGE`
+   */
+  static open(name: string, options: DatabaseOptions = {}): DatabaseManager {
+    const platform = currentPlatform();
+    const resolved = resolveOptions(name, options, platform);
+    const key = platform.resolveName(name);
+    const existing = managerRegistry().get(key);
+    if (existing !== undefined) {
+      if (!sameOptions(existing.#options, resolved)) {
+        throw new DatabaseError('INVALID_ARGUMENT', `"${key}" is already open with different options; close it first.`);
+      }
+      return existing;
+    }
+    const manager = new DatabaseManager(key, resolved);
+    managerRegistry().set(key, manager);
+    return manager;
+  }
+
+  /** The engine and SQLite version, once the database has opened (after the first call). */
+  get info(): DatabaseInfo | undefined {
+    return this.#info;
+  }
+
+  /**
+   * Prepares the database: connection pragmas, then every pending schema migration, each in
+   * its own transaction. Idempotent.
+   */
+  async setupDatabase(): Promise<void> {
+    await applyMigrations(this, MIGRATIONS);
+  }
+
+  /** Runs `fn` in one write transaction; rolls back if it throws. The seed's `session()`. */
+  async session<T>(fn: (session: Session) => Promise<T>, options?: TxOptions): Promise<T> {
+    return (await this.#ready()).transaction(fn, options);
+  }
+
+  /**
+   * Runs `fn` in one write transaction (BEGIN IMMEDIATE); rolls back if it throws. Nest with
+   * `session.transaction()` for savepoints.
+   * @throws DatabaseError `LOCK_TIMEOUT`, `ABORTED`, `TX_REENTRANT`, or what `fn` threw
+   */
+  async transaction<T>(fn: (session: Session) => Promise<T>, options?: TxOptions): Promise<T> {
+    return (await this.#ready()).transaction(fn, options);
+  }
+
+  /** Runs one statement and returns its rows as objects (or arrays with `rowMode: 'array'`). */
+  async query<T = Row>(sql: string, params?: Params, options?: QueryOptions): Promise<T[]> {
+    return (await this.#ready()).query<T>(sql, params, options);
+  }
+
+  /** Runs one statement and returns its first row, if any. */
+  async get<T = Row>(sql: string, params?: Params): Promise<T | undefined> {
+    return (await this.query<T>(sql, params))[0];
+  }
+
+  /** Runs one write statement. */
+  async execute(sql: string, params?: Params): Promise<RunResult> {
+    return (await this.#ready()).execute(sql, params);
+  }
+
+  /** Runs one statement once per parameter row, atomically, in one round trip. */
+  async executeMany(sql: string, rows: readonly Params[]): Promise<RunResult> {
+    return (await this.#ready()).executeMany(sql, rows);
+  }
+
+  /** Runs a script of statements (no transaction control: use {@link DatabaseManager.transaction}). */
+  async exec(sql: string): Promise<void> {
+    return (await this.#ready()).exec(sql);
+  }
+
+  /**
+   * Waits for queued work, closes the database and ends its worker. The name can then be
+   * opened again as a new instance.
+   */
+  close(): Promise<void> {
+    this.#closing ??= this.#shutDown();
+    return this.#closing;
+  }
+
+  /**
+   * Stops the worker at once, as a crash would: pending calls reject with `WORKER_CRASHED`,
+   * uncommitted work is lost, and the name can be opened again.
+   */
+  async terminate(): Promise<void> {
+    const error = new DatabaseError('WORKER_CRASHED', 'The database worker was terminated. Reopen the database to continue.');
+    this.#markClosed(error);
+    await this.#client?.kill(error);
+  }
+
+  /** `await using db = DatabaseManager.open(…)` closes it at the end of the scope. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  async #shutDown(): Promise<void> {
+    const connection = this.#connection;
+    this.#markClosed(new DatabaseError('DB_CLOSED', `The database "${this.name}" is closed; open it again to use it.`));
+    if (connection === undefined) return;
+    const open = await connection.catch(() => undefined);
+    await open?.close();
+  }
+
+  #markClosed(error: DatabaseError): void {
+    this.#closed ??= error;
+    if (managerRegistry().get(this.name) === this) managerRegistry().delete(this.name);
+  }
+
+  #ready(): Promise<DatabaseConnection> {
+    if (this.#closed !== undefined) return Promise.reject(this.#closed);
+    this.#connection ??= this.#connect();
+    return this.#connection;
+  }
+
+  async #connect(): Promise<DatabaseConnection> {
+    const platform = currentPlatform();
+    const client = new WorkerClient(platform.spawnWorker(this.#options.workerUrl));
+    this.#client = client;
+    client.onCrash((error) => this.#markClosed(error));
+    try {
+      this.#info = await client.call('open', {
+        engine: this.#options.engine,
+        filename: ':memory:',
+        sqlJsWasmUrl: this.#options.sqlJsWasmUrl,
+      });
+    } catch (error) {
+      this.#connection = undefined;
+      await client.dispose();
+      throw error;
+    }
+    return new DatabaseConnection(client, {
+      lockTimeoutMs: this.#options.lockTimeoutMs,
+      asyncContext: platform.createAsyncContext(),
+    });
+  }
+}

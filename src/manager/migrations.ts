@@ -1,0 +1,44 @@
+import { DatabaseError } from '../errors/database-error.js';
+import type { Session } from '../connection/session.js';
+
+/** One schema step. Versions start at 1 and increase by one. */
+export interface Migration {
+  /** The `PRAGMA user_version` this migration brings the database to. */
+  readonly version: number;
+  /** What it does, for logs and errors. */
+  readonly name: string;
+  /** Applies the step inside the migration's transaction. */
+  readonly up: (session: Session) => Promise<void>;
+}
+
+/** Something that can run a transaction: the manager or its connection. */
+export interface TransactionRunner {
+  transaction<T>(fn: (session: Session) => Promise<T>): Promise<T>;
+}
+
+/**
+ * Brings the schema to the newest version: each pending migration runs in its own transaction
+ * together with the `user_version` bump, so a failure leaves the database at the previous
+ * version. Running it again on an up-to-date database does nothing.
+ * @returns the versions applied
+ * @throws DatabaseError `INVALID_ARGUMENT` for a malformed migration list; what a migration threw
+ */
+export async function applyMigrations(runner: TransactionRunner, migrations: readonly Migration[]): Promise<number[]> {
+  migrations.forEach((migration, index) => {
+    if (migration.version !== index + 1) {
+      throw new DatabaseError('INVALID_ARGUMENT', `Migration "${migration.name}" has version ${migration.version}; expected ${index + 1}.`);
+    }
+  });
+  const applied: number[] = [];
+  for (const migration of migrations) {
+    const ran = await runner.transaction(async (session) => {
+      const current = (await session.get<{ user_version: number }>('PRAGMA user_version'))?.user_version ?? 0;
+      if (current >= migration.version) return false;
+      await migration.up(session);
+      await session.execute(`PRAGMA user_version = ${migration.version}`);
+      return true;
+    });
+    if (ran) applied.push(migration.version);
+  }
+  return applied;
+}

@@ -1,0 +1,75 @@
+import type { EngineName } from '../engine/engine.js';
+import { DatabaseError } from '../errors/database-error.js';
+import type { Platform } from '../platform/platform.js';
+
+/** Where a database lives. */
+export type StorageMode = 'auto' | 'memory' | 'file' | 'opfs';
+
+/** Options of {@link DatabaseManager.open}. */
+export interface DatabaseOptions {
+  /** The engine: `sqlite-wasm` (default) or `sql.js` (memory only). */
+  readonly engine?: EngineName | undefined;
+  /**
+   * Where the database lives. `auto` (default): memory for `:memory:`, otherwise a file in Node
+   * and OPFS in browsers. `memory` keeps any name in memory. `file` and `opfs` are not built
+   * yet: they arrive with durable persistence (issue #3) and are refused with
+   * `UNSUPPORTED_STORAGE` until then.
+   */
+  readonly storage?: StorageMode | undefined;
+  /** Longest wait for the write lock before `LOCK_TIMEOUT` (default 30 000 ms). */
+  readonly lockTimeoutMs?: number | undefined;
+  /** Slow-query threshold for query analytics (reserved: analytics arrive with issue #5). */
+  readonly slowQueryMs?: number | undefined;
+  /** Track every statement for analytics (reserved: analytics arrive with issue #5). */
+  readonly trackQueries?: boolean | undefined;
+  /** Where the worker script is, when a bundler moved it (defaults to the one shipped in `dist/workers`). */
+  readonly workerUrl?: string | URL | undefined;
+  /** URL of sql.js's `sql-wasm.wasm` (browsers, with `engine: 'sql.js'`). */
+  readonly sqlJsWasmUrl?: string | undefined;
+}
+
+/** Options with defaults applied and storage decided. */
+export interface ResolvedOptions {
+  readonly engine: EngineName;
+  readonly storage: Exclude<StorageMode, 'auto'>;
+  readonly lockTimeoutMs: number;
+  readonly workerUrl: string | URL | undefined;
+  readonly sqlJsWasmUrl: string | undefined;
+}
+
+const DEFAULT_LOCK_TIMEOUT_MS = 30_000;
+
+/**
+ * Applies defaults and checks every option.
+ * @throws DatabaseError `INVALID_ARGUMENT` for a bad value; `UNSUPPORTED_STORAGE` for storage not built yet
+ */
+export function resolveOptions(name: string, options: DatabaseOptions, platform: Platform): ResolvedOptions {
+  if (typeof name !== 'string' || name.length === 0 || name.includes('\0')) {
+    throw new DatabaseError('INVALID_ARGUMENT', 'The database name must be a non-empty string without NUL characters.');
+  }
+  const engine = options.engine ?? 'sqlite-wasm';
+  if (engine !== 'sqlite-wasm' && engine !== 'sql.js') {
+    throw new DatabaseError('INVALID_ARGUMENT', `Unknown engine "${String(engine)}"; use "sqlite-wasm" or "sql.js".`);
+  }
+  const lockTimeoutMs = options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS;
+  if (!Number.isFinite(lockTimeoutMs) || lockTimeoutMs < 0) {
+    throw new DatabaseError('INVALID_ARGUMENT', 'lockTimeoutMs must be a finite number of milliseconds ≥ 0.');
+  }
+  const requested = options.storage ?? 'auto';
+  const storage = requested === 'auto' ? (name === ':memory:' ? 'memory' : platform.name === 'node' ? 'file' : 'opfs') : requested;
+  if (storage !== 'memory') {
+    if (storage !== 'file' && storage !== 'opfs') {
+      throw new DatabaseError('INVALID_ARGUMENT', `Unknown storage "${String(requested)}"; use auto, memory, file or opfs.`);
+    }
+    throw new DatabaseError(
+      'UNSUPPORTED_STORAGE',
+      `"${storage}" storage is not built yet (it arrives with durable persistence). Open ":memory:" or pass storage: "memory" for now.`,
+    );
+  }
+  return { engine, storage, lockTimeoutMs, workerUrl: options.workerUrl, sqlJsWasmUrl: options.sqlJsWasmUrl };
+}
+
+/** True when two option sets open the same database the same way. */
+export function sameOptions(a: ResolvedOptions, b: ResolvedOptions): boolean {
+  return a.engine === b.engine && a.storage === b.storage && a.lockTimeoutMs === b.lockTimeoutMs;
+}

@@ -1,0 +1,49 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { resolve } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
+import { DatabaseError } from '../errors/database-error.js';
+import type { AsyncContext, Platform, WorkerHandle } from './platform.js';
+
+/** The worker shipped beside this module in `dist/`. */
+const SHIPPED_WORKER = new URL('../../workers/db.worker.js', import.meta.url);
+
+function spawnWorker(url: string | URL | undefined): WorkerHandle {
+  const worker = new Worker(url ?? SHIPPED_WORKER);
+  worker.unref();
+  let terminated = false;
+  let crashListener: ((error: DatabaseError) => void) | undefined;
+  const crash = (message: string, cause?: unknown): void => {
+    if (terminated) return;
+    terminated = true;
+    crashListener?.(new DatabaseError('WORKER_CRASHED', message, { cause }));
+  };
+  worker.on('error', (error) => crash(`The database worker failed: ${error.message}. Reopen the database to continue.`, error));
+  worker.on('messageerror', (error) => crash('The database worker sent a message that could not be read.', error));
+  worker.on('exit', (code) => crash(`The database worker exited (code ${code}). Reopen the database to continue.`));
+  return {
+    endpoint: nodeEndpoint(worker as unknown as Parameters<typeof nodeEndpoint>[0]),
+    onCrash(listener) {
+      crashListener = listener;
+    },
+    setBusy(busy) {
+      if (busy) worker.ref();
+      else worker.unref();
+    },
+    async terminate() {
+      terminated = true;
+      await worker.terminate();
+    },
+  };
+}
+
+/** Node: worker_threads, absolute file paths, AsyncLocalStorage. */
+export const nodePlatform: Platform = {
+  name: 'node',
+  spawnWorker,
+  resolveName: (name) => (name === ':memory:' ? name : resolve(name)),
+  createAsyncContext<T>(): AsyncContext<T> {
+    const storage = new AsyncLocalStorage<T>();
+    return { run: (value, work) => storage.run(value, work), get: () => storage.getStore() };
+  },
+};

@@ -1,0 +1,87 @@
+import type { EngineName } from '../engine/engine.js';
+import type { Params, QueryResult, RunResult } from '../engine/types.js';
+
+/**
+ * The protocol between the main side and the worker: one type, implemented by the worker's
+ * engine host and wrapped by the main side. Calls are coarse — a statement, a script, one
+ * statement with many parameter rows, or a transaction step — never per row.
+ *
+ * Statements that belong to a transaction carry its token (`tx`); the worker refuses a
+ * statement whose token does not match the open transaction, so no caller's statement can
+ * run inside someone else's transaction.
+ */
+
+/** Asks the worker to open a database. */
+export interface OpenRequest {
+  /** Which engine to load. */
+  readonly engine: EngineName;
+  /** The database name as the storage knows it. */
+  readonly filename: string;
+  /** URL of sql.js's wasm file (browsers only). */
+  readonly sqlJsWasmUrl?: string | undefined;
+}
+
+/** What the worker opened. */
+export interface OpenResult {
+  readonly engine: EngineName;
+  readonly sqliteVersion: string;
+}
+
+/** One statement, optionally inside a transaction. */
+export interface StatementCall {
+  readonly sql: string;
+  readonly params?: Params | undefined;
+  /** The transaction token, for statements of a transaction. */
+  readonly tx?: number | undefined;
+}
+
+/** One statement run once per parameter row, atomically. */
+export interface BatchCall {
+  readonly sql: string;
+  readonly rows: readonly Params[];
+  readonly tx?: number | undefined;
+}
+
+/** A script of statements. */
+export interface ExecCall {
+  readonly sql: string;
+  readonly tx?: number | undefined;
+}
+
+/** A step of a transaction. */
+export interface TxCall {
+  /** The transaction token. */
+  readonly tx: number;
+}
+
+/** A savepoint step: `depth` is what {@link WorkerApi.savepoint} returned. */
+export interface SavepointCall extends TxCall {
+  readonly depth: number;
+}
+
+/**
+ * The worker API. Implemented synchronously by the engine host; the main side sees every
+ * method as returning a promise.
+ */
+export interface WorkerApi {
+  open(request: OpenRequest): OpenResult;
+  query(call: StatementCall): QueryResult;
+  run(call: StatementCall): RunResult;
+  runMany(call: BatchCall): RunResult;
+  exec(call: ExecCall): void;
+  begin(call: TxCall): void;
+  commit(call: TxCall): void;
+  rollback(call: TxCall): void;
+  savepoint(call: TxCall): number;
+  release(call: SavepointCall): void;
+  rollbackTo(call: SavepointCall): void;
+  close(): void;
+}
+
+/** The names of the worker API's methods. */
+export type WorkerMethod = keyof WorkerApi;
+
+/** The worker API as the main side sees it: every result is a promise. */
+export type AsyncWorkerApi = {
+  [K in WorkerMethod]: (...args: Parameters<WorkerApi[K]>) => Promise<ReturnType<WorkerApi[K]>>;
+};

@@ -1,0 +1,88 @@
+import { wrap, releaseProxy, type Remote } from 'comlink';
+import type { DatabaseError } from '../errors/database-error.js';
+import type { WorkerHandle } from '../platform/platform.js';
+import type { WorkerApi, WorkerMethod } from '../protocol/worker-api.js';
+import { installErrorTransfer } from './error-transfer.js';
+
+type Settle = (error: DatabaseError) => void;
+
+/**
+ * The main side of the worker protocol. Comlink alone leaves calls pending forever when the
+ * worker dies (comlink#428); this client tracks every pending call and rejects them all with
+ * `WORKER_CRASHED` the moment the worker fails.
+ */
+export class WorkerClient {
+  readonly #handle: WorkerHandle;
+  readonly #remote: Remote<WorkerApi>;
+  readonly #pending = new Set<Settle>();
+  #failure: DatabaseError | undefined;
+  #crashListener: ((error: DatabaseError) => void) | undefined;
+
+  /** @param handle - the spawned worker */
+  constructor(handle: WorkerHandle) {
+    installErrorTransfer();
+    this.#handle = handle;
+    this.#remote = wrap<WorkerApi>(handle.endpoint);
+    handle.onCrash((error) => this.#fail(error));
+  }
+
+  /** Set when the worker has died: the error every call now gets. */
+  get failure(): DatabaseError | undefined {
+    return this.#failure;
+  }
+
+  /** Called once when the worker dies. */
+  onCrash(listener: (error: DatabaseError) => void): void {
+    this.#crashListener = listener;
+  }
+
+  /**
+   * Sends one call. The message is posted before this returns, so calls reach the worker in
+   * the order they were made.
+   */
+  call<M extends WorkerMethod>(method: M, ...args: Parameters<WorkerApi[M]>): Promise<ReturnType<WorkerApi[M]>> {
+    if (this.#failure !== undefined) return Promise.reject(this.#failure);
+    return new Promise((resolve, reject) => {
+      const settle: Settle = (error) => reject(error);
+      this.#pending.add(settle);
+      if (this.#pending.size === 1) this.#handle.setBusy(true);
+      const done = (): void => {
+        this.#pending.delete(settle);
+        if (this.#pending.size === 0) this.#handle.setBusy(false);
+      };
+      const invoke = this.#remote[method] as unknown as (...a: unknown[]) => Promise<ReturnType<WorkerApi[M]>>;
+      invoke(...args).then(
+        (value) => {
+          done();
+          resolve(value);
+        },
+        (error: unknown) => {
+          done();
+          reject(error);
+        },
+      );
+    });
+  }
+
+  /** Stops the worker at once: pending calls reject with `error`. */
+  async kill(error: DatabaseError): Promise<void> {
+    this.#fail(error);
+    await this.#handle.terminate();
+  }
+
+  /** Ends the worker after its last call. */
+  async dispose(): Promise<void> {
+    this.#remote[releaseProxy]();
+    await this.#handle.terminate();
+  }
+
+  #fail(error: DatabaseError): void {
+    if (this.#failure !== undefined) return;
+    this.#failure = error;
+    const pending = [...this.#pending];
+    this.#pending.clear();
+    this.#handle.setBusy(false);
+    for (const settle of pending) settle(error);
+    this.#crashListener?.(error);
+  }
+}

@@ -1,0 +1,227 @@
+import type { Engine, EngineName } from '../engine/engine.js';
+import type { QueryResult, RunResult } from '../engine/types.js';
+import { DatabaseError, isDatabaseError } from '../errors/database-error.js';
+import type {
+  BatchCall,
+  ExecCall,
+  OpenRequest,
+  OpenResult,
+  SavepointCall,
+  StatementCall,
+  TxCall,
+  WorkerApi,
+} from '../protocol/worker-api.js';
+
+/** Opens an engine by name (adapters load lazily, so a worker only loads the one it uses). */
+export type EngineLoader = (request: OpenRequest) => Promise<Engine>;
+
+const TRANSACTION_CONTROL = /^(?:\s|--[^\n]*\n|\/\*[\s\S]*?\*\/)*(?:BEGIN|COMMIT|END|ROLLBACK|SAVEPOINT|RELEASE)\b/i;
+
+/** State of the one transaction the connection can have open. */
+interface OpenTransaction {
+  readonly token: number;
+  depth: number;
+  /** SQLite rolled the transaction back by itself (e.g. `INSERT OR ROLLBACK`). */
+  abortedBySqlite: boolean;
+}
+
+/**
+ * The worker side of the protocol: owns the engine and the transaction state, and checks every
+ * statement's transaction token. It is plain synchronous code, so it also runs in-process.
+ */
+export class EngineHost implements WorkerApi {
+  readonly #engine: Engine;
+  #tx: OpenTransaction | null = null;
+  #closed = false;
+
+  private constructor(engine: Engine) {
+    this.#engine = engine;
+  }
+
+  /**
+   * Opens the engine and applies the per-connection pragmas.
+   * @throws DatabaseError from the engine when the open fails
+   */
+  static async open(request: OpenRequest, load: EngineLoader): Promise<EngineHost> {
+    const engine = await load(request);
+    try {
+      engine.exec('PRAGMA foreign_keys = ON; PRAGMA trusted_schema = OFF;');
+    } catch (error) {
+      engine.close();
+      throw error;
+    }
+    return new EngineHost(engine);
+  }
+
+  /** Which engine runs. */
+  get engineName(): EngineName {
+    return this.#engine.name;
+  }
+
+  open(): OpenResult {
+    return { engine: this.#engine.name, sqliteVersion: this.#engine.sqliteVersion };
+  }
+
+  query(call: StatementCall): QueryResult {
+    this.#admit(call.tx, call.sql);
+    return this.#guard(call.tx, () => this.#engine.query(call.sql, call.params));
+  }
+
+  run(call: StatementCall): RunResult {
+    this.#admit(call.tx, call.sql);
+    return this.#guard(call.tx, () => this.#engine.run(call.sql, call.params));
+  }
+
+  runMany(call: BatchCall): RunResult {
+    this.#admit(call.tx, call.sql);
+    if (call.tx === undefined) {
+      return this.#guard(undefined, () => this.#atomically(() => this.#engine.runMany(call.sql, call.rows)));
+    }
+    const depth = this.savepoint({ tx: call.tx });
+    try {
+      const result = this.#guard(call.tx, () => this.#engine.runMany(call.sql, call.rows));
+      this.release({ tx: call.tx, depth });
+      return result;
+    } catch (error) {
+      this.#rollbackToIfOpen(depth);
+      throw error;
+    }
+  }
+
+  exec(call: ExecCall): void {
+    this.#admit(call.tx, call.sql);
+    this.#guard(call.tx, () => this.#engine.exec(call.sql));
+    if (call.tx === undefined && this.#engine.inTransaction()) {
+      this.#engine.exec('ROLLBACK');
+      throw new DatabaseError('INVALID_ARGUMENT', 'The script left a transaction open and was rolled back; use db.transaction() for transactions.');
+    }
+  }
+
+  begin(call: TxCall): void {
+    this.#assertOpen();
+    if (this.#tx !== null) throw new DatabaseError('TX_CONFLICT', 'A transaction is already open on this connection.');
+    this.#engine.exec('BEGIN IMMEDIATE');
+    this.#tx = { token: call.tx, depth: 0, abortedBySqlite: false };
+  }
+
+  commit(call: TxCall): void {
+    const tx = this.#owned(call.tx);
+    if (tx.abortedBySqlite || !this.#engine.inTransaction()) {
+      this.#tx = null;
+      throw new DatabaseError('TX_ROLLED_BACK', 'SQLite already rolled this transaction back after an error inside it; nothing was committed.');
+    }
+    this.#engine.exec('COMMIT');
+    this.#tx = null;
+  }
+
+  rollback(call: TxCall): void {
+    this.#owned(call.tx);
+    this.#tx = null;
+    if (this.#engine.inTransaction()) this.#engine.exec('ROLLBACK');
+  }
+
+  savepoint(call: TxCall): number {
+    const tx = this.#usable(call.tx);
+    const depth = tx.depth + 1;
+    this.#engine.exec(`SAVEPOINT sp_${depth}`);
+    tx.depth = depth;
+    return depth;
+  }
+
+  release(call: SavepointCall): void {
+    const tx = this.#usable(call.tx);
+    this.#assertDepth(tx, call.depth);
+    this.#engine.exec(`RELEASE sp_${call.depth}`);
+    tx.depth = call.depth - 1;
+  }
+
+  rollbackTo(call: SavepointCall): void {
+    const tx = this.#owned(call.tx);
+    this.#assertDepth(tx, call.depth);
+    this.#rollbackToIfOpen(call.depth);
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#tx = null;
+    this.#engine.close();
+  }
+
+  /** Checks that a statement may run now: open connection, right token, no transaction control. */
+  #admit(token: number | undefined, sql: string): void {
+    if (token === undefined) {
+      this.#assertOpen();
+      if (this.#tx !== null) {
+        throw new DatabaseError('TX_CONFLICT', 'A statement from outside the open transaction was refused; it must wait for the transaction to end.');
+      }
+    } else {
+      this.#usable(token);
+    }
+    if (TRANSACTION_CONTROL.test(sql)) {
+      throw new DatabaseError('INVALID_ARGUMENT', 'Transaction control statements are managed by the library: use db.transaction() / session.transaction().');
+    }
+  }
+
+  /** Runs `work`; on failure inside a transaction, notes whether SQLite rolled it back itself. */
+  #guard<T>(token: number | undefined, work: () => T): T {
+    try {
+      return work();
+    } catch (error) {
+      if (token !== undefined && this.#tx !== null && !this.#engine.inTransaction()) this.#tx.abortedBySqlite = true;
+      throw asDatabaseError(error);
+    }
+  }
+
+  #atomically<T>(work: () => T): T {
+    this.#engine.exec('BEGIN IMMEDIATE');
+    try {
+      const result = work();
+      this.#engine.exec('COMMIT');
+      return result;
+    } catch (error) {
+      if (this.#engine.inTransaction()) this.#engine.exec('ROLLBACK');
+      throw error;
+    }
+  }
+
+  #rollbackToIfOpen(depth: number): void {
+    const tx = this.#tx;
+    if (tx === null) return;
+    tx.depth = depth - 1;
+    if (!this.#engine.inTransaction()) {
+      tx.abortedBySqlite = true;
+      return;
+    }
+    this.#engine.exec(`ROLLBACK TO sp_${depth}; RELEASE sp_${depth}`);
+  }
+
+  #owned(token: number): OpenTransaction {
+    this.#assertOpen();
+    const tx = this.#tx;
+    if (tx === null || tx.token !== token) throw new DatabaseError('TX_CLOSED', 'This transaction has already ended.');
+    return tx;
+  }
+
+  #usable(token: number): OpenTransaction {
+    const tx = this.#owned(token);
+    if (tx.abortedBySqlite) {
+      throw new DatabaseError('TX_ROLLED_BACK', 'SQLite rolled this transaction back after an error inside it; end it and start a new one.');
+    }
+    return tx;
+  }
+
+  #assertDepth(tx: OpenTransaction, depth: number): void {
+    if (depth !== tx.depth) throw new DatabaseError('TX_CLOSED', `Savepoint ${depth} is not the innermost open savepoint.`);
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new DatabaseError('DB_CLOSED', 'The database is closed.');
+  }
+}
+
+function asDatabaseError(error: unknown): DatabaseError {
+  if (isDatabaseError(error)) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new DatabaseError('SQLITE_INTERNAL', `Unexpected engine failure: ${message}`, { cause: error });
+}

@@ -1,0 +1,23 @@
+import type { Engine } from '../engine/engine.js';
+import { DatabaseError } from '../errors/database-error.js';
+import type { OpenRequest } from '../protocol/worker-api.js';
+
+/**
+ * Opens the engine a request names. Each adapter is imported on demand, so a worker only
+ * loads the wasm it uses.
+ * @throws DatabaseError `INVALID_ARGUMENT` for an unknown engine; the engine's code when opening fails
+ */
+export async function loadEngine(request: OpenRequest): Promise<Engine> {
+  switch (request.engine) {
+    case 'sqlite-wasm': {
+      const { SqliteWasmEngine } = await import('../engine/sqlite-wasm/sqlite-wasm-engine.js');
+      return SqliteWasmEngine.open({ filename: request.filename });
+    }
+    case 'sql.js': {
+      const { SqlJsEngine } = await import('../engine/sqljs/sqljs-engine.js');
+      return SqlJsEngine.open({ filename: request.filename, wasmUrl: request.sqlJsWasmUrl });
+    }
+    default:
+      throw new DatabaseError('INVALID_ARGUMENT', `Unknown engine "${String(request.engine)}"; use "sqlite-wasm" or "sql.js".`);
+  }
+}

@@ -1,0 +1,41 @@
+import { expose, type Endpoint } from 'comlink';
+import { DatabaseError } from '../errors/database-error.js';
+import type { OpenRequest, WorkerApi } from '../protocol/worker-api.js';
+import { installErrorTransfer } from '../rpc/error-transfer.js';
+import { EngineHost } from './engine-host.js';
+import { loadEngine } from './load-engine.js';
+
+/**
+ * Serves the worker protocol on `endpoint`. Only the protocol's methods are exposed, on a
+ * frozen object without a prototype — never the engine or the wasm module.
+ */
+export function serveWorker(endpoint: Endpoint): void {
+  installErrorTransfer();
+  let host: EngineHost | undefined;
+  const ready = (): EngineHost => {
+    if (host === undefined) throw new DatabaseError('DB_CLOSED', 'The worker has no open database.');
+    return host;
+  };
+  const api: { [K in keyof WorkerApi]: (...args: Parameters<WorkerApi[K]>) => ReturnType<WorkerApi[K]> | Promise<ReturnType<WorkerApi[K]>> } = {
+    async open(request: OpenRequest) {
+      if (host !== undefined) throw new DatabaseError('INVALID_ARGUMENT', 'The worker already has an open database.');
+      host = await EngineHost.open(request, loadEngine);
+      return host.open();
+    },
+    query: (call) => ready().query(call),
+    run: (call) => ready().run(call),
+    runMany: (call) => ready().runMany(call),
+    exec: (call) => ready().exec(call),
+    begin: (call) => ready().begin(call),
+    commit: (call) => ready().commit(call),
+    rollback: (call) => ready().rollback(call),
+    savepoint: (call) => ready().savepoint(call),
+    release: (call) => ready().release(call),
+    rollbackTo: (call) => ready().rollbackTo(call),
+    close: () => {
+      host?.close();
+      host = undefined;
+    },
+  };
+  expose(Object.freeze(Object.assign(Object.create(null), api)), endpoint);
+}

@@ -1,0 +1,66 @@
+/// <reference types="vitest/config" />
+import { defineConfig } from 'vite';
+import { playwright } from '@vitest/browser-playwright';
+import { fileURLToPath } from 'node:url';
+
+const fromRoot = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
+
+/** COOP/COEP: makes the page cross-origin isolated (SharedArrayBuffer, the `opfs` VFS). */
+const crossOriginIsolation = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+
+/** Chromium as this machine has it: Debian's build, no downloads, no background traffic. */
+const chromiumArgs = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
+
+export default defineConfig({
+  optimizeDeps: {
+    exclude: ['@sqlite.org/sqlite-wasm'],
+    include: ['comlink', 'sql.js', 'fast-check'],
+  },
+  server: { headers: process.env.ISOLATE === '1' ? crossOriginIsolation : {} },
+  worker: { format: 'es' },
+  test: {
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+    projects: [
+      {
+        extends: true,
+        resolve: { alias: { 'alphatrade-db': fromRoot('./src/index.node.ts') } },
+        test: {
+          name: 'node',
+          environment: 'node',
+          include: ['test/**/*.shared.test.ts', 'test/**/*.node.test.ts'],
+          pool: 'forks',
+        },
+      },
+      {
+        extends: true,
+        resolve: { alias: { 'alphatrade-db': fromRoot('./src/index.browser.ts') } },
+        test: {
+          name: 'browser',
+          include: ['test/**/*.shared.test.ts', 'test/**/*.browser.test.ts'],
+          browser: {
+            enabled: true,
+            headless: true,
+            screenshotFailures: false,
+            provider: playwright({
+              launchOptions: { executablePath: '/usr/bin/chromium', args: chromiumArgs },
+            }),
+            instances: [{ browser: 'chromium' }],
+          },
+        },
+      },
+    ],
+  },
+});

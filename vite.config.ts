@@ -36,7 +36,9 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        resolve: { alias: { 'alphatrade-db': fromRoot('./src/index.node.ts') } },
+        resolve: {
+          alias: { 'alphatrade-db': fromRoot('./src/index.node.ts'), 'test-env': fromRoot('./test/support/env.node.ts') },
+        },
         test: {
           name: 'node',
           environment: 'node',
@@ -46,7 +48,9 @@ export default defineConfig({
       },
       {
         extends: true,
-        resolve: { alias: { 'alphatrade-db': fromRoot('./src/index.browser.ts') } },
+        resolve: {
+          alias: { 'alphatrade-db': fromRoot('./src/index.browser.ts'), 'test-env': fromRoot('./test/support/env.browser.ts') },
+        },
         test: {
           name: 'browser',
           include: ['test/**/*.shared.test.ts', 'test/**/*.browser.test.ts'],

@@ -32,6 +32,7 @@ export class DatabaseConnection {
   readonly #client: WorkerClient;
   readonly #lock = new WriteLock();
   readonly #settings: ConnectionSettings;
+  readonly #lost: Promise<never>;
   #nextToken = 1;
 
   /**
@@ -41,6 +42,13 @@ export class DatabaseConnection {
   constructor(client: WorkerClient, settings: ConnectionSettings) {
     this.#client = client;
     this.#settings = settings;
+    this.#lost = new Promise<never>((_, reject) => {
+      client.onCrash((error) => {
+        this.#lock.fail(error);
+        reject(error);
+      });
+    });
+    this.#lost.catch(() => undefined);
   }
 
   /** Runs one statement outside any transaction and returns its rows. */
@@ -83,7 +91,9 @@ export class DatabaseConnection {
     try {
       const run = (): Promise<T> => fn(handle);
       const context = this.#settings.asyncContext;
-      const result = await (context === undefined ? run() : context.run({ connection: this, handle }, run));
+      const work = context === undefined ? run() : context.run({ connection: this, handle }, run);
+      work.catch(() => undefined);
+      const result = await Promise.race([work, this.#lost]);
       if (signal?.aborted === true) {
         throw new DatabaseError('ABORTED', 'The transaction was aborted and rolled back.', { cause: signal.reason });
       }

@@ -10,6 +10,7 @@ export interface LockWaitOptions {
 
 interface Waiter {
   grant(): void;
+  refuse(error: DatabaseError): void;
   cancelled: boolean;
 }
 
@@ -19,6 +20,7 @@ interface Waiter {
  */
 export class WriteLock {
   #held = false;
+  #failure: DatabaseError | undefined;
   readonly #queue: Waiter[] = [];
 
   /** True while someone holds the lock. */
@@ -32,6 +34,7 @@ export class WriteLock {
    */
   acquire(options: LockWaitOptions): Promise<void> {
     const { signal, timeoutMs } = options;
+    if (this.#failure !== undefined) return Promise.reject(this.#failure);
     if (signal?.aborted === true) return Promise.reject(abortError(signal));
     if (!this.#held) {
       this.#held = true;
@@ -58,10 +61,20 @@ export class WriteLock {
           cleanup();
           resolve();
         },
+        refuse(error) {
+          cleanup();
+          reject(error);
+        },
       };
       signal?.addEventListener('abort', onAbort, { once: true });
       this.#queue.push(waiter);
     });
+  }
+
+  /** Refuses every waiter and every later acquire with `error` (the connection is gone). */
+  fail(error: DatabaseError): void {
+    this.#failure ??= error;
+    for (const waiter of this.#queue.splice(0)) if (!waiter.cancelled) waiter.refuse(error);
   }
 
   /** Hands the lock to the next waiter, or frees it. */

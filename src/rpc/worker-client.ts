@@ -16,7 +16,7 @@ export class WorkerClient {
   readonly #remote: Remote<WorkerApi>;
   readonly #pending = new Set<Settle>();
   #failure: DatabaseError | undefined;
-  #crashListener: ((error: DatabaseError) => void) | undefined;
+  readonly #crashListeners: ((error: DatabaseError) => void)[] = [];
 
   /** @param handle - the spawned worker */
   constructor(handle: WorkerHandle) {
@@ -31,9 +31,9 @@ export class WorkerClient {
     return this.#failure;
   }
 
-  /** Called once when the worker dies. */
+  /** Calls `listener` once when the worker dies. */
   onCrash(listener: (error: DatabaseError) => void): void {
-    this.#crashListener = listener;
+    this.#crashListeners.push(listener);
   }
 
   /**
@@ -83,6 +83,6 @@ export class WorkerClient {
     this.#pending.clear();
     this.#handle.setBusy(false);
     for (const settle of pending) settle(error);
-    this.#crashListener?.(error);
+    for (const listener of this.#crashListeners) listener(error);
   }
 }

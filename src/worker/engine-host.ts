@@ -1,6 +1,7 @@
 import type { Engine, EngineName } from '../engine/engine.js';
 import type { QueryResult, RunResult } from '../engine/types.js';
 import { DatabaseError, isDatabaseError } from '../errors/database-error.js';
+import { assertParamRows, assertParams } from './validate-params.js';
 import type {
   BatchCall,
   ExecCall,
@@ -64,16 +65,19 @@ export class EngineHost implements WorkerApi {
 
   query(call: StatementCall): QueryResult {
     this.#admit(call.tx, call.sql);
+    assertParams(call.params);
     return this.#guard(call.tx, () => this.#engine.query(call.sql, call.params));
   }
 
   run(call: StatementCall): RunResult {
     this.#admit(call.tx, call.sql);
+    assertParams(call.params);
     return this.#guard(call.tx, () => this.#engine.run(call.sql, call.params));
   }
 
   runMany(call: BatchCall): RunResult {
     this.#admit(call.tx, call.sql);
+    assertParamRows(call.rows);
     if (call.tx === undefined) {
       return this.#guard(undefined, () => this.#atomically(() => this.#engine.runMany(call.sql, call.rows)));
     }

@@ -162,9 +162,13 @@ function readRow(statement: SqlJsStatement): unknown[] {
   return get.call(statement, null, { useBigInt: true });
 }
 
+/**
+ * sql.js exports no 64-bit bind: a bigint within 2^53 binds as a number; a larger one binds as
+ * its decimal text, which an INTEGER-affinity column stores back as the exact integer.
+ */
 function toSqlJsValue(value: SqlValue): number | string | Uint8Array | null {
   if (typeof value === 'boolean') return value ? 1 : 0;
-  if (typeof value === 'bigint') return value.toString();
+  if (typeof value === 'bigint') return Number.isSafeInteger(Number(value)) ? Number(value) : value.toString();
   return value;
 }
 

@@ -1,0 +1,105 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { ENGINES, openDb } from '../support/open-db.js';
+import { rejection } from '../support/rejection.js';
+
+describe.each(ENGINES)('statements across the worker (%s)', (engine) => {
+  const opened: { close(): Promise<void> }[] = [];
+  const open = () => {
+    const db = openDb(engine);
+    opened.push(db);
+    return db;
+  };
+  afterEach(async () => {
+    await Promise.all(opened.splice(0).map((db) => db.close()));
+  });
+
+  it('round-trips every value type', async () => {
+    const db = open();
+    await db.exec('CREATE TABLE v(i INTEGER, r REAL, t TEXT, b BLOB, n, big INTEGER)');
+    const blob = new Uint8Array([0, 1, 2, 255]);
+    await db.execute('INSERT INTO v VALUES (?, ?, ?, ?, ?, ?)', [42, 1.5, 'héllo ✓', blob, null, 2n ** 62n + 1n]);
+    const row = await db.get('SELECT * FROM v');
+    expect(row).toEqual({ i: 42, r: 1.5, t: 'héllo ✓', b: blob, n: null, big: 2n ** 62n + 1n });
+    expect(await db.get('SELECT ? AS yes, ? AS no', [true, false])).toEqual({ yes: 1, no: 0 });
+  });
+
+  it('binds named parameters with any prefix', async () => {
+    const db = open();
+    expect(await db.get('SELECT :a AS a, @b AS b, $c AS c', { a: 1, b: 'two', c: null })).toEqual({ a: 1, b: 'two', c: null });
+  });
+
+  it('returns rows as arrays with rowMode array, keeping duplicate column names', async () => {
+    const db = open();
+    const rows = await db.query('SELECT 1 AS x, 2 AS x, 3 AS "0"', [], { rowMode: 'array' });
+    expect(rows).toEqual([[1, 2, 3]]);
+    expect(await db.query('SELECT 1 AS x, 2 AS x')).toEqual([{ x: 2 }]);
+  });
+
+  it('reports changes and the last rowid', async () => {
+    const db = open();
+    await db.exec('CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT)');
+    const first = await db.execute('INSERT INTO t(v) VALUES (?)', ['a']);
+    expect(first).toEqual({ changes: 1, lastInsertRowid: 1n });
+    const many = await db.executeMany('INSERT INTO t(v) VALUES (?)', [['b'], ['c'], ['d']]);
+    expect(many).toEqual({ changes: 3, lastInsertRowid: 4n });
+    expect((await db.execute('UPDATE t SET v = v || ?', ['!'])).changes).toBe(4);
+  });
+
+  it('sees schema changes through cached statements', async () => {
+    const db = open();
+    await db.exec('CREATE TABLE s(a INTEGER)');
+    await db.execute('INSERT INTO s VALUES (1)');
+    expect(await db.query('SELECT * FROM s')).toEqual([{ a: 1 }]);
+    await db.exec('ALTER TABLE s ADD COLUMN b TEXT');
+    expect(await db.query('SELECT * FROM s')).toEqual([{ a: 1, b: null }]);
+  });
+
+  it('executeMany is atomic: a failing row leaves nothing behind', async () => {
+    const db = open();
+    await db.exec('CREATE TABLE u(k TEXT UNIQUE)');
+    const error = await rejection(db.executeMany('INSERT INTO u VALUES (?)', [['a'], ['b'], ['a'], ['c']]));
+    expect(error.code).toBe('SQLITE_CONSTRAINT_UNIQUE');
+    expect(await db.get('SELECT count(*) AS n FROM u')).toEqual({ n: 0 });
+  });
+
+  it('keeps SQLite error codes across the worker boundary', async () => {
+    const db = open();
+    await db.exec('CREATE TABLE u(k TEXT UNIQUE NOT NULL)');
+    await db.execute('INSERT INTO u VALUES (?)', ['a']);
+    const unique = await rejection(db.execute('INSERT INTO u VALUES (?)', ['a']));
+    expect(unique.code).toBe('SQLITE_CONSTRAINT_UNIQUE');
+    expect(unique.name).toBe('DatabaseError');
+    expect(Object.keys(unique)).not.toContain('name');
+    expect(unique.message).toContain('UNIQUE constraint failed: u.k');
+    const notNull = await rejection(db.execute('INSERT INTO u VALUES (NULL)'));
+    expect(notNull.code).toBe('SQLITE_CONSTRAINT_NOTNULL');
+    const syntax = await rejection(db.query('SELEKT 1'));
+    expect(syntax.code).toBe('SQLITE_ERROR');
+    expect(syntax.message).toBe('near "SELEKT": syntax error');
+    const missing = await rejection(db.query('SELECT * FROM nowhere'));
+    expect(missing.code).toBe('SQLITE_ERROR');
+    expect(missing.message).toBe('no such table: nowhere');
+    expect(await db.get('SELECT count(*) AS n FROM u')).toEqual({ n: 1 });
+  });
+
+  it('refuses more than one statement, empty SQL and hand-written transaction control', async () => {
+    const db = open();
+    expect((await rejection(db.query('SELECT 1; SELECT 2'))).code).toBe('INVALID_ARGUMENT');
+    expect((await rejection(db.query('   -- nothing'))).code).toBe('INVALID_ARGUMENT');
+    expect((await rejection(db.execute('BEGIN'))).code).toBe('INVALID_ARGUMENT');
+    expect((await rejection(db.exec('BEGIN; CREATE TABLE x(a)'))).code).toBe('INVALID_ARGUMENT');
+    expect(await db.query("SELECT name FROM sqlite_schema WHERE name = 'x'")).toEqual([]);
+    expect(await db.get('SELECT 1 AS ok; ')).toEqual({ ok: 1 });
+  });
+
+  it('refuses parameters that do not fit', async () => {
+    const db = open();
+    expect((await rejection(db.query('SELECT ?', [1n << 70n]))).code).toBe('INVALID_ARGUMENT');
+    expect((await rejection(db.query('SELECT ?', [{} as never]))).code).toBe('INVALID_ARGUMENT');
+    expect((await rejection(db.query('SELECT ?', [undefined as never]))).code).toBe('INVALID_ARGUMENT');
+    expect((await rejection(db.executeMany('SELECT ?', [[1], [new Date() as never]]))).code).toBe('INVALID_ARGUMENT');
+    await db.exec('CREATE TABLE big(v INTEGER)');
+    await db.executeMany('INSERT INTO big VALUES (?)', [[2n ** 63n - 1n], [-(2n ** 63n)], [5n]]);
+    expect(await db.query('SELECT v FROM big', [], { rowMode: 'array' })).toEqual([[2n ** 63n - 1n], [-(2n ** 63n)], [5]]);
+  });
+});

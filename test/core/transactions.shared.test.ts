@@ -1,0 +1,181 @@
+import type { DatabaseManager, Session } from 'alphatrade-db';
+import { environment } from 'test-env';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ENGINES, openDb } from '../support/open-db.js';
+import { delay, rejection } from '../support/rejection.js';
+
+describe.each(ENGINES)('write-lock transactions (%s)', (engine) => {
+  const opened: DatabaseManager[] = [];
+  const open = (lockTimeoutMs?: number) => {
+    const db = openDb(engine, lockTimeoutMs === undefined ? {} : { lockTimeoutMs });
+    opened.push(db);
+    return db;
+  };
+  afterEach(async () => {
+    await Promise.all(opened.splice(0).map((db) => db.close()));
+  });
+
+  it('1,000 concurrent read-modify-write transactions mixed with 1,000 outside statements', async () => {
+    const db = open();
+    await db.exec('CREATE TABLE counter(n INTEGER NOT NULL); INSERT INTO counter VALUES (0); CREATE TABLE log(i INTEGER, in_tx INTEGER);');
+    const work: Promise<unknown>[] = [];
+    for (let i = 0; i < 1000; i++) {
+      const failing = i % 10 === 9;
+      work.push(
+        db
+          .transaction(async (tx) => {
+            const row = await tx.get<{ n: number }>('SELECT n FROM counter');
+            await tx.execute('UPDATE counter SET n = ?', [(row?.n ?? 0) + 1]);
+            if (failing) throw new Error(`planned failure ${i}`);
+          })
+          .catch((error: Error) => {
+            if (!failing) throw error;
+          }),
+      );
+      work.push(i % 2 === 0 ? db.execute('INSERT INTO log VALUES (?, 0)', [i]) : db.get('SELECT n FROM counter'));
+    }
+    await Promise.all(work);
+    expect(await db.get('SELECT n FROM counter')).toEqual({ n: 900 });
+    expect(await db.get('SELECT count(*) AS c FROM log')).toEqual({ c: 500 });
+  });
+
+  it('a failure at depth 3 of 5 nested savepoints rolls back only that level and its children', async () => {
+    const db = open();
+    await db.exec('CREATE TABLE levels(depth INTEGER)');
+    const nest = async (session: Session, depth: number): Promise<void> => {
+      await session.execute('INSERT INTO levels VALUES (?)', [depth]);
+      if (depth < 5) {
+        const inner = session.transaction((child) => nest(child, depth + 1));
+        if (depth === 2) await inner.catch(() => undefined);
+        else await inner;
+      }
+      if (depth === 3) throw new Error('level 3 fails after its children succeeded');
+    };
+    await db.transaction(async (tx) => {
+      await nest(tx, 1);
+      expect(await tx.query('SELECT depth FROM levels ORDER BY depth', [], { rowMode: 'array' })).toEqual([[1], [2]]);
+    });
+    expect(await db.query('SELECT depth FROM levels ORDER BY depth', [], { rowMode: 'array' })).toEqual([[1], [2]]);
+  });
+
+  it('a caught statement error keeps the transaction open, as SQLite does', async () => {
+    const db = open();
+    await db.exec('CREATE TABLE u(k TEXT UNIQUE)');
+    await db.transaction(async (tx) => {
+      await tx.execute('INSERT INTO u VALUES (?)', ['a']);
+      expect((await rejection(tx.execute('INSERT INTO u VALUES (?)', ['a']))).code).toBe('SQLITE_CONSTRAINT_UNIQUE');
+      await tx.execute('INSERT INTO u VALUES (?)', ['b']);
+    });
+    expect(await db.query('SELECT k FROM u ORDER BY k', [], { rowMode: 'array' })).toEqual([['a'], ['b']]);
+  });
+
+  it('INSERT OR ROLLBACK: SQLite rolls back by itself and no stray "cannot commit" error appears', async () => {
+    const db = open();
+    await db.exec('CREATE TABLE u(k TEXT UNIQUE)');
+    await db.execute('INSERT INTO u VALUES (?)', ['a']);
+    const thrown = await rejection(
+      db.transaction(async (tx) => {
+        await tx.execute('INSERT INTO u VALUES (?)', ['b']);
+        await tx.execute('INSERT OR ROLLBACK INTO u VALUES (?)', ['a']);
+      }),
+    );
+    expect(thrown.code).toBe('SQLITE_CONSTRAINT_UNIQUE');
+    const swallowed = await rejection(
+      db.transaction(async (tx) => {
+        await tx.execute('INSERT INTO u VALUES (?)', ['c']);
+        await tx.execute('INSERT OR ROLLBACK INTO u VALUES (?)', ['a']).catch(() => undefined);
+        expect((await rejection(tx.execute('INSERT INTO u VALUES (?)', ['d']))).code).toBe('TX_ROLLED_BACK');
+      }),
+    );
+    expect(swallowed.code).toBe('TX_ROLLED_BACK');
+    expect(await db.query('SELECT k FROM u', [], { rowMode: 'array' })).toEqual([['a']]);
+    await db.transaction(async (tx) => {
+      await tx.execute('INSERT INTO u VALUES (?)', ['e']);
+    });
+    expect(await db.get('SELECT count(*) AS n FROM u')).toEqual({ n: 2 });
+  });
+
+  it('a session used after its transaction ended throws TX_CLOSED', async () => {
+    const db = open();
+    let leaked: Session | undefined;
+    await db.session(async (s) => {
+      leaked = s;
+    });
+    expect((await rejection(leaked!.query('SELECT 1'))).code).toBe('TX_CLOSED');
+    let leakedInner: Session | undefined;
+    await db.transaction(async (tx) => {
+      await tx.transaction(async (inner) => {
+        leakedInner = inner;
+        expect((await rejection(tx.query('SELECT 1'))).code).toBe('TX_REENTRANT');
+      });
+      expect((await rejection(leakedInner!.query('SELECT 1'))).code).toBe('TX_CLOSED');
+    });
+  });
+
+  it('calling the database from inside its own transaction fails instead of hanging', async () => {
+    const db = open(300);
+    const started = Date.now();
+    const error = await rejection(
+      db.transaction(async () => {
+        await db.query('SELECT 1');
+      }),
+    );
+    expect(error.code).toBe(environment === 'node' ? 'TX_REENTRANT' : 'LOCK_TIMEOUT');
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(await db.get('SELECT 1 AS ok')).toEqual({ ok: 1 });
+  });
+
+  it('a queued writer with an AbortSignal rejects without running; a long wait gives LOCK_TIMEOUT', async () => {
+    const db = open(150);
+    await db.exec('CREATE TABLE w(v TEXT)');
+    let release!: () => void;
+    const holding = new Promise<void>((resolve) => (release = resolve));
+    const long = db.transaction(async (tx) => {
+      await tx.execute('INSERT INTO w VALUES (?)', ['long']);
+      await holding;
+    });
+    await delay(20);
+    const aborted = db.transaction(
+      async (tx) => {
+        await tx.execute('INSERT INTO w VALUES (?)', ['aborted']);
+      },
+      { signal: AbortSignal.timeout(100), timeoutMs: 5000 },
+    );
+    const timedOut = db.transaction(async (tx) => {
+      await tx.execute('INSERT INTO w VALUES (?)', ['timed out']);
+    });
+    expect((await rejection(aborted)).code).toBe('ABORTED');
+    expect((await rejection(timedOut)).code).toBe('LOCK_TIMEOUT');
+    expect((await rejection(db.query('SELECT 1'))).code).toBe('LOCK_TIMEOUT');
+    release();
+    await long;
+    expect(await db.query('SELECT v FROM w', [], { rowMode: 'array' })).toEqual([['long']]);
+  });
+
+  it('an abort while the transaction runs rolls it back', async () => {
+    const db = open();
+    await db.exec('CREATE TABLE w(v TEXT)');
+    const controller = new AbortController();
+    const error = await rejection(
+      db.transaction(
+        async (tx) => {
+          await tx.execute('INSERT INTO w VALUES (?)', ['x']);
+          controller.abort(new Error('user cancelled'));
+          await tx.execute('INSERT INTO w VALUES (?)', ['y']);
+        },
+        { signal: controller.signal },
+      ),
+    );
+    expect(error.code).toBe('ABORTED');
+    expect(await db.query('SELECT v FROM w')).toEqual([]);
+  });
+
+  it('setupDatabase is idempotent and runs with foreign keys enforced', async () => {
+    const db = open();
+    await db.setupDatabase();
+    await db.setupDatabase();
+    expect(await db.get('PRAGMA foreign_keys')).toEqual({ foreign_keys: 1 });
+    await db.exec('CREATE TABLE p(id INTEGER PRIMARY KEY); CREATE TABLE c(p INTEGER REFERENCES p(id));');
+    expect((await rejection(db.execute('INSERT INTO c VALUES (7)'))).code).toBe('SQLITE_CONSTRAINT_FOREIGNKEY');
+  });
+});

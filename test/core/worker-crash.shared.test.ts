@@ -1,0 +1,62 @@
+import { DatabaseManager, type DatabaseError } from 'alphatrade-db';
+import { dyingWorkerUrl, sqlJsWasmUrl, workerUrl } from 'test-env';
+import { describe, expect, it } from 'vitest';
+import { ENGINES } from '../support/open-db.js';
+import { delay, rejection } from '../support/rejection.js';
+
+/** Settles every promise (handlers attach at once), failing if any is still pending after `ms`. */
+async function settledWithin(promises: Promise<unknown>[], ms: number): Promise<PromiseSettledResult<unknown>[]> {
+  const settled = Promise.allSettled(promises);
+  const timeout = delay(ms, 'timeout' as const);
+  const result = await Promise.race([settled, timeout]);
+  if (result === 'timeout') throw new Error(`calls still pending ${ms} ms after the worker died`);
+  return result as PromiseSettledResult<unknown>[];
+}
+
+describe.each(ENGINES)('worker death (%s)', (engine) => {
+  it('terminated mid-transaction: every pending call rejects with WORKER_CRASHED within 1 s; reopening works', async () => {
+    const name = `crash-${engine}-${Date.now()}`;
+    const options = { storage: 'memory' as const, engine, workerUrl, sqlJsWasmUrl };
+    const db = DatabaseManager.open(name, options);
+    await db.exec('CREATE TABLE t(v INTEGER)');
+    let inside!: () => void;
+    const insideTx = new Promise<void>((resolve) => (inside = resolve));
+    const tx = db.transaction(async (s) => {
+      await s.execute('INSERT INTO t VALUES (1)');
+      inside();
+      await s.query('WITH RECURSIVE r(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM r WHERE i < 3000000) SELECT count(*) FROM r');
+    });
+    await insideTx;
+    const queued = [db.query('SELECT 1'), db.execute('INSERT INTO t VALUES (2)'), db.transaction(async () => 1)];
+    const killedAt = Date.now();
+    const settling = settledWithin([tx, ...queued], 1000);
+    await db.terminate();
+    const results = await settling;
+    expect(Date.now() - killedAt).toBeLessThan(1000);
+    for (const result of results) {
+      expect(result.status).toBe('rejected');
+      expect(((result as PromiseRejectedResult).reason as DatabaseError).code).toBe('WORKER_CRASHED');
+    }
+    expect((await rejection(db.query('SELECT 1'))).code).toBe('WORKER_CRASHED');
+    const again = DatabaseManager.open(name, options);
+    expect(again).not.toBe(db);
+    expect(await again.get('SELECT 7 AS seven')).toEqual({ seven: 7 });
+    await again.close();
+  });
+
+  it('a worker that dies by itself rejects pending and queued calls with WORKER_CRASHED at once', async () => {
+    const db = DatabaseManager.open(`dying-${engine}-${Date.now()}`, { storage: 'memory', engine, workerUrl: dyingWorkerUrl, sqlJsWasmUrl });
+    await db.exec('CREATE TABLE t(v INTEGER)');
+    const openedAt = Date.now();
+    const pending = db.transaction(async (s) => {
+      await s.execute('INSERT INTO t VALUES (1)');
+      await delay(10_000);
+    });
+    const queued = [db.query('SELECT 1'), db.transaction(async () => 1)];
+    const results = await settledWithin([pending, ...queued], 3000);
+    expect(Date.now() - openedAt).toBeLessThan(3000);
+    for (const result of results) {
+      expect(((result as PromiseRejectedResult).reason as DatabaseError).code).toBe('WORKER_CRASHED');
+    }
+  });
+});

@@ -15,6 +15,7 @@ export class WorkerClient {
   readonly #handle: WorkerHandle;
   readonly #remote: Remote<WorkerApi>;
   readonly #pending = new Set<Settle>();
+  readonly #methods = new Map<WorkerMethod, (...args: unknown[]) => Promise<unknown>>();
   #failure: DatabaseError | undefined;
   readonly #crashListeners: ((error: DatabaseError) => void)[] = [];
 
@@ -50,8 +51,7 @@ export class WorkerClient {
         this.#pending.delete(settle);
         if (this.#pending.size === 0) this.#handle.setBusy(false);
       };
-      const invoke = this.#remote[method] as unknown as (...a: unknown[]) => Promise<ReturnType<WorkerApi[M]>>;
-      invoke(...args).then(
+      (this.#method(method)(...args) as Promise<ReturnType<WorkerApi[M]>>).then(
         (value) => {
           done();
           resolve(value);
@@ -62,6 +62,16 @@ export class WorkerClient {
         },
       );
     });
+  }
+
+  /** The Comlink proxy of one method, made once (each property read of a Comlink proxy builds a new proxy). */
+  #method(method: WorkerMethod): (...args: unknown[]) => Promise<unknown> {
+    let invoke = this.#methods.get(method);
+    if (invoke === undefined) {
+      invoke = this.#remote[method] as unknown as (...args: unknown[]) => Promise<unknown>;
+      this.#methods.set(method, invoke);
+    }
+    return invoke;
   }
 
   /** Stops the worker at once: pending calls reject with `error`. */

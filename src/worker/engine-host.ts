@@ -18,6 +18,8 @@ export type EngineLoader = (request: OpenRequest) => Promise<Engine>;
 
 const TRANSACTION_CONTROL = /^(?:\s|--[^\n]*\n|\/\*[\s\S]*?\*\/)*(?:BEGIN|COMMIT|END|ROLLBACK|SAVEPOINT|RELEASE)\b/i;
 
+const VERDICT_CACHE_SIZE = 512;
+
 /** State of the one transaction the connection can have open. */
 interface OpenTransaction {
   readonly token: number;
@@ -34,6 +36,7 @@ export class EngineHost implements WorkerApi {
   readonly #engine: Engine;
   #tx: OpenTransaction | null = null;
   #closed = false;
+  readonly #transactionControl = new Map<string, boolean>();
 
   private constructor(engine: Engine) {
     this.#engine = engine;
@@ -162,9 +165,20 @@ export class EngineHost implements WorkerApi {
     } else {
       this.#usable(token);
     }
-    if (TRANSACTION_CONTROL.test(sql)) {
+    if (this.#isTransactionControl(sql)) {
       throw new DatabaseError('INVALID_ARGUMENT', 'Transaction control statements are managed by the library: use db.transaction() / session.transaction().');
     }
+  }
+
+  /** Whether `sql` is a transaction-control statement, remembered per SQL text. */
+  #isTransactionControl(sql: string): boolean {
+    let verdict = this.#transactionControl.get(sql);
+    if (verdict === undefined) {
+      verdict = TRANSACTION_CONTROL.test(sql);
+      if (this.#transactionControl.size >= VERDICT_CACHE_SIZE) this.#transactionControl.clear();
+      this.#transactionControl.set(sql, verdict);
+    }
+    return verdict;
   }
 
   /** Runs `work`; on failure inside a transaction, notes whether SQLite rolled it back itself. */

@@ -10,6 +10,7 @@ export interface SqliteExports {
   sqlite3_bind_parameter_count(stmt: number): number;
   sqlite3_bind_parameter_name(stmt: number, index: number): number;
   sqlite3_bind_null(stmt: number, index: number): number;
+  sqlite3_bind_int(stmt: number, index: number, value: number): number;
   sqlite3_bind_int64(stmt: number, index: number, value: bigint): number;
   sqlite3_bind_double(stmt: number, index: number, value: number): number;
   sqlite3_bind_text(stmt: number, index: number, ptr: number, n: number, destructor: number): number;
@@ -235,7 +236,7 @@ export class WasmBinding {
       case SQLITE_TEXT: {
         const ptr = this.#x.sqlite3_column_text(stmt, i);
         const n = this.#x.sqlite3_column_bytes(stmt, i);
-        return n === 0 ? '' : decoder.decode(this.#wasm.heap8u().subarray(ptr, ptr + n));
+        return decodeUtf8(this.#wasm.heap8u(), ptr, n);
       }
       case SQLITE_BLOB: {
         const ptr = this.#x.sqlite3_column_blob(stmt, i);
@@ -252,9 +253,9 @@ export class WasmBinding {
     if (value === null || value === undefined) {
       rc = this.#x.sqlite3_bind_null(stmt, index);
     } else if (typeof value === 'number') {
-      rc = Number.isSafeInteger(value)
-        ? this.#x.sqlite3_bind_int64(stmt, index, BigInt(value))
-        : this.#x.sqlite3_bind_double(stmt, index, value);
+      if ((value | 0) === value && !Object.is(value, -0)) rc = this.#x.sqlite3_bind_int(stmt, index, value);
+      else if (Number.isSafeInteger(value)) rc = this.#x.sqlite3_bind_int64(stmt, index, BigInt(value));
+      else rc = this.#x.sqlite3_bind_double(stmt, index, value);
     } else if (typeof value === 'string') {
       const n = this.#writeScratch(value, false);
       rc = this.#x.sqlite3_bind_text(stmt, index, this.#scratch, n, SQLITE_TRANSIENT);
@@ -278,8 +279,16 @@ export class WasmBinding {
   /** Encodes `text` as UTF-8 into the scratch buffer (NUL-terminated when asked); returns its byte length. */
   #writeScratch(text: string, terminate: boolean): number {
     this.#ensureScratch(text.length * 3 + 1);
-    const { written } = encoder.encodeInto(text, this.#wasm.heap8u().subarray(this.#scratch, this.#scratch + this.#scratchSize));
-    if (terminate) this.#wasm.heap8u()[this.#scratch + written] = 0;
+    const heap = this.#wasm.heap8u();
+    const written =
+      text.length <= SHORT_TEXT ? encodeShort(text, heap, this.#scratch) : -1;
+    return this.#finishWrite(text, terminate, heap, written);
+  }
+
+  #finishWrite(text: string, terminate: boolean, heap: Uint8Array, shortWritten: number): number {
+    const written =
+      shortWritten >= 0 ? shortWritten : encoder.encodeInto(text, heap.subarray(this.#scratch, this.#scratch + this.#scratchSize)).written;
+    if (terminate) heap[this.#scratch + written] = 0;
     return written;
   }
 
@@ -291,6 +300,34 @@ export class WasmBinding {
     if (this.#scratch === 0) throw new DatabaseError('SQLITE_NOMEM', `Out of memory allocating ${size} bytes.`);
     this.#scratchSize = size;
   }
+}
+
+/** Strings up to this length take the ASCII fast paths (no TextEncoder/TextDecoder call). */
+const SHORT_TEXT = 64;
+
+/** Writes an ASCII string byte by byte; returns its length, or -1 if it is not pure ASCII. */
+function encodeShort(text: string, heap: Uint8Array, at: number): number {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c > 0x7f) return -1;
+    heap[at + i] = c;
+  }
+  return text.length;
+}
+
+/** Decodes UTF-8 from wasm memory, building short ASCII strings directly. */
+function decodeUtf8(heap: Uint8Array, ptr: number, n: number): string {
+  if (n === 0) return '';
+  if (n <= SHORT_TEXT) {
+    let ascii = '';
+    for (let i = 0; i < n; i++) {
+      const c = heap[ptr + i] as number;
+      if (c > 0x7f) return decoder.decode(heap.subarray(ptr, ptr + n));
+      ascii += String.fromCharCode(c);
+    }
+    return ascii;
+  }
+  return decoder.decode(heap.subarray(ptr, ptr + n));
 }
 
 function isBlank(text: string): boolean {

@@ -1,0 +1,72 @@
+import { sqlJsWasmUrl } from 'test-env';
+import { afterEach, describe, expect, it } from 'vitest';
+import { EngineHost } from '../../src/worker/engine-host.js';
+import { loadEngine } from '../../src/worker/load-engine.js';
+import { ENGINES } from '../support/open-db.js';
+
+function codeOf(work: () => unknown): string | undefined {
+  try {
+    work();
+  } catch (error) {
+    return (error as { code?: string }).code;
+  }
+  throw new Error('expected the call to throw');
+}
+
+describe.each(ENGINES)('engine host transaction tokens (%s)', (engine) => {
+  const hosts: EngineHost[] = [];
+  const open = async (): Promise<EngineHost> => {
+    const host = await EngineHost.open({ engine, filename: ':memory:', sqlJsWasmUrl }, loadEngine);
+    hosts.push(host);
+    host.exec({ sql: 'CREATE TABLE t(v INTEGER)' });
+    return host;
+  };
+  afterEach(() => {
+    for (const host of hosts.splice(0)) host.close();
+  });
+
+  it('refuses a statement from outside the open transaction, and one with a stale token', async () => {
+    const host = await open();
+    host.begin({ tx: 1 });
+    host.run({ sql: 'INSERT INTO t VALUES (1)', tx: 1 });
+    expect(codeOf(() => host.run({ sql: 'INSERT INTO t VALUES (2)' }))).toBe('TX_CONFLICT');
+    expect(codeOf(() => host.query({ sql: 'SELECT * FROM t', tx: 2 }))).toBe('TX_CLOSED');
+    expect(codeOf(() => host.begin({ tx: 3 }))).toBe('TX_CONFLICT');
+    host.rollback({ tx: 1 });
+    expect(host.query({ sql: 'SELECT count(*) AS n FROM t' }).rows).toEqual([[0]]);
+    expect(codeOf(() => host.commit({ tx: 1 }))).toBe('TX_CLOSED');
+  });
+
+  it('tracks savepoint depth and refuses out-of-order releases', async () => {
+    const host = await open();
+    host.begin({ tx: 7 });
+    const one = host.savepoint({ tx: 7 });
+    const two = host.savepoint({ tx: 7 });
+    expect([one, two]).toEqual([1, 2]);
+    expect(codeOf(() => host.release({ tx: 7, depth: 1 }))).toBe('TX_CLOSED');
+    host.run({ sql: 'INSERT INTO t VALUES (2)', tx: 7 });
+    host.rollbackTo({ tx: 7, depth: 2 });
+    host.run({ sql: 'INSERT INTO t VALUES (1)', tx: 7 });
+    host.release({ tx: 7, depth: 1 });
+    host.commit({ tx: 7 });
+    expect(host.query({ sql: 'SELECT v FROM t' }).rows).toEqual([[1]]);
+  });
+
+  it('after SQLite rolls back by itself, refuses further statements and reports it at commit', async () => {
+    const host = await open();
+    host.exec({ sql: 'CREATE TABLE u(k TEXT UNIQUE); INSERT INTO u VALUES (1);' });
+    host.begin({ tx: 4 });
+    expect(codeOf(() => host.run({ sql: 'INSERT OR ROLLBACK INTO u VALUES (1)', tx: 4 }))).toBe('SQLITE_CONSTRAINT_UNIQUE');
+    expect(codeOf(() => host.run({ sql: 'INSERT INTO u VALUES (2)', tx: 4 }))).toBe('TX_ROLLED_BACK');
+    expect(codeOf(() => host.commit({ tx: 4 }))).toBe('TX_ROLLED_BACK');
+    host.begin({ tx: 5 });
+    host.commit({ tx: 5 });
+  });
+
+  it('refuses everything once closed', async () => {
+    const host = await open();
+    host.close();
+    expect(codeOf(() => host.query({ sql: 'SELECT 1' }))).toBe('DB_CLOSED');
+    expect(codeOf(() => host.begin({ tx: 1 }))).toBe('DB_CLOSED');
+  });
+});

@@ -45,7 +45,7 @@ async function subject(variant: string): Promise<Subject> {
     }
     case 'raw-engine': {
       const { SqliteWasmEngine } = await import('../src/engine/sqlite-wasm/sqlite-wasm-engine.js');
-      const engine = await SqliteWasmEngine.open({ filename: ':memory:' });
+      const engine = await SqliteWasmEngine.open({ filename: ':memory:', storage: 'memory' });
       engine.exec(CREATE);
       const toObjects = (r: { columns: string[]; rows: unknown[][] }) =>
         r.rows.map((values) => Object.fromEntries(r.columns.map((c, i) => [c, values[i]])));

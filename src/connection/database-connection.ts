@@ -66,6 +66,11 @@ export class DatabaseConnection {
     return this.#outside(() => this.#client.call('runMany', { sql, rows }));
   }
 
+  /** Runs a worker-side procedure atomically, in one round trip, outside any transaction. */
+  call<T>(name: string, args: unknown): Promise<T> {
+    return this.#outside(() => this.#client.call('call', { name, args }) as Promise<T>);
+  }
+
   /** Runs a script of statements. */
   exec(sql: string): Promise<void> {
     return this.#outside(() => this.#client.call('exec', { sql }));

@@ -56,6 +56,12 @@ export class TransactionHandle implements Session {
     return this.#client.call('runMany', { sql, rows, tx: this.#token });
   }
 
+  /** Runs a worker-side procedure inside this transaction (as a savepoint): one round trip. */
+  async call<T>(name: string, args: unknown): Promise<T> {
+    this.#assertUsable();
+    return (await this.#client.call('call', { name, args, tx: this.#token })) as T;
+  }
+
   async transaction<T>(fn: (session: Session) => Promise<T>): Promise<T> {
     this.#assertUsable();
     this.#childOpen = true;

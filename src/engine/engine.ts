@@ -33,4 +33,6 @@ export interface Engine {
 export interface EngineOpenOptions {
   /** The database name as the storage knows it (`:memory:` for memory). */
   readonly filename: string;
+  /** Where the database lives. */
+  readonly storage: 'memory' | 'file' | 'opfs';
 }

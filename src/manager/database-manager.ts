@@ -175,7 +175,8 @@ export class DatabaseManager {
     try {
       this.#info = await client.call('open', {
         engine: this.#options.engine,
-        filename: ':memory:',
+        filename: this.name,
+        storage: this.#options.storage,
         sqlJsWasmUrl: this.#options.sqlJsWasmUrl,
       });
     } catch (error) {

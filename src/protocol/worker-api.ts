@@ -1,4 +1,5 @@
 import type { EngineName } from '../engine/engine.js';
+import type { ProcedureCall } from '../worker/procedures.js';
 import type { Params, QueryResult, RunResult } from '../engine/types.js';
 
 /**
@@ -15,8 +16,10 @@ import type { Params, QueryResult, RunResult } from '../engine/types.js';
 export interface OpenRequest {
   /** Which engine to load. */
   readonly engine: EngineName;
-  /** The database name as the storage knows it. */
+  /** The database name as the storage knows it (`:memory:` for an anonymous memory database). */
   readonly filename: string;
+  /** Where the database lives. */
+  readonly storage: 'memory' | 'file' | 'opfs';
   /** URL of sql.js's wasm file (browsers only). */
   readonly sqlJsWasmUrl?: string | undefined;
 }
@@ -69,6 +72,8 @@ export interface WorkerApi {
   run(call: StatementCall): RunResult;
   runMany(call: BatchCall): RunResult;
   exec(call: ExecCall): void;
+  /** Runs a registered worker-side procedure as one atomic unit of work (one round trip). */
+  call(call: ProcedureCall): unknown;
   begin(call: TxCall): void;
   commit(call: TxCall): void;
   rollback(call: TxCall): void;

@@ -1,6 +1,7 @@
 import type { Engine, EngineName } from '../engine/engine.js';
-import type { QueryResult, RunResult } from '../engine/types.js';
+import type { Params, QueryResult, RunResult } from '../engine/types.js';
 import { DatabaseError, isDatabaseError } from '../errors/database-error.js';
+import type { ProcedureCall, ProcedureContext, ProcedureRegistry } from './procedures.js';
 import { assertParamRows, assertParams } from './validate-params.js';
 import type {
   BatchCall,
@@ -34,19 +35,23 @@ interface OpenTransaction {
  */
 export class EngineHost implements WorkerApi {
   readonly #engine: Engine;
+  readonly #procedures: ProcedureRegistry;
+  readonly #context: ProcedureContext;
   #tx: OpenTransaction | null = null;
   #closed = false;
   readonly #transactionControl = new Map<string, boolean>();
 
-  private constructor(engine: Engine) {
+  private constructor(engine: Engine, procedures: ProcedureRegistry) {
     this.#engine = engine;
+    this.#procedures = procedures;
+    this.#context = procedureContext(engine);
   }
 
   /**
    * Opens the engine and applies the per-connection pragmas.
    * @throws DatabaseError from the engine when the open fails
    */
-  static async open(request: OpenRequest, load: EngineLoader): Promise<EngineHost> {
+  static async open(request: OpenRequest, load: EngineLoader, procedures: ProcedureRegistry): Promise<EngineHost> {
     const engine = await load(request);
     try {
       engine.exec('PRAGMA foreign_keys = ON; PRAGMA trusted_schema = OFF;');
@@ -54,7 +59,7 @@ export class EngineHost implements WorkerApi {
       engine.close();
       throw error;
     }
-    return new EngineHost(engine);
+    return new EngineHost(engine, procedures);
   }
 
   /** Which engine runs. */
@@ -101,6 +106,22 @@ export class EngineHost implements WorkerApi {
     if (call.tx === undefined && this.#engine.inTransaction()) {
       this.#engine.exec('ROLLBACK');
       throw new DatabaseError('INVALID_ARGUMENT', 'The script left a transaction open and was rolled back; use db.transaction() for transactions.');
+    }
+  }
+
+  call(call: ProcedureCall): unknown {
+    this.#admit(call.tx, '');
+    const procedure = this.#procedures.get(call.name);
+    const run = (): unknown => procedure(this.#context, call.args);
+    if (call.tx === undefined) return this.#guard(undefined, () => this.#atomically(run));
+    const depth = this.savepoint({ tx: call.tx });
+    try {
+      const result = this.#guard(call.tx, run);
+      this.release({ tx: call.tx, depth });
+      return result;
+    } catch (error) {
+      this.#rollbackToIfOpen(depth);
+      throw error;
     }
   }
 
@@ -236,6 +257,21 @@ export class EngineHost implements WorkerApi {
   #assertOpen(): void {
     if (this.#closed) throw new DatabaseError('DB_CLOSED', 'The database is closed.');
   }
+}
+
+function procedureContext(engine: Engine): ProcedureContext {
+  return {
+    query: (sql, params) => engine.query(sql, params),
+    get<T>(sql: string, params?: Params): T | undefined {
+      const { columns, rows } = engine.query(sql, params);
+      const first = rows[0];
+      if (first === undefined) return undefined;
+      return Object.fromEntries(columns.map((column, i) => [column, first[i]])) as T;
+    },
+    run: (sql, params) => engine.run(sql, params),
+    runMany: (sql, rows) => engine.runMany(sql, rows),
+    exec: (sql) => engine.exec(sql),
+  };
 }
 
 function asDatabaseError(error: unknown): DatabaseError {

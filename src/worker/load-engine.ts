@@ -11,11 +11,11 @@ export async function loadEngine(request: OpenRequest): Promise<Engine> {
   switch (request.engine) {
     case 'sqlite-wasm': {
       const { SqliteWasmEngine } = await import('../engine/sqlite-wasm/sqlite-wasm-engine.js');
-      return SqliteWasmEngine.open({ filename: request.filename });
+      return SqliteWasmEngine.open({ filename: request.filename, storage: request.storage });
     }
     case 'sql.js': {
       const { SqlJsEngine } = await import('../engine/sqljs/sqljs-engine.js');
-      return SqlJsEngine.open({ filename: request.filename, wasmUrl: request.sqlJsWasmUrl });
+      return SqlJsEngine.open({ filename: request.filename, storage: request.storage, wasmUrl: request.sqlJsWasmUrl });
     }
     default:
       throw new DatabaseError('INVALID_ARGUMENT', `Unknown engine "${String(request.engine)}"; use "sqlite-wasm" or "sql.js".`);

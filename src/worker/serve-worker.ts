@@ -2,6 +2,7 @@ import { expose, type Endpoint } from 'comlink';
 import { DatabaseError } from '../errors/database-error.js';
 import type { OpenRequest, WorkerApi } from '../protocol/worker-api.js';
 import { installErrorTransfer } from '../rpc/error-transfer.js';
+import { builtinProcedures } from './builtin-procedures.js';
 import { EngineHost } from './engine-host.js';
 import { loadEngine } from './load-engine.js';
 
@@ -19,13 +20,14 @@ export function serveWorker(endpoint: Endpoint): void {
   const api: { [K in keyof WorkerApi]: (...args: Parameters<WorkerApi[K]>) => ReturnType<WorkerApi[K]> | Promise<ReturnType<WorkerApi[K]>> } = {
     async open(request: OpenRequest) {
       if (host !== undefined) throw new DatabaseError('INVALID_ARGUMENT', 'The worker already has an open database.');
-      host = await EngineHost.open(request, loadEngine);
+      host = await EngineHost.open(request, loadEngine, builtinProcedures());
       return host.open();
     },
     query: (call) => ready().query(call),
     run: (call) => ready().run(call),
     runMany: (call) => ready().runMany(call),
     exec: (call) => ready().exec(call),
+    call: (call) => ready().call(call),
     begin: (call) => ready().begin(call),
     commit: (call) => ready().commit(call),
     rollback: (call) => ready().rollback(call),

@@ -16,7 +16,7 @@ function caught(work: () => unknown): { code?: string; message?: string } {
 describe.each(ENGINES)('engine contract (%s, in-process)', (name) => {
   const engines: Engine[] = [];
   const open = async (): Promise<Engine> => {
-    const engine = await loadEngine({ engine: name, filename: ':memory:', sqlJsWasmUrl });
+    const engine = await loadEngine({ engine: name, filename: ':memory:', storage: 'memory', sqlJsWasmUrl });
     engines.push(engine);
     return engine;
   };

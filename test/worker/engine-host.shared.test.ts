@@ -2,6 +2,7 @@ import { sqlJsWasmUrl } from 'test-env';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EngineHost } from '../../src/worker/engine-host.js';
 import { loadEngine } from '../../src/worker/load-engine.js';
+import { ProcedureRegistry } from '../../src/worker/procedures.js';
 import { ENGINES } from '../support/open-db.js';
 
 function codeOf(work: () => unknown): string | undefined {
@@ -16,7 +17,7 @@ function codeOf(work: () => unknown): string | undefined {
 describe.each(ENGINES)('engine host transaction tokens (%s)', (engine) => {
   const hosts: EngineHost[] = [];
   const open = async (): Promise<EngineHost> => {
-    const host = await EngineHost.open({ engine, filename: ':memory:', sqlJsWasmUrl }, loadEngine);
+    const host = await EngineHost.open({ engine, filename: ':memory:', storage: 'memory', sqlJsWasmUrl }, loadEngine, new ProcedureRegistry());
     hosts.push(host);
     host.exec({ sql: 'CREATE TABLE t(v INTEGER)' });
     return host;
@@ -61,6 +62,29 @@ describe.each(ENGINES)('engine host transaction tokens (%s)', (engine) => {
     expect(codeOf(() => host.commit({ tx: 4 }))).toBe('TX_ROLLED_BACK');
     host.begin({ tx: 5 });
     host.commit({ tx: 5 });
+  });
+
+  it('runs a procedure atomically: its failure leaves no trace, inside or outside a transaction', async () => {
+    const procedures = new ProcedureRegistry().register({
+      'test.addTwo': (context, args) => {
+        const { first, failAfterFirst } = args as { first: number; failAfterFirst: boolean };
+        context.run('INSERT INTO t VALUES (?)', [first]);
+        if (failAfterFirst) throw new Error('planned');
+        context.run('INSERT INTO t VALUES (?)', [first + 1]);
+        return context.get<{ n: number }>('SELECT count(*) AS n FROM t')?.n;
+      },
+    });
+    const host = await EngineHost.open({ engine, filename: ':memory:', storage: 'memory', sqlJsWasmUrl }, loadEngine, procedures);
+    hosts.push(host);
+    host.exec({ sql: 'CREATE TABLE t(v INTEGER)' });
+    expect(host.call({ name: 'test.addTwo', args: { first: 1, failAfterFirst: false } })).toBe(2);
+    expect(() => host.call({ name: 'test.addTwo', args: { first: 10, failAfterFirst: true } })).toThrow('planned');
+    host.begin({ tx: 9 });
+    expect(() => host.call({ name: 'test.addTwo', args: { first: 20, failAfterFirst: true }, tx: 9 })).toThrow('planned');
+    expect(host.call({ name: 'test.addTwo', args: { first: 30, failAfterFirst: false }, tx: 9 })).toBe(4);
+    host.commit({ tx: 9 });
+    expect(host.query({ sql: 'SELECT v FROM t ORDER BY v' }).rows).toEqual([[1], [2], [30], [31]]);
+    expect(codeOf(() => host.call({ name: 'no.such', args: {} }))).toBe('INVALID_ARGUMENT');
   });
 
   it('refuses everything once closed', async () => {

@@ -59,12 +59,15 @@ export class SqliteWasmEngine implements Engine {
    * @throws DatabaseError with SQLite's code when the open fails
    */
   static async open(options: EngineOpenOptions): Promise<SqliteWasmEngine> {
+    if (options.storage !== 'memory') {
+      throw new DatabaseError('UNSUPPORTED_STORAGE', `"${options.storage}" storage is not built yet; use storage "memory".`);
+    }
     const module = await loadSqliteWasm();
     const x = module.wasm.exports;
     const ppDb = x.sqlite3_malloc(8);
     try {
       const flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_URI | SQLITE_OPEN_EXRESCODE;
-      const rc = module.capi.sqlite3_open_v2(options.filename, ppDb, flags, null);
+      const rc = module.capi.sqlite3_open_v2(':memory:', ppDb, flags, null);
       const db = module.wasm.peekPtr(ppDb);
       if (rc !== 0) {
         const name = module.capi.sqlite3_js_rc_str(rc) ?? 'SQLITE_CANTOPEN';

@@ -43,8 +43,8 @@ export class SqlJsEngine implements Engine {
    * @throws DatabaseError `UNSUPPORTED_STORAGE` for anything but `:memory:`
    */
   static async open(options: EngineOpenOptions & SqlJsLoadOptions): Promise<SqlJsEngine> {
-    if (options.filename !== ':memory:') {
-      throw new DatabaseError('UNSUPPORTED_STORAGE', 'sql.js keeps databases in memory only; open ":memory:" or use the sqlite-wasm engine.');
+    if (options.storage !== 'memory') {
+      throw new DatabaseError('UNSUPPORTED_STORAGE', 'sql.js keeps databases in memory only; use storage "memory" or the sqlite-wasm engine.');
     }
     const SQL = await loadSqlJs(options);
     const db = new SQL.Database();

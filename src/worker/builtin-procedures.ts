@@ -1,0 +1,6 @@
+import { ProcedureRegistry } from './procedures.js';
+
+/** Every procedure the shipped worker offers (feature modules add their sets here). */
+export function builtinProcedures(): ProcedureRegistry {
+  return new ProcedureRegistry();
+}

@@ -126,7 +126,7 @@ export class DatabaseConnection {
 
   async #outside<T>(send: () => Promise<T>): Promise<T> {
     this.#assertNotReentrant();
-    await this.#lock.acquire({ timeoutMs: this.#settings.lockTimeoutMs });
+    if (!this.#lock.tryAcquire()) await this.#lock.acquire({ timeoutMs: this.#settings.lockTimeoutMs });
     let reply: Promise<T>;
     try {
       reply = send();

@@ -28,6 +28,13 @@ export class WriteLock {
     return this.#held;
   }
 
+  /** Takes the lock if it is free right now; true when taken. */
+  tryAcquire(): boolean {
+    if (this.#held || this.#failure !== undefined) return false;
+    this.#held = true;
+    return true;
+  }
+
   /**
    * Waits for the lock. Resolves once it is held; the caller must {@link WriteLock.release} it.
    * @throws DatabaseError `LOCK_TIMEOUT` after `timeoutMs`; `ABORTED` when `signal` fires first

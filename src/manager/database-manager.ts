@@ -41,6 +41,7 @@ export class DatabaseManager {
   readonly name: string;
   readonly #options: ResolvedOptions;
   #connection: Promise<DatabaseConnection> | undefined;
+  #open: DatabaseConnection | undefined;
   #info: DatabaseInfo | undefined;
   #client: WorkerClient | undefined;
   #closed: DatabaseError | undefined;
@@ -101,7 +102,7 @@ export class DatabaseManager {
 
   /** Runs one statement and returns its rows as objects (or arrays with `rowMode: 'array'`). */
   async query<T = Row>(sql: string, params?: Params, options?: QueryOptions): Promise<T[]> {
-    return (await this.#ready()).query<T>(sql, params, options);
+    return (this.#live() ?? (await this.#ready())).query<T>(sql, params, options);
   }
 
   /** Runs one statement and returns its first row, if any. */
@@ -111,12 +112,12 @@ export class DatabaseManager {
 
   /** Runs one write statement. */
   async execute(sql: string, params?: Params): Promise<RunResult> {
-    return (await this.#ready()).execute(sql, params);
+    return (this.#live() ?? (await this.#ready())).execute(sql, params);
   }
 
   /** Runs one statement once per parameter row, atomically, in one round trip. */
   async executeMany(sql: string, rows: readonly Params[]): Promise<RunResult> {
-    return (await this.#ready()).executeMany(sql, rows);
+    return (this.#live() ?? (await this.#ready())).executeMany(sql, rows);
   }
 
   /** Runs a script of statements (no transaction control: use {@link DatabaseManager.transaction}). */
@@ -161,6 +162,11 @@ export class DatabaseManager {
     if (managerRegistry().get(this.name) === this) managerRegistry().delete(this.name);
   }
 
+  /** The open connection, when there is one and the database is not closed. */
+  #live(): DatabaseConnection | undefined {
+    return this.#closed === undefined ? this.#open : undefined;
+  }
+
   #ready(): Promise<DatabaseConnection> {
     if (this.#closed !== undefined) return Promise.reject(this.#closed);
     this.#connection ??= this.#connect();
@@ -184,9 +190,10 @@ export class DatabaseManager {
       await client.dispose();
       throw error;
     }
-    return new DatabaseConnection(client, {
+    this.#open = new DatabaseConnection(client, {
       lockTimeoutMs: this.#options.lockTimeoutMs,
       asyncContext: platform.createAsyncContext(),
     });
+    return this.#open;
   }
 }

@@ -83,7 +83,9 @@ export class DatabaseConnection {
   async transaction<T>(fn: (session: Session) => Promise<T>, options: TxOptions = {}): Promise<T> {
     this.#assertNotReentrant();
     const { signal } = options;
-    await this.#lock.acquire({ signal, timeoutMs: options.timeoutMs ?? this.#settings.lockTimeoutMs });
+    if (signal?.aborted === true || !this.#lock.tryAcquire()) {
+      await this.#lock.acquire({ signal, timeoutMs: options.timeoutMs ?? this.#settings.lockTimeoutMs });
+    }
     const token = this.#nextToken++;
     const handle = new TransactionHandle(this.#client, token, signal);
     try {

@@ -88,7 +88,7 @@ export class DatabaseManager {
 
   /** Runs `fn` in one write transaction; rolls back if it throws. The seed's `session()`. */
   async session<T>(fn: (session: Session) => Promise<T>, options?: TxOptions): Promise<T> {
-    return (await this.#ready()).transaction(fn, options);
+    return (this.#live() ?? (await this.#ready())).transaction(fn, options);
   }
 
   /**
@@ -97,7 +97,7 @@ export class DatabaseManager {
    * @throws DatabaseError `LOCK_TIMEOUT`, `ABORTED`, `TX_REENTRANT`, or what `fn` threw
    */
   async transaction<T>(fn: (session: Session) => Promise<T>, options?: TxOptions): Promise<T> {
-    return (await this.#ready()).transaction(fn, options);
+    return (this.#live() ?? (await this.#ready())).transaction(fn, options);
   }
 
   /** Runs one statement and returns its rows as objects (or arrays with `rowMode: 'array'`). */
@@ -122,7 +122,7 @@ export class DatabaseManager {
 
   /** Runs a script of statements (no transaction control: use {@link DatabaseManager.transaction}). */
   async exec(sql: string): Promise<void> {
-    return (await this.#ready()).exec(sql);
+    return (this.#live() ?? (await this.#ready())).exec(sql);
   }
 
   /**

@@ -39,6 +39,24 @@ describe.each(ENGINES)('write-lock transactions (%s)', (engine) => {
     expect(await db.get('SELECT count(*) AS c FROM log')).toEqual({ c: 500 });
   });
 
+  it('runs calls in the order they were made, before and after the worker is up', async () => {
+    for (const warm of [false, true]) {
+      const db = open();
+      if (warm) await db.get('SELECT 1');
+      const tx = db.transaction(async (s) => {
+        await s.execute('CREATE TABLE o(v INTEGER)');
+        await s.execute('INSERT INTO o VALUES (1)');
+      });
+      const read = db.query('SELECT v FROM o', [], { rowMode: 'array' });
+      const write = db.execute('INSERT INTO o VALUES (2)');
+      const readAgain = db.query('SELECT v FROM o ORDER BY v', [], { rowMode: 'array' });
+      await tx;
+      expect(await read).toEqual([[1]]);
+      await write;
+      expect(await readAgain).toEqual([[1], [2]]);
+    }
+  });
+
   it('a failure at depth 3 of 5 nested savepoints rolls back only that level and its children', async () => {
     const db = open();
     await db.exec('CREATE TABLE levels(depth INTEGER)');

@@ -55,6 +55,7 @@ describe.each(ENGINES)('worker death (%s)', (engine) => {
     const queued = [db.query('SELECT 1'), db.transaction(async () => 1)];
     const results = await settledWithin([pending, ...queued], 3000);
     expect(Date.now() - openedAt).toBeLessThan(3000);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected']);
     for (const result of results) {
       expect(((result as PromiseRejectedResult).reason as DatabaseError).code).toBe('WORKER_CRASHED');
     }

@@ -2,6 +2,7 @@ import type { Params, RunResult } from '../engine/types.js';
 import { DatabaseError } from '../errors/database-error.js';
 import type { AsyncContext } from '../platform/platform.js';
 import type { WorkerClient } from '../rpc/worker-client.js';
+import { batchCall } from './batch-call.js';
 import { shapeRows } from './row-shape.js';
 import type { QueryOptions, Row, Session, TxOptions } from './session.js';
 import { TransactionHandle } from './transaction-handle.js';
@@ -63,7 +64,8 @@ export class DatabaseConnection {
 
   /** Runs one statement per parameter row, atomically, in one round trip. */
   executeMany(sql: string, rows: readonly Params[]): Promise<RunResult> {
-    return this.#outside(() => this.#client.call('runMany', { sql, rows }));
+    const call = batchCall(sql, rows, undefined);
+    return this.#outside(() => this.#client.call('runMany', call));
   }
 
   /** Runs a worker-side procedure atomically, in one round trip, outside any transaction. */

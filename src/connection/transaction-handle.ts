@@ -1,6 +1,7 @@
 import type { Params, RunResult } from '../engine/types.js';
 import { DatabaseError } from '../errors/database-error.js';
 import type { WorkerClient } from '../rpc/worker-client.js';
+import { batchCall } from './batch-call.js';
 import { shapeRows } from './row-shape.js';
 import type { QueryOptions, Row, Session } from './session.js';
 
@@ -53,7 +54,7 @@ export class TransactionHandle implements Session {
 
   async executeMany(sql: string, rows: readonly Params[]): Promise<RunResult> {
     this.#assertUsable();
-    return this.#client.call('runMany', { sql, rows, tx: this.#token });
+    return this.#client.call('runMany', batchCall(sql, rows, this.#token));
   }
 
   /** Runs a worker-side procedure inside this transaction (as a savepoint): one round trip. */

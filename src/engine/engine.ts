@@ -1,3 +1,4 @@
+import type { EncodedParamRows } from '../protocol/param-rows-codec.js';
 import type { Params, QueryResult, RunResult } from './types.js';
 
 /** The engines alphatrade-db can run. */
@@ -23,6 +24,8 @@ export interface Engine {
   run(sql: string, params?: Params): RunResult;
   /** Runs one statement once per parameter row (no transaction of its own). */
   runMany(sql: string, rows: readonly Params[]): RunResult;
+  /** Runs one statement once per packed parameter row, binding straight from the buffers (optional fast path). */
+  runManyEncoded?(sql: string, batch: EncodedParamRows): RunResult;
   /** True while a transaction is open (SQLite's autocommit flag is off). */
   inTransaction(): boolean;
   /** Finalizes every statement and closes the connection. */

@@ -1,5 +1,6 @@
 import type { EngineName } from '../engine/engine.js';
 import type { ProcedureCall } from '../worker/procedures.js';
+import type { EncodedParamRows } from './param-rows-codec.js';
 import type { Params, QueryResult, RunResult } from '../engine/types.js';
 
 /**
@@ -41,7 +42,8 @@ export interface StatementCall {
 /** One statement run once per parameter row, atomically. */
 export interface BatchCall {
   readonly sql: string;
-  readonly rows: readonly Params[];
+  /** The rows as they are, or packed into transferable buffers. */
+  readonly rows: readonly Params[] | EncodedParamRows;
   readonly tx?: number | undefined;
 }
 

@@ -3,6 +3,7 @@ import type { Params, QueryResult, RunResult } from '../engine/types.js';
 import { DatabaseError, isDatabaseError } from '../errors/database-error.js';
 import type { ProcedureCall, ProcedureContext, ProcedureRegistry } from './procedures.js';
 import { assertParamRows, assertParams } from './validate-params.js';
+import { assertEncodedParamRows, decodeParamRows, isEncodedParamRows } from '../protocol/param-rows-codec.js';
 import type {
   BatchCall,
   ExecCall,
@@ -85,13 +86,21 @@ export class EngineHost implements WorkerApi {
 
   runMany(call: BatchCall): RunResult {
     this.#admit(call.tx, call.sql);
-    assertParamRows(call.rows);
-    if (call.tx === undefined) {
-      return this.#guard(undefined, () => this.#atomically(() => this.#engine.runMany(call.sql, call.rows)));
+    const { rows, sql } = call;
+    let runBatch: () => RunResult;
+    if (isEncodedParamRows(rows)) {
+      assertEncodedParamRows(rows);
+      const engine = this.#engine;
+      const packed = engine.runManyEncoded?.bind(engine);
+      runBatch = packed === undefined ? () => engine.runMany(sql, decodeParamRows(rows)) : () => packed(sql, rows);
+    } else {
+      assertParamRows(rows);
+      runBatch = () => this.#engine.runMany(sql, rows);
     }
+    if (call.tx === undefined) return this.#guard(undefined, () => this.#atomically(runBatch));
     const depth = this.savepoint({ tx: call.tx });
     try {
-      const result = this.#guard(call.tx, () => this.#engine.runMany(call.sql, call.rows));
+      const result = this.#guard(call.tx, runBatch);
       this.release({ tx: call.tx, depth });
       return result;
     } catch (error) {

@@ -2,6 +2,7 @@ import sqlite3InitModule from '@sqlite.org/sqlite-wasm';
 import { DatabaseError } from '../../errors/database-error.js';
 import type { Engine, EngineOpenOptions } from '../engine.js';
 import { StatementCache } from '../statement-cache.js';
+import type { EncodedParamRows } from '../../protocol/param-rows-codec.js';
 import type { Params, QueryResult, RunResult } from '../types.js';
 import { WasmBinding, type PreparedStatement, type WasmHelpers } from './wasm-binding.js';
 
@@ -124,6 +125,26 @@ export class SqliteWasmEngine implements Engine {
       } finally {
         this.#binding.reset(statement);
       }
+    }
+    return { changes, lastInsertRowid: this.#binding.lastInsertRowid() };
+  }
+
+  runManyEncoded(sql: string, batch: EncodedParamRows): RunResult {
+    const statement = this.#cache.get(sql, (text) => this.#binding.prepare(text));
+    const textPointer = this.#binding.copyIn(batch.text);
+    let changes = 0;
+    try {
+      for (let row = 0; row < batch.count; row++) {
+        try {
+          this.#binding.bindEncoded(statement, batch, row, textPointer);
+          while (this.#binding.step(statement));
+          changes += this.#binding.changes();
+        } finally {
+          this.#binding.reset(statement);
+        }
+      }
+    } finally {
+      this.#binding.free(textPointer);
     }
     return { changes, lastInsertRowid: this.#binding.lastInsertRowid() };
   }

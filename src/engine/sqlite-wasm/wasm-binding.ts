@@ -1,4 +1,5 @@
 import { DatabaseError } from '../../errors/database-error.js';
+import { ValueTag, type EncodedParamRows } from '../../protocol/param-rows-codec.js';
 import type { Params, SqlValue } from '../types.js';
 
 /**
@@ -177,6 +178,61 @@ export class WasmBinding {
       if (!Object.hasOwn(named, name)) throw new DatabaseError('INVALID_ARGUMENT', `Missing named parameter "${name}".`);
       this.#bindValue(statement.pointer, i, named[name] as SqlValue);
     }
+  }
+
+  /**
+   * Binds row `row` of a packed batch; text binds straight from `textPointer`, where the
+   * batch's UTF-8 bytes were copied into wasm memory.
+   * @throws DatabaseError `INVALID_ARGUMENT` when the row width does not fit the statement
+   */
+  bindEncoded(statement: PreparedStatement, batch: EncodedParamRows, row: number, textPointer: number): void {
+    const count = statement.parameterNames.length - 1;
+    if (batch.width !== count) {
+      throw new DatabaseError('INVALID_ARGUMENT', `The statement expects ${count} parameter(s); the rows have ${batch.width}.`);
+    }
+    const stmt = statement.pointer;
+    for (let c = 0; c < count; c++) {
+      const at = row * count + c;
+      let rc: number;
+      switch (batch.tags[at]) {
+        case ValueTag.NUMBER: {
+          const value = batch.numbers[at] as number;
+          if ((value | 0) === value && !Object.is(value, -0)) rc = this.#x.sqlite3_bind_int(stmt, c + 1, value);
+          else if (Number.isSafeInteger(value)) rc = this.#x.sqlite3_bind_int64(stmt, c + 1, BigInt(value));
+          else rc = this.#x.sqlite3_bind_double(stmt, c + 1, value);
+          break;
+        }
+        case ValueTag.TEXT:
+          rc = this.#x.sqlite3_bind_text(stmt, c + 1, textPointer + (batch.textStart[at] as number), batch.textLength[at] as number, SQLITE_TRANSIENT);
+          break;
+        case ValueTag.BIGINT:
+          rc = this.#x.sqlite3_bind_int64(stmt, c + 1, batch.bigints[at] as bigint);
+          break;
+        case ValueTag.TRUE:
+        case ValueTag.FALSE:
+          rc = this.#x.sqlite3_bind_int(stmt, c + 1, batch.tags[at] === ValueTag.TRUE ? 1 : 0);
+          break;
+        case ValueTag.BLOB:
+          this.#bindValue(stmt, c + 1, batch.blobs.get(at) as Uint8Array);
+          continue;
+        default:
+          rc = this.#x.sqlite3_bind_null(stmt, c + 1);
+      }
+      if (rc !== 0) throw this.#describeError(this.#db, rc);
+    }
+  }
+
+  /** Copies bytes into freshly allocated wasm memory; free the pointer with {@link WasmBinding.free}. */
+  copyIn(bytes: Uint8Array): number {
+    const pointer = this.#x.sqlite3_malloc(Math.max(1, bytes.byteLength));
+    if (pointer === 0) throw new DatabaseError('SQLITE_NOMEM', `Out of memory copying ${bytes.byteLength} bytes.`);
+    this.#wasm.heap8u().set(bytes, pointer);
+    return pointer;
+  }
+
+  /** Frees memory from {@link WasmBinding.copyIn}. */
+  free(pointer: number): void {
+    this.#x.sqlite3_free(pointer);
   }
 
   /** Steps once: true for a row, false when done. */

@@ -2,12 +2,17 @@ import { transferHandlers, type TransferHandler } from 'comlink';
 import { DatabaseError, isDatabaseError, type DatabaseErrorCode } from '../errors/database-error.js';
 
 /** A {@link DatabaseError} as it crosses the worker boundary. */
-interface SerializedDatabaseError {
+export interface SerializedDatabaseError {
   readonly isDatabaseError: true;
   readonly code: DatabaseErrorCode;
   readonly message: string;
   readonly stack: string | undefined;
   readonly sqliteCode: number | undefined;
+}
+
+/** A {@link DatabaseError} in the form the `throw` handler sends. */
+export function serializeDatabaseError(error: DatabaseError): SerializedDatabaseError {
+  return { isDatabaseError: true, code: error.code, message: error.message, stack: error.stack, sqliteCode: error.sqliteCode };
 }
 
 function isSerializedDatabaseError(value: unknown): value is SerializedDatabaseError {
@@ -30,14 +35,7 @@ export function installErrorTransfer(): void {
     serialize(thrown) {
       const error = thrown.value;
       if (!isDatabaseError(error)) return comlinkDefault.serialize(thrown);
-      const serialized: SerializedDatabaseError = {
-        isDatabaseError: true,
-        code: error.code,
-        message: error.message,
-        stack: error.stack,
-        sqliteCode: error.sqliteCode,
-      };
-      return [serialized, []];
+      return [serializeDatabaseError(error), []];
     },
     deserialize(serialized) {
       if (!isSerializedDatabaseError(serialized)) return comlinkDefault.deserialize(serialized);

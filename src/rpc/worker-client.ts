@@ -2,6 +2,7 @@ import { wrap, releaseProxy, type Remote } from 'comlink';
 import type { DatabaseError } from '../errors/database-error.js';
 import type { WorkerHandle } from '../platform/platform.js';
 import type { WorkerApi, WorkerMethod } from '../protocol/worker-api.js';
+import { compactCallerEndpoint } from './compact-wire.js';
 import { installErrorTransfer } from './error-transfer.js';
 
 type Settle = (error: DatabaseError) => void;
@@ -23,7 +24,7 @@ export class WorkerClient {
   constructor(handle: WorkerHandle) {
     installErrorTransfer();
     this.#handle = handle;
-    this.#remote = wrap<WorkerApi>(handle.endpoint);
+    this.#remote = wrap<WorkerApi>(compactCallerEndpoint(handle.endpoint));
     handle.onCrash((error) => this.#fail(error));
   }
 

@@ -1,7 +1,8 @@
 import { expose, type Endpoint } from 'comlink';
 import { DatabaseError } from '../errors/database-error.js';
 import type { OpenRequest, WorkerApi } from '../protocol/worker-api.js';
-import { installErrorTransfer } from '../rpc/error-transfer.js';
+import { compactServingEndpoint } from '../rpc/compact-wire.js';
+import { installErrorTransfer, serializeDatabaseError } from '../rpc/error-transfer.js';
 import { builtinProcedures } from './builtin-procedures.js';
 import { EngineHost } from './engine-host.js';
 import { loadEngine } from './load-engine.js';
@@ -39,5 +40,9 @@ export function serveWorker(endpoint: Endpoint): void {
       host = undefined;
     },
   };
-  expose(Object.freeze(Object.assign(Object.create(null), api)), endpoint);
+  const refuse = (seq: unknown, error: DatabaseError): void => {
+    if (typeof seq === 'number') endpoint.postMessage([seq, 1, 'throw', serializeDatabaseError(error)]);
+  };
+  const methods = new Set(Object.keys(api));
+  expose(Object.freeze(Object.assign(Object.create(null), api)), compactServingEndpoint(endpoint, methods, refuse));
 }

@@ -65,7 +65,7 @@ describe.each(ENGINES)('statements across the worker (%s)', (engine) => {
   it('executeMany packs large batches without changing a value, and falls back for named rows', async () => {
     const db = open();
     await db.exec('CREATE TABLE p(n, t, b, i INTEGER, f)');
-    const rows = Array.from({ length: 500 }, (_, k) => [k % 7 === 0 ? null : k * 1.25, `text ${k} ✓`, new Uint8Array([k % 256, 1]), BigInt(k) * 2n ** 40n, k % 2 === 0]);
+    const rows: [number | null, string, Uint8Array, bigint, boolean][] = Array.from({ length: 500 }, (_, k) => [k % 7 === 0 ? null : k * 1.25, `text ${k} ✓`, new Uint8Array([k % 256, 1]), BigInt(k) * 2n ** 40n, k % 2 === 0]);
     expect((await db.executeMany('INSERT INTO p VALUES (?, ?, ?, ?, ?)', rows)).changes).toBe(500);
     const back = await db.query('SELECT n, t, b, i, f FROM p ORDER BY rowid', [], { rowMode: 'array' });
     expect(back).toEqual(rows.map(([n, t, b, i, f]) => [n, t, b, Number.isSafeInteger(Number(i)) ? Number(i) : i, f ? 1 : 0]));

@@ -4,6 +4,7 @@
  */
 export { DatabaseManager, type DatabaseInfo } from './manager/database-manager.js';
 export type { DatabaseOptions, StorageMode } from './manager/options.js';
+export type { JournalMode } from './storage/durable-open.js';
 export type { Migration } from './manager/migrations.js';
 export type { Session, Row, QueryOptions, TxOptions } from './connection/session.js';
 export type { SqlValue, Params, RunResult, QueryResult } from './engine/types.js';

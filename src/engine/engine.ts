@@ -1,4 +1,6 @@
 import type { EncodedParamRows } from '../protocol/param-rows-codec.js';
+import type { JournalMode } from '../storage/durable-open.js';
+import type { SyncFileSystem } from '../storage/node/file-system.js';
 import type { Params, QueryResult, RunResult } from './types.js';
 
 /** The engines alphatrade-db can run. */
@@ -38,4 +40,8 @@ export interface EngineOpenOptions {
   readonly filename: string;
   /** Where the database lives. */
   readonly storage: 'memory' | 'file' | 'opfs';
+  /** The journal of a `file` database (default `delete`: a rollback journal). */
+  readonly journalMode?: JournalMode | undefined;
+  /** The file system under a `file` database, for in-process use only (tests inject faults); default `node:fs`. */
+  readonly fileSystem?: SyncFileSystem | undefined;
 }

@@ -46,6 +46,7 @@ export class DatabaseManager {
   #client: WorkerClient | undefined;
   #closed: DatabaseError | undefined;
   #closing: Promise<void> | undefined;
+  #workerThreadId: number | undefined;
 
   private constructor(name: string, options: ResolvedOptions) {
     this.name = name;
@@ -142,6 +143,7 @@ export class DatabaseManager {
     const error = new DatabaseError('WORKER_CRASHED', 'The database worker was terminated. Reopen the database to continue.');
     this.#markClosed(error);
     await this.#client?.kill(error);
+    this.#releaseFileLock();
   }
 
   /** `await using db = DatabaseManager.open(…)` closes it at the end of the scope. */
@@ -162,6 +164,13 @@ export class DatabaseManager {
     if (managerRegistry().get(this.name) === this) managerRegistry().delete(this.name);
   }
 
+  /** After the worker died or was terminated: its file lock, if it left one, is released (Node). */
+  #releaseFileLock(): void {
+    if (this.#options.storage === 'file' && this.#workerThreadId !== undefined) {
+      currentPlatform().releaseFileLock?.(this.name, this.#workerThreadId);
+    }
+  }
+
   /** The open connection, when there is one and the database is not closed. */
   #live(): DatabaseConnection | undefined {
     return this.#closed === undefined ? this.#open : undefined;
@@ -175,15 +184,21 @@ export class DatabaseManager {
 
   async #connect(): Promise<DatabaseConnection> {
     const platform = currentPlatform();
-    const client = new WorkerClient(platform.spawnWorker(this.#options.workerUrl));
+    const worker = platform.spawnWorker(this.#options.workerUrl);
+    const client = new WorkerClient(worker);
     this.#client = client;
-    client.onCrash((error) => this.#markClosed(error));
+    this.#workerThreadId = worker.threadId;
+    client.onCrash((error) => {
+      this.#markClosed(error);
+      this.#releaseFileLock();
+    });
     try {
       this.#info = await client.call('open', {
         engine: this.#options.engine,
         filename: this.name,
         storage: this.#options.storage,
         sqlJsWasmUrl: this.#options.sqlJsWasmUrl,
+        journalMode: this.#options.journalMode,
       });
     } catch (error) {
       this.#connection = undefined;

@@ -1,6 +1,7 @@
 import type { EngineName } from '../engine/engine.js';
 import { DatabaseError } from '../errors/database-error.js';
 import type { Platform } from '../platform/platform.js';
+import type { JournalMode } from '../storage/durable-open.js';
 
 /** Where a database lives. */
 export type StorageMode = 'auto' | 'memory' | 'file' | 'opfs';
@@ -11,11 +12,17 @@ export interface DatabaseOptions {
   readonly engine?: EngineName | undefined;
   /**
    * Where the database lives. `auto` (default): memory for `:memory:`, otherwise a file in Node
-   * and OPFS in browsers. `memory` keeps any name in memory. `file` and `opfs` are not built
-   * yet: they arrive with durable persistence (issue #3) and are refused with
-   * `UNSUPPORTED_STORAGE` until then.
+   * and OPFS in browsers. `memory` keeps any name in memory. `file` (Node, sqlite-wasm): a real
+   * file through a `node:fs` VFS, its directory created if missing. `opfs` is not built yet
+   * and is refused with `UNSUPPORTED_STORAGE`. See docs/storage.md.
    */
   readonly storage?: StorageMode | undefined;
+  /**
+   * The journal of a `file` database: `delete` (default, a rollback journal with
+   * `synchronous=FULL`) or `wal` (a write-ahead log in exclusive locking mode: faster
+   * commits, one connection).
+   */
+  readonly journalMode?: JournalMode | undefined;
   /** Longest wait for the write lock before `LOCK_TIMEOUT` (default 30 000 ms). */
   readonly lockTimeoutMs?: number | undefined;
   /** Slow-query threshold for query analytics (reserved: analytics arrive with issue #5). */
@@ -32,6 +39,7 @@ export interface DatabaseOptions {
 export interface ResolvedOptions {
   readonly engine: EngineName;
   readonly storage: Exclude<StorageMode, 'auto'>;
+  readonly journalMode: JournalMode;
   readonly lockTimeoutMs: number;
   readonly workerUrl: string | URL | undefined;
   readonly sqlJsWasmUrl: string | undefined;
@@ -41,7 +49,7 @@ const DEFAULT_LOCK_TIMEOUT_MS = 30_000;
 
 /**
  * Applies defaults and checks every option.
- * @throws DatabaseError `INVALID_ARGUMENT` for a bad value; `UNSUPPORTED_STORAGE` for storage not built yet
+ * @throws DatabaseError `INVALID_ARGUMENT` for a bad value; `UNSUPPORTED_STORAGE` for storage this platform or engine cannot give (OPFS, not built yet; `file` in browsers or with sql.js)
  */
 export function resolveOptions(name: string, options: DatabaseOptions, platform: Platform): ResolvedOptions {
   if (typeof name !== 'string' || name.length === 0 || name.includes('\0')) {
@@ -57,19 +65,26 @@ export function resolveOptions(name: string, options: DatabaseOptions, platform:
   }
   const requested = options.storage ?? 'auto';
   const storage = requested === 'auto' ? (name === ':memory:' ? 'memory' : platform.name === 'node' ? 'file' : 'opfs') : requested;
-  if (storage !== 'memory') {
-    if (storage !== 'file' && storage !== 'opfs') {
-      throw new DatabaseError('INVALID_ARGUMENT', `Unknown storage "${String(requested)}"; use auto, memory, file or opfs.`);
-    }
-    throw new DatabaseError(
-      'UNSUPPORTED_STORAGE',
-      `"${storage}" storage is not built yet (it arrives with durable persistence). Open ":memory:" or pass storage: "memory" for now.`,
-    );
+  if (storage !== 'memory' && storage !== 'file' && storage !== 'opfs') {
+    throw new DatabaseError('INVALID_ARGUMENT', `Unknown storage "${String(requested)}"; use auto, memory, file or opfs.`);
   }
-  return { engine, storage, lockTimeoutMs, workerUrl: options.workerUrl, sqlJsWasmUrl: options.sqlJsWasmUrl };
+  if (storage === 'opfs') {
+    throw new DatabaseError('UNSUPPORTED_STORAGE', '"opfs" storage is not built yet. Open ":memory:" or pass storage: "memory" for now.');
+  }
+  if (storage === 'file' && platform.name !== 'node') {
+    throw new DatabaseError('UNSUPPORTED_STORAGE', '"file" storage needs Node; in browsers use ":memory:" or storage: "memory" for now.');
+  }
+  if (storage === 'file' && engine !== 'sqlite-wasm') {
+    throw new DatabaseError('UNSUPPORTED_STORAGE', 'sql.js keeps databases in memory only; use the sqlite-wasm engine for a file, or storage: "memory".');
+  }
+  const journalMode = options.journalMode ?? 'delete';
+  if (journalMode !== 'delete' && journalMode !== 'wal') {
+    throw new DatabaseError('INVALID_ARGUMENT', `Unknown journalMode "${String(journalMode)}"; use "delete" or "wal".`);
+  }
+  return { engine, storage, journalMode, lockTimeoutMs, workerUrl: options.workerUrl, sqlJsWasmUrl: options.sqlJsWasmUrl };
 }
 
 /** True when two option sets open the same database the same way. */
 export function sameOptions(a: ResolvedOptions, b: ResolvedOptions): boolean {
-  return a.engine === b.engine && a.storage === b.storage && a.lockTimeoutMs === b.lockTimeoutMs;
+  return a.engine === b.engine && a.storage === b.storage && a.journalMode === b.journalMode && a.lockTimeoutMs === b.lockTimeoutMs;
 }

@@ -3,6 +3,8 @@ import { resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import { DatabaseError } from '../errors/database-error.js';
+import { nodeFileSystem } from '../storage/node/node-file-system.js';
+import { releaseLockOfExitedWorker } from '../storage/node/process-lock.js';
 import type { AsyncContext, Platform, WorkerHandle } from './platform.js';
 
 /** The worker shipped beside this module in `dist/`. */
@@ -22,6 +24,7 @@ function spawnWorker(url: string | URL | undefined): WorkerHandle {
   worker.on('messageerror', (error) => crash('The database worker sent a message that could not be read.', error));
   worker.on('exit', (code) => crash(`The database worker exited (code ${code}). Reopen the database to continue.`));
   return {
+    threadId: worker.threadId,
     endpoint: nodeEndpoint(worker as unknown as Parameters<typeof nodeEndpoint>[0]),
     onCrash(listener) {
       crashListener = listener;
@@ -37,7 +40,7 @@ function spawnWorker(url: string | URL | undefined): WorkerHandle {
   };
 }
 
-/** Node: worker_threads, absolute file paths, AsyncLocalStorage. */
+/** Node: worker_threads, absolute file paths, AsyncLocalStorage, file locks of exited workers released. */
 export const nodePlatform: Platform = {
   name: 'node',
   spawnWorker,
@@ -45,5 +48,12 @@ export const nodePlatform: Platform = {
   createAsyncContext<T>(): AsyncContext<T> {
     const storage = new AsyncLocalStorage<T>();
     return { run: (value, work) => storage.run(value, work), get: () => storage.getStore() };
+  },
+  releaseFileLock(filename, threadId) {
+    try {
+      releaseLockOfExitedWorker(nodeFileSystem, filename, threadId);
+    } catch {
+      // Best effort: a lock left behind is still recognised as this process's and reported by pid.
+    }
   },
 };

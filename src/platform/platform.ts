@@ -11,6 +11,8 @@ export interface WorkerHandle {
   setBusy(busy: boolean): void;
   /** Stops the worker at once. */
   terminate(): Promise<void>;
+  /** Node: the worker's `threadId`, which a file lock it takes records; undefined in browsers. */
+  readonly threadId?: number | undefined;
 }
 
 /** Carries a value through async continuations (Node's AsyncLocalStorage). */
@@ -29,6 +31,11 @@ export interface Platform {
   resolveName(name: string): string;
   /** An async context, where the platform has one (Node); undefined in browsers. */
   createAsyncContext<T>(): AsyncContext<T> | undefined;
+  /**
+   * Node: removes the lock file of database `filename` if the exited worker `threadId` still
+   * holds it (a terminated worker's own exit handlers do not run). Best effort, never throws.
+   */
+  releaseFileLock?(filename: string, threadId: number): void;
 }
 
 const PLATFORM_KEY = Symbol.for('alphatrade-db.platform');

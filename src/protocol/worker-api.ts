@@ -1,4 +1,5 @@
 import type { EngineName } from '../engine/engine.js';
+import type { JournalMode } from '../storage/durable-open.js';
 import type { ProcedureCall } from '../worker/procedures.js';
 import type { EncodedParamRows } from './param-rows-codec.js';
 import type { Params, QueryResult, RunResult } from '../engine/types.js';
@@ -23,6 +24,8 @@ export interface OpenRequest {
   readonly storage: 'memory' | 'file' | 'opfs';
   /** URL of sql.js's wasm file (browsers only). */
   readonly sqlJsWasmUrl?: string | undefined;
+  /** The journal of a `file` database (default `delete`). */
+  readonly journalMode?: JournalMode | undefined;
 }
 
 /** What the worker opened. */

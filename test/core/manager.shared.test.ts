@@ -1,5 +1,5 @@
 import { DatabaseManager } from 'alphatrade-db';
-import { sqlJsWasmUrl, workerUrl } from 'test-env';
+import { environment, sqlJsWasmUrl, workerUrl } from 'test-env';
 import { describe, expect, it } from 'vitest';
 import { rejection } from '../support/rejection.js';
 
@@ -25,8 +25,13 @@ describe('DatabaseManager registry', () => {
     await a.close();
   });
 
-  it('says clearly which storage is not built yet', () => {
-    expect(() => DatabaseManager.open('some/file.db')).toThrow(expect.objectContaining({ code: 'UNSUPPORTED_STORAGE' }));
+  it('says clearly which storage is not available here', () => {
+    if (environment === 'browser') {
+      expect(() => DatabaseManager.open('some/file.db')).toThrow(expect.objectContaining({ code: 'UNSUPPORTED_STORAGE' }));
+      expect(() => DatabaseManager.open('x.db', { storage: 'file' })).toThrow(expect.objectContaining({ code: 'UNSUPPORTED_STORAGE' }));
+    } else {
+      expect(() => DatabaseManager.open('some/file.db', { engine: 'sql.js' })).toThrow(expect.objectContaining({ code: 'UNSUPPORTED_STORAGE' }));
+    }
     expect(() => DatabaseManager.open('x', { storage: 'opfs' })).toThrow(expect.objectContaining({ code: 'UNSUPPORTED_STORAGE' }));
     expect(() => DatabaseManager.open('x', { storage: 'tape' as never })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
     expect(() => DatabaseManager.open('', {})).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));

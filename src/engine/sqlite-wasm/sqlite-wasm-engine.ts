@@ -4,6 +4,8 @@ import type { Engine, EngineOpenOptions } from '../engine.js';
 import { StatementCache } from '../statement-cache.js';
 import type { EncodedParamRows } from '../../protocol/param-rows-codec.js';
 import type { Params, QueryResult, RunResult } from '../types.js';
+import { configureDurableDatabase } from '../../storage/durable-open.js';
+import type { VfsModule } from '../../storage/node/wasm-vfs-api.js';
 import { WasmBinding, type PreparedStatement, type WasmHelpers } from './wasm-binding.js';
 
 /** The parts of the loaded sqlite3 module this adapter touches. */
@@ -15,6 +17,7 @@ interface Sqlite3Module {
     sqlite3_open_v2(filename: string, ppDb: number, flags: number, vfs: string | null): number;
     sqlite3_close_v2(db: number): number;
     sqlite3_extended_result_codes(db: number, onoff: number): number;
+    sqlite3_db_config(db: number, op: number, ...args: number[]): number;
   };
 }
 
@@ -34,6 +37,12 @@ const SQLITE_OPEN_READWRITE = 0x2;
 const SQLITE_OPEN_CREATE = 0x4;
 const SQLITE_OPEN_URI = 0x40;
 const SQLITE_OPEN_EXRESCODE = 0x02000000;
+const SQLITE_DBCONFIG_DEFENSIVE = 1010;
+const SQLITE_CORRUPT = 11;
+const SQLITE_FULL = 13;
+const SQLITE_NOTADB = 26;
+/** Loaded only for storage "file" (Node), by a specifier bundlers do not follow into browser builds. */
+const NODE_FILE_STORAGE = '../../storage/node/file-storage.js';
 
 /**
  * The `@sqlite.org/sqlite-wasm` adapter: hot paths go through {@link WasmBinding} with cached
@@ -46,37 +55,57 @@ export class SqliteWasmEngine implements Engine {
   readonly #db: number;
   readonly #binding: WasmBinding;
   readonly #cache: StatementCache<PreparedStatement>;
+  readonly #releaseStorage: (() => void) | undefined;
 
-  private constructor(module: Sqlite3Module, db: number) {
+  private constructor(module: Sqlite3Module, db: number, releaseStorage: (() => void) | undefined) {
     this.#module = module;
     this.#db = db;
+    this.#releaseStorage = releaseStorage;
     this.sqliteVersion = module.version.libVersion;
     this.#binding = new WasmBinding(module.wasm, db, (pDb, rc) => this.#error(pDb, rc));
     this.#cache = new StatementCache(STATEMENT_CACHE_SIZE, (s) => this.#binding.finalize(s));
   }
 
   /**
-   * Opens a database.
-   * @throws DatabaseError with SQLite's code when the open fails
+   * Opens a database: in memory, or (Node) a file through the `node:fs` VFS, checked with
+   * `quick_check` and configured for durability before it is returned.
+   * @throws DatabaseError `UNSUPPORTED_STORAGE` for OPFS; `DATABASE_LOCKED`, `CORRUPT_DATABASE`, `DISK_FULL`, or SQLite's code when the open fails
    */
   static async open(options: EngineOpenOptions): Promise<SqliteWasmEngine> {
-    if (options.storage !== 'memory') {
-      throw new DatabaseError('UNSUPPORTED_STORAGE', `"${options.storage}" storage is not built yet; use storage "memory".`);
+    if (options.storage === 'opfs') {
+      throw new DatabaseError('UNSUPPORTED_STORAGE', '"opfs" storage is not built yet; use storage "memory" (or "file" in Node).');
     }
     const module = await loadSqliteWasm();
+    if (options.storage === 'memory') return SqliteWasmEngine.#openOn(module, ':memory:', null, undefined);
+    const { openFileStorage } = (await import(/* @vite-ignore */ NODE_FILE_STORAGE)) as typeof import('../../storage/node/file-storage.js');
+    const storage = openFileStorage(module as unknown as VfsModule, options.filename, { fileSystem: options.fileSystem });
+    let engine: SqliteWasmEngine | undefined;
+    try {
+      engine = SqliteWasmEngine.#openOn(module, storage.path, storage.vfsName, () => storage.release());
+      module.capi.sqlite3_db_config(engine.#db, SQLITE_DBCONFIG_DEFENSIVE, 1, 0);
+      configureDurableDatabase(engine, { journalMode: options.journalMode ?? 'delete', existed: storage.existed, walFormat: storage.walFormat }, storage.path);
+      return engine;
+    } catch (error) {
+      if (engine === undefined) storage.release();
+      else engine.close();
+      throw error;
+    }
+  }
+
+  static #openOn(module: Sqlite3Module, filename: string, vfs: string | null, release: (() => void) | undefined): SqliteWasmEngine {
     const x = module.wasm.exports;
     const ppDb = x.sqlite3_malloc(8);
     try {
       const flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_URI | SQLITE_OPEN_EXRESCODE;
-      const rc = module.capi.sqlite3_open_v2(':memory:', ppDb, flags, null);
+      const rc = module.capi.sqlite3_open_v2(filename, ppDb, flags, vfs);
       const db = module.wasm.peekPtr(ppDb);
       if (rc !== 0) {
         const name = module.capi.sqlite3_js_rc_str(rc) ?? 'SQLITE_CANTOPEN';
         if (db !== 0) module.capi.sqlite3_close_v2(db);
-        throw new DatabaseError(name as `SQLITE_${string}`, `Could not open "${options.filename}" (${name}).`, { sqliteCode: rc });
+        throw new DatabaseError(name as `SQLITE_${string}`, `Could not open "${filename}" (${name}).`, { sqliteCode: rc });
       }
       module.capi.sqlite3_extended_result_codes(db, 1);
-      return new SqliteWasmEngine(module, db);
+      return new SqliteWasmEngine(module, db, release);
     } finally {
       x.sqlite3_free(ppDb);
     }
@@ -157,6 +186,7 @@ export class SqliteWasmEngine implements Engine {
     this.#cache.clear();
     this.#binding.dispose();
     this.#module.capi.sqlite3_close_v2(this.#db);
+    this.#releaseStorage?.();
   }
 
   #error(db: number, rc: number): DatabaseError {
@@ -164,6 +194,13 @@ export class SqliteWasmEngine implements Engine {
     const extended = x.sqlite3_extended_errcode(db) || rc;
     const code = this.#module.capi.sqlite3_js_rc_str(extended) ?? this.#module.capi.sqlite3_js_rc_str(rc & 0xff) ?? 'SQLITE_ERROR';
     const message = this.#module.wasm.cstrToJs(x.sqlite3_errmsg(db));
+    const primary = extended & 0xff;
+    if (primary === SQLITE_FULL) {
+      return new DatabaseError('DISK_FULL', `The disk is full (${code}); the change was rolled back and the database keeps its last committed state. Free space and retry.`, { sqliteCode: extended });
+    }
+    if (primary === SQLITE_CORRUPT || primary === SQLITE_NOTADB) {
+      return new DatabaseError('CORRUPT_DATABASE', `${message} (${code})`, { sqliteCode: extended });
+    }
     return new DatabaseError(code as `SQLITE_${string}`, message, { sqliteCode: extended });
   }
 }

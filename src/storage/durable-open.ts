@@ -1,0 +1,67 @@
+import type { QueryResult } from '../engine/types.js';
+import { DatabaseError, isDatabaseError } from '../errors/database-error.js';
+
+/** How a durable (file-backed) database keeps its journal. */
+export type JournalMode =
+  /** Rollback journal (`journal_mode=DELETE`), the default: deleting the journal is the commit. */
+  | 'delete'
+  /** Write-ahead log held in exclusive locking mode (one connection; no shared memory needed). */
+  | 'wal';
+
+/** What the storage found before the connection opened. */
+export interface DurableOpenPlan {
+  /** The requested journal mode. */
+  readonly journalMode: JournalMode;
+  /** The file existed with content, so it must pass `quick_check` first. */
+  readonly existed: boolean;
+  /** The file is in WAL format: it must be read in exclusive locking mode. */
+  readonly walFormat: boolean;
+}
+
+/** The two calls this module needs from a connection. */
+export interface SqlRunner {
+  exec(sql: string): void;
+  query(sql: string): QueryResult;
+}
+
+const MAX_REPORTED_PROBLEMS = 5;
+
+/** True for the codes of a file that is not a healthy database. */
+function isCorruption(error: unknown): error is DatabaseError {
+  return isDatabaseError(error) && (error.code === 'CORRUPT_DATABASE' || error.code === 'SQLITE_NOTADB' || error.code.startsWith('SQLITE_CORRUPT'));
+}
+
+/**
+ * Checks and configures a freshly opened durable database, before anything else reads it:
+ * exclusive locking when the journal is (or was) a WAL, `quick_check` on an existing file,
+ * the journal mode, `synchronous=FULL` and `cell_size_check=ON`.
+ * @throws DatabaseError `CORRUPT_DATABASE` when the file is not a healthy SQLite database; SQLite's code for other failures
+ */
+export function configureDurableDatabase(db: SqlRunner, plan: DurableOpenPlan, filename: string): void {
+  if (plan.journalMode === 'wal' || plan.walFormat) db.exec('PRAGMA locking_mode = EXCLUSIVE');
+  if (plan.existed) quickCheck(db, filename);
+  const mode = plan.journalMode === 'wal' ? 'wal' : 'delete';
+  const { rows } = db.query(`PRAGMA journal_mode = ${mode.toUpperCase()}`);
+  if (String(rows[0]?.[0]).toLowerCase() !== mode) {
+    throw new DatabaseError('SQLITE_ERROR', `"${filename}" could not be switched to journal_mode ${mode} (it stayed ${String(rows[0]?.[0])}).`);
+  }
+  db.exec('PRAGMA synchronous = FULL; PRAGMA cell_size_check = ON;');
+  if (plan.walFormat && plan.journalMode === 'delete') db.exec('PRAGMA locking_mode = NORMAL');
+}
+
+function quickCheck(db: SqlRunner, filename: string): void {
+  let problems: string[];
+  try {
+    problems = db.query('PRAGMA quick_check').rows.map((row) => String(row[0]));
+  } catch (error) {
+    if (!isCorruption(error)) throw error;
+    throw new DatabaseError('CORRUPT_DATABASE', `"${filename}" is not a healthy SQLite database: ${error.message}`, {
+      cause: error,
+      sqliteCode: error.sqliteCode,
+    });
+  }
+  if (problems.length === 1 && problems[0] === 'ok') return;
+  const shown = problems.slice(0, MAX_REPORTED_PROBLEMS).join('; ');
+  const more = problems.length > MAX_REPORTED_PROBLEMS ? ` (and ${problems.length - MAX_REPORTED_PROBLEMS} more)` : '';
+  throw new DatabaseError('CORRUPT_DATABASE', `"${filename}" failed PRAGMA quick_check at open: ${shown}${more}. Restore it from a backup.`);
+}

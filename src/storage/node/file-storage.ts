@@ -1,0 +1,126 @@
+/**
+ * Node file storage for the sqlite-wasm engine: the entry the engine imports (dynamically, so
+ * browser bundles never see `node:fs`) when a database is opened with storage `file`.
+ */
+import { dirname, resolve } from 'node:path';
+import { DatabaseError } from '../../errors/database-error.js';
+import type { SyncFileSystem } from './file-system.js';
+import { LockTable } from './lock-table.js';
+import { nodeFileSystem } from './node-file-system.js';
+import { installNodeVfs } from './node-vfs.js';
+import { ProcessLock } from './process-lock.js';
+import type { VfsModule } from './wasm-vfs-api.js';
+
+/** Options of {@link openFileStorage}. */
+export interface FileStorageOptions {
+  /** The file system underneath (default: `node:fs`). Tests pass a fault-injecting one. */
+  readonly fileSystem?: SyncFileSystem | undefined;
+}
+
+/** A database file made ready for `sqlite3_open_v2`. */
+export interface FileStorage {
+  /** The absolute path to open. */
+  readonly path: string;
+  /** The VFS to open it with. */
+  readonly vfsName: string;
+  /** The file existed with content before this open (so it must pass `quick_check`). */
+  readonly existed: boolean;
+  /** The file's header says WAL format (bytes 18–19 = 2): it can only be read in exclusive locking mode. */
+  readonly walFormat: boolean;
+  /** Gives up the process lock; call after the connection is closed. Safe to call twice. */
+  release(): void;
+}
+
+const HEADER_BYTES = 100;
+const SQLITE_MAGIC = 'SQLite format 3\0';
+
+let lockTable: LockTable | undefined;
+const vfsNames = new Map<SyncFileSystem, string>();
+const held = new Set<ProcessLock>();
+let exitHookInstalled = false;
+
+/** The lock table of every file this thread opens (to be shared with reader threads later). */
+export function sharedLockTable(): LockTable {
+  lockTable ??= LockTable.create();
+  return lockTable;
+}
+
+/** The VFS over `fs`, installed on first use. */
+function vfsFor(sqlite3: VfsModule, fs: SyncFileSystem): string {
+  let name = vfsNames.get(fs);
+  if (name === undefined) {
+    name = vfsNames.size === 0 ? 'alphatrade-node' : `alphatrade-node-${vfsNames.size}`;
+    installNodeVfs(sqlite3, name, fs, sharedLockTable());
+    vfsNames.set(fs, name);
+  }
+  return name;
+}
+
+/** Reads the first 100 bytes of an existing file; undefined when it is missing or empty. */
+function readHeader(fs: SyncFileSystem, path: string): Uint8Array | undefined {
+  const stat = fs.stat(path);
+  if (stat === undefined || stat.size === 0) return undefined;
+  const fd = fs.open(path, 'read');
+  try {
+    const header = new Uint8Array(HEADER_BYTES);
+    let got = 0;
+    while (got < HEADER_BYTES) {
+      const n = fs.read(fd, header, got, HEADER_BYTES - got, got);
+      if (n === 0) break;
+      got += n;
+    }
+    return header.subarray(0, got);
+  } finally {
+    fs.close(fd);
+  }
+}
+
+function isWalFormat(header: Uint8Array | undefined): boolean {
+  if (header === undefined || header.length < 20) return false;
+  const magic = String.fromCharCode(...header.subarray(0, 16));
+  return magic === SQLITE_MAGIC && header[18] === 2 && header[19] === 2;
+}
+
+/** Releases every lock this thread holds when the thread or process exits. */
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.once('exit', () => {
+    for (const lock of held) lock.release();
+  });
+}
+
+/**
+ * Prepares `filename` for opening: creates its directory, takes the cross-process lock,
+ * reads the header and installs the VFS.
+ * @throws DatabaseError `DATABASE_LOCKED` naming the holder's pid; `SQLITE_CANTOPEN` when the directory or lock file cannot be created
+ */
+export function openFileStorage(sqlite3: VfsModule, filename: string, options: FileStorageOptions = {}): FileStorage {
+  const fs = options.fileSystem ?? nodeFileSystem;
+  const path = resolve(filename);
+  try {
+    fs.mkdirp(dirname(path));
+  } catch (error) {
+    throw new DatabaseError('SQLITE_CANTOPEN', `Could not create the directory of "${path}": ${(error as Error).message}`, { cause: error });
+  }
+  const lock = ProcessLock.acquire(fs, path);
+  try {
+    const header = readHeader(fs, path);
+    const vfsName = vfsFor(sqlite3, fs);
+    held.add(lock);
+    installExitHook();
+    return {
+      path,
+      vfsName,
+      existed: header !== undefined,
+      walFormat: isWalFormat(header),
+      release() {
+        held.delete(lock);
+        lock.release();
+      },
+    };
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+}

@@ -68,12 +68,7 @@ export function compactCallerEndpoint(endpoint: Endpoint): Endpoint {
       listeners.set(listener, wrapped as EventListener);
       endpoint.addEventListener(type, wrapped as EventListener);
     },
-    removeEventListener(type: string, listener: EventListenerOrEventListenerObject) {
-      const wrapped = listeners.get(listener);
-      if (wrapped === undefined) return;
-      listeners.delete(listener);
-      endpoint.removeEventListener(type, wrapped);
-    },
+    removeEventListener: removeWrapped(endpoint, listeners),
   };
 }
 
@@ -114,12 +109,17 @@ export function compactServingEndpoint(
       listeners.set(listener, wrapped as EventListener);
       endpoint.addEventListener(type, wrapped as EventListener);
     },
-    removeEventListener(type: string, listener: EventListenerOrEventListenerObject) {
-      const wrapped = listeners.get(listener);
-      if (wrapped === undefined) return;
-      listeners.delete(listener);
-      endpoint.removeEventListener(type, wrapped);
-    },
+    removeEventListener: removeWrapped(endpoint, listeners),
+  };
+}
+
+/** Removes the wrapper registered for a listener. */
+function removeWrapped(endpoint: Endpoint, listeners: Map<unknown, EventListener>): Endpoint['removeEventListener'] {
+  return (type: string, listener: EventListenerOrEventListenerObject) => {
+    const wrapped = listeners.get(listener);
+    if (wrapped === undefined) return;
+    listeners.delete(listener);
+    endpoint.removeEventListener(type, wrapped);
   };
 }
 

@@ -97,16 +97,7 @@ export class EngineHost implements WorkerApi {
       assertParamRows(rows);
       runBatch = () => this.#engine.runMany(sql, rows);
     }
-    if (call.tx === undefined) return this.#guard(undefined, () => this.#atomically(runBatch));
-    const depth = this.savepoint({ tx: call.tx });
-    try {
-      const result = this.#guard(call.tx, runBatch);
-      this.release({ tx: call.tx, depth });
-      return result;
-    } catch (error) {
-      this.#rollbackToIfOpen(depth);
-      throw error;
-    }
+    return this.#unit(call.tx, runBatch);
   }
 
   exec(call: ExecCall): void {
@@ -121,17 +112,7 @@ export class EngineHost implements WorkerApi {
   call(call: ProcedureCall): unknown {
     this.#admit(call.tx, '');
     const procedure = this.#procedures.get(call.name);
-    const run = (): unknown => procedure(this.#context, call.args);
-    if (call.tx === undefined) return this.#guard(undefined, () => this.#atomically(run));
-    const depth = this.savepoint({ tx: call.tx });
-    try {
-      const result = this.#guard(call.tx, run);
-      this.release({ tx: call.tx, depth });
-      return result;
-    } catch (error) {
-      this.#rollbackToIfOpen(depth);
-      throw error;
-    }
+    return this.#unit(call.tx, () => procedure(this.#context, call.args));
   }
 
   begin(call: TxCall): void {
@@ -218,6 +199,20 @@ export class EngineHost implements WorkerApi {
     } catch (error) {
       if (token !== undefined && this.#tx !== null && !this.#engine.inTransaction()) this.#tx.abortedBySqlite = true;
       throw asDatabaseError(error);
+    }
+  }
+
+  /** Runs `work` all-or-nothing: in its own transaction, or in a savepoint of the open one. */
+  #unit<T>(token: number | undefined, work: () => T): T {
+    if (token === undefined) return this.#guard(undefined, () => this.#atomically(work));
+    const depth = this.savepoint({ tx: token });
+    try {
+      const result = this.#guard(token, work);
+      this.release({ tx: token, depth });
+      return result;
+    } catch (error) {
+      this.#rollbackToIfOpen(depth);
+      throw error;
     }
   }
 

@@ -178,11 +178,18 @@ export class ProcessLock {
     throw new DatabaseError('DATABASE_LOCKED', `"${databasePath}" is being opened by another process at this moment; try again.`);
   }
 
-  /** Removes the lock file if it is still ours. Safe to call twice. */
+  /**
+   * Removes the lock file if it is still ours. Safe to call twice; never throws (a lock file
+   * that cannot be removed is stale once this process exits, and is taken over then).
+   */
   release(): void {
     if (!this.#held) return;
     this.#held = false;
-    unlinkIfUnchanged(this.#fs, this.path, this.#text);
+    try {
+      unlinkIfUnchanged(this.#fs, this.path, this.#text);
+    } catch {
+      return;
+    }
   }
 }
 

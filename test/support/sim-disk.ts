@@ -278,7 +278,7 @@ export class SimDisk implements SyncFileSystem {
 
   /** A file's content after the cut: its durable content, plus (random mode) some of its unsynced changes. */
   #survivor(inode: Inode, mode: CrashMode): Uint8Array {
-    let bytes = inode.durable.slice();
+    let bytes: Uint8Array = inode.durable.slice();
     if (mode !== 'random') return bytes;
     for (const change of inode.pending) {
       const roll = this.#random();

@@ -16,3 +16,27 @@ export {
   type LibraryErrorCode,
   type DatabaseErrorOptions,
 } from './errors/database-error.js';
+export { MinerManager, type MinerManagerOptions } from './miners/miner-manager.js';
+export { DEFAULT_PERFORMANCE_CONFIG, type PerformanceConfig, type PerformanceSnapshot } from './miners/performance.js';
+export { isValidSs58, encodeSs58, decodeSs58, type Ss58Parts } from './miners/ss58.js';
+export type {
+  Miner,
+  MinerStatus,
+  MinerKey,
+  MinerFilter,
+  Position,
+  PositionStatus,
+  PositionFilter,
+  PositionTrade,
+  PositionTradeFilter,
+  Trade,
+  TradeFilter,
+  LedgerEvent,
+  UnstakeResult,
+  RegisterMinerInput,
+  SnapshotFilter,
+  StatusChange,
+  StatusChangeOptions,
+  Page,
+  Timestamp,
+} from './miners/types.js';

@@ -3,13 +3,15 @@ import type { QueryOptions, Row, Session, TxOptions } from '../connection/sessio
 import type { Params, RunResult } from '../engine/types.js';
 import { DatabaseError } from '../errors/database-error.js';
 import { currentPlatform } from '../platform/platform.js';
+import { MinerManager } from '../miners/miner-manager.js';
+import { MINER_MIGRATIONS } from '../miners/schema.js';
 import { WorkerClient } from '../rpc/worker-client.js';
 import { applyMigrations, type Migration } from './migrations.js';
 import { resolveOptions, sameOptions, type DatabaseOptions, type ResolvedOptions } from './options.js';
 import { managerRegistry } from './registry.js';
 
 /** The schema migrations of the library, in version order (feature modules add theirs here). */
-const MIGRATIONS: readonly Migration[] = [];
+const MIGRATIONS: readonly Migration[] = [...MINER_MIGRATIONS];
 
 /** What the worker reported when it opened the database. */
 export interface DatabaseInfo {
@@ -39,6 +41,8 @@ export interface DatabaseInfo {
 export class DatabaseManager {
   /** The resolved name: an absolute path in Node, an OPFS path in browsers, or `:memory:`. */
   readonly name: string;
+  /** Miner registration, per-miner tables, the FIFO ledger and performance snapshots. */
+  readonly miners: MinerManager;
   readonly #options: ResolvedOptions;
   #connection: Promise<DatabaseConnection> | undefined;
   #open: DatabaseConnection | undefined;
@@ -51,6 +55,10 @@ export class DatabaseManager {
   private constructor(name: string, options: ResolvedOptions) {
     this.name = name;
     this.#options = options;
+    this.miners = new MinerManager({
+      call: <T>(procedure: string, args: unknown) => this.#call<T>(procedure, args),
+      query: (sql, params) => this.query(sql, params),
+    });
   }
 
   /**
@@ -119,6 +127,11 @@ export class DatabaseManager {
   /** Runs one statement once per parameter row, atomically, in one round trip. */
   async executeMany(sql: string, rows: readonly Params[]): Promise<RunResult> {
     return (this.#live() ?? (await this.#ready())).executeMany(sql, rows);
+  }
+
+  /** Runs a worker-side procedure as one transaction, in one round trip. */
+  async #call<T>(procedure: string, args: unknown): Promise<T> {
+    return (this.#live() ?? (await this.#ready())).call<T>(procedure, args);
   }
 
   /** Runs a script of statements (no transaction control: use {@link DatabaseManager.transaction}). */

@@ -47,14 +47,19 @@ describe.each(ENGINES)('worker death (%s)', (engine) => {
   it('a worker that dies by itself rejects pending and queued calls with WORKER_CRASHED at once', async () => {
     const db = DatabaseManager.open(`dying-${engine}-${Date.now()}`, { storage: 'memory', engine, workerUrl: dyingWorkerUrl, sqlJsWasmUrl });
     await db.exec('CREATE TABLE t(v INTEGER)');
-    const openedAt = Date.now();
+    let doomed!: () => void;
+    const dying = new Promise<void>((resolve) => (doomed = resolve));
     const pending = db.transaction(async (s) => {
       await s.execute('INSERT INTO t VALUES (1)');
+      await s.query("SELECT 'die'");
+      doomed();
       await delay(10_000);
     });
     const queued = [db.query('SELECT 1'), db.transaction(async () => 1)];
-    const results = await settledWithin([pending, ...queued], 3000);
-    expect(Date.now() - openedAt).toBeLessThan(3000);
+    await dying;
+    const askedAt = Date.now();
+    const results = await settledWithin([pending, ...queued], 1500);
+    expect(Date.now() - askedAt).toBeLessThan(1500);
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected']);
     for (const result of results) {
       expect(((result as PromiseRejectedResult).reason as DatabaseError).code).toBe('WORKER_CRASHED');

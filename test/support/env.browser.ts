@@ -10,5 +10,5 @@ export const workerUrl: string | undefined = undefined;
 /** sql.js's wasm as Vite serves it. */
 export const sqlJsWasmUrl: string | undefined = new URL(sqlJsWasm, location.href).href;
 
-/** A test worker that serves the protocol, then dies of an uncaught error 600 ms after it starts. */
+/** A test worker that serves the protocol and dies of an uncaught error soon after it runs SELECT 'die'. */
 export const dyingWorkerUrl: string | URL = new URL('./dying-worker.browser.ts?worker_file&type=module', import.meta.url);

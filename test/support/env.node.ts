@@ -10,5 +10,5 @@ export const workerUrl: string | undefined = fileURLToPath(new URL('../../dist/w
 /** sql.js finds its wasm by itself in Node. */
 export const sqlJsWasmUrl: string | undefined = undefined;
 
-/** A test worker that serves the protocol, then exits abruptly 600 ms after it starts. */
+/** A test worker that serves the protocol and exits abruptly soon after it runs SELECT 'die'. */
 export const dyingWorkerUrl: string | URL = new URL('./dying-worker.node.mjs', import.meta.url);

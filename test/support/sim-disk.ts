@@ -86,6 +86,7 @@ export class DiskSwitch implements SyncFileSystem {
   unlink = (path: string): void => this.disk.unlink(path);
   link = (existing: string, newPath: string): void => this.disk.link(existing, newPath);
   syncDirectory = (): void => this.disk.syncDirectory();
+  realpath = (path: string): string => this.disk.realpath(path);
   mkdirp = (): void => this.disk.mkdirp();
 }
 
@@ -245,6 +246,10 @@ export class SimDisk implements SyncFileSystem {
   syncDirectory(): void {
     this.#mutate();
     this.#durableEntries = new Map(this.#entries);
+  }
+
+  realpath(path: string): string {
+    return path;
   }
 
   mkdirp(): void {}

@@ -19,7 +19,7 @@ export interface FileStorageOptions {
 
 /** A database file made ready for `sqlite3_open_v2`. */
 export interface FileStorage {
-  /** The absolute path to open. */
+  /** The absolute path to open, symbolic links resolved. */
   readonly path: string;
   /** The VFS to open it with. */
   readonly vfsName: string;
@@ -91,15 +91,17 @@ function installExitHook(): void {
 }
 
 /**
- * Prepares `filename` for opening: creates its directory, takes the cross-process lock,
- * reads the header and installs the VFS.
+ * Prepares `filename` for opening: creates its directory, resolves symbolic links (one file,
+ * one lock, journals beside the real file), takes the cross-process lock, reads the header
+ * and installs the VFS.
  * @throws DatabaseError `DATABASE_LOCKED` naming the holder's pid; `SQLITE_CANTOPEN` when the directory or lock file cannot be created
  */
 export function openFileStorage(sqlite3: VfsModule, filename: string, options: FileStorageOptions = {}): FileStorage {
   const fs = options.fileSystem ?? nodeFileSystem;
-  const path = resolve(filename);
+  let path = resolve(filename);
   try {
     fs.mkdirp(dirname(path));
+    path = fs.realpath(path);
   } catch (error) {
     throw new DatabaseError('SQLITE_CANTOPEN', `Could not create the directory of "${path}": ${(error as Error).message}`, { cause: error });
   }

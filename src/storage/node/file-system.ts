@@ -50,6 +50,8 @@ export interface SyncFileSystem {
   link(existing: string, newPath: string): void;
   /** Makes the directory's entries (created and removed names) durable. */
   syncDirectory(path: string): void;
+  /** The path with every symbolic link resolved; a missing last component is kept as given. */
+  realpath(path: string): string;
   /** Creates a directory and its missing parents. */
   mkdirp(path: string): void;
 }

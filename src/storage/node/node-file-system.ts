@@ -8,12 +8,14 @@ import {
   mkdirSync,
   openSync,
   readSync,
+  realpathSync,
   statSync,
   accessSync,
   linkSync,
   unlinkSync,
   writeSync,
 } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { errorCode, type OpenMode, type SyncFileSystem } from './file-system.js';
 
 const OPEN_FLAGS: Record<OpenMode, number> = {
@@ -71,6 +73,14 @@ export const nodeFileSystem: SyncFileSystem = {
       if (!UNSUPPORTED_DIRECTORY_SYNC.has(errorCode(error) ?? '')) throw error;
     } finally {
       closeSync(fd);
+    }
+  },
+  realpath(path) {
+    try {
+      return realpathSync(path);
+    } catch (error) {
+      if (errorCode(error) !== 'ENOENT') throw error;
+      return join(realpathSync(dirname(path)), basename(path));
     }
   },
   mkdirp: (path) => void mkdirSync(path, { recursive: true }),

@@ -1,17 +1,13 @@
 /**
  * The miner aggregates (`miners.total_trades`, …): each ledger operation adds its delta in the
- * same transaction. The arithmetic is done in `bigint` here rather than in SQL, where an
- * overflowing integer sum would silently turn into a floating-point value. The one definition
- * of each aggregate is in `src/miners/README.md`; {@link recomputeAggregatesSql} states the same
- * definitions as a query over the ledger tables.
+ * same transaction, in one statement. The one definition of each aggregate is in
+ * `src/miners/README.md`; {@link recomputeAggregatesSql} states the same definitions as a query
+ * over the ledger tables. An integer sum that overflowed 64 bits would turn into a REAL in
+ * SQLite; the `typeof(…) = 'integer'` CHECKs on `miners` refuse it, so the event fails whole.
  */
 import { DatabaseError } from '../errors/database-error.js';
 import type { MinerTables } from '../sql/identifiers.js';
 import type { ProcedureContext } from '../worker/procedures.js';
-import type { DbRow } from './rows.js';
-
-const INT64_MAX = 2n ** 63n - 1n;
-const INT64_MIN = -(2n ** 63n);
 
 /** What one stake or unstake adds to its miner's aggregates. */
 export interface AggregateDelta {
@@ -29,42 +25,37 @@ export interface AggregateDelta {
   readonly at: number;
 }
 
-const big = (value: unknown): bigint => (typeof value === 'bigint' ? value : BigInt(value as number));
-
-function int64(value: bigint, what: string): bigint {
-  if (value > INT64_MAX || value < INT64_MIN) {
-    throw new DatabaseError('INVALID_ARGUMENT', `The miner's ${what} would overflow a 64-bit integer; the event was not recorded.`);
-  }
-  return value;
-}
+const APPLY_SQL = `UPDATE miners SET
+    total_positions = total_positions + ?, total_trades = total_trades + ?,
+    total_volume_tao = total_volume_tao + ?, total_volume_alpha = total_volume_alpha + ?,
+    realized_pnl_tao = realized_pnl_tao + ?, realized_cost_tao = realized_cost_tao + ?,
+    winning_trades = winning_trades + ?, closed_positions = closed_positions + ?,
+    holding_sec_total = holding_sec_total + ?, current_positions = current_positions + ?,
+    last_active = max(coalesce(last_active, ?), ?)
+  WHERE miner_id = ?`;
 
 /**
- * Adds `delta` to the aggregates of the miner whose current row is `miner`.
- * @throws DatabaseError `INVALID_ARGUMENT` if a sum would leave the 64-bit range (nothing is written)
+ * Adds `delta` to the aggregates of `minerId`.
+ * @throws DatabaseError `MINER_NOT_FOUND` when there is no such miner; `SQLITE_CONSTRAINT_CHECK`
+ *   if a sum would leave the 64-bit range
  */
-export function applyAggregates(ctx: ProcedureContext, miner: DbRow, delta: AggregateDelta): void {
-  const lastActive = miner.last_active === null ? delta.at : Math.max(Number(miner.last_active), delta.at);
-  ctx.run(
-    `UPDATE miners SET
-       total_positions = ?, total_trades = ?, total_volume_tao = ?, total_volume_alpha = ?,
-       realized_pnl_tao = ?, realized_cost_tao = ?, winning_trades = ?, closed_positions = ?,
-       holding_sec_total = ?, current_positions = ?, last_active = ?
-     WHERE miner_id = ?`,
-    [
-      Number(miner.total_positions) + delta.positions,
-      Number(miner.total_trades) + delta.trades,
-      int64(big(miner.total_volume_tao) + delta.volumeTao, 'TAO volume'),
-      int64(big(miner.total_volume_alpha) + delta.volumeAlpha, 'alpha volume'),
-      int64(big(miner.realized_pnl_tao) + delta.pnlTao, 'realized pnl'),
-      int64(big(miner.realized_cost_tao) + delta.costTao, 'realized cost'),
-      Number(miner.winning_trades) + delta.winningTrades,
-      Number(miner.closed_positions) + delta.closedPositions,
-      Number(miner.holding_sec_total) + delta.holdingSec,
-      Number(miner.current_positions) + delta.currentPositions,
-      lastActive,
-      miner.miner_id as number,
-    ],
-  );
+export function applyAggregates(ctx: ProcedureContext, minerId: number, delta: AggregateDelta): void {
+  const { changes } = ctx.run(APPLY_SQL, [
+    delta.positions,
+    delta.trades,
+    delta.volumeTao,
+    delta.volumeAlpha,
+    delta.pnlTao,
+    delta.costTao,
+    delta.winningTrades,
+    delta.closedPositions,
+    delta.holdingSec,
+    delta.currentPositions,
+    delta.at,
+    delta.at,
+    minerId,
+  ]);
+  if (changes === 0) throw new DatabaseError('MINER_NOT_FOUND', `No miner with minerId ${minerId}.`);
 }
 
 /**

@@ -10,22 +10,13 @@
  * replay of the events it accepted.
  */
 import { DatabaseError } from '../errors/database-error.js';
-import { minerTables, type MinerTables } from '../sql/identifiers.js';
 import type { Procedure, ProcedureContext } from '../worker/procedures.js';
 import { applyAggregates } from './aggregates.js';
 import { ledgerEventArgs, type LedgerEventArgs } from './args.js';
 import { allocateFifo, type FifoLot, type FifoSlice } from './fifo-allocation.js';
-import { loadMiner } from './miner-store.js';
-import {
-  POSITION_COLUMNS,
-  SLICE_COLUMNS,
-  TRADE_COLUMNS,
-  positionRecord,
-  positionTradeRecord,
-  rowObjects,
-  tradeRecord,
-  type DbRow,
-} from './rows.js';
+import { ledgerSql, type LedgerSql } from './ledger-sql.js';
+import { findMiner } from './miner-store.js';
+import { positionRecord, positionTradeRecord, rowObjects, tradeRecord, type DbRow } from './rows.js';
 import type { Position, UnstakeResult } from './types.js';
 
 /** Procedure names (main side and worker agree on these). */
@@ -36,72 +27,69 @@ export const LEDGER_PROCEDURES = {
 
 const big = (value: unknown): bigint => (typeof value === 'bigint' ? value : BigInt(value as number));
 
-/** `alias.col, alias.col, …` for a column list. */
-function qualify(columns: string, alias: string): string {
-  return columns
-    .split(',')
-    .map((column) => `${alias}.${column.trim()}`)
-    .join(', ');
+/** What is already recorded for an event: its stored row (live or archived), and the netuid's latest unstake. */
+interface Precheck {
+  readonly storedId: number | undefined;
+  readonly archived: boolean;
+  readonly lastUnstake: number;
+}
+
+/**
+ * Looks up the event's extrinsic id (live and archived) and the latest unstake on its netuid,
+ * in one statement — the first to touch the miner's tables, so a missing miner shows here.
+ * @throws DatabaseError `MINER_NOT_FOUND` when the miner does not exist
+ */
+function precheck(ctx: ProcedureContext, sql: string, e: LedgerEventArgs): Precheck {
+  let row;
+  try {
+    row = ctx.query(sql, [e.extrinsicId, e.extrinsicId, e.netuid, e.netuid]).rows[0] ?? [];
+  } catch (error) {
+    if (findMiner(ctx, e.minerId) === undefined) throw new DatabaseError('MINER_NOT_FOUND', `No miner with minerId ${e.minerId}.`);
+    throw error;
+  }
+  const [liveId, archivedId, last] = row;
+  const isId = (value: unknown): boolean => value !== null && value !== undefined;
+  const storedId = isId(liveId) ? liveId : archivedId;
+  return {
+    storedId: isId(storedId) ? Number(storedId) : undefined,
+    archived: !isId(liveId) && isId(archivedId),
+    lastUnstake: Number(last ?? -1),
+  };
 }
 
 /**
  * Refuses an event dated before the latest unstake recorded on its netuid.
  * @throws DatabaseError `OUT_OF_ORDER_EVENT`
  */
-function assertAfterLastUnstake(ctx: ProcedureContext, t: MinerTables, e: LedgerEventArgs, kind: string): void {
-  const row = ctx.get<{ last: number | bigint }>(
-    `SELECT max(coalesce((SELECT max(exit_timestamp) FROM ${t.trades} WHERE netuid = ?), -1),
-                coalesce((SELECT max(exit_timestamp) FROM ${t.archivedTrades} WHERE netuid = ?), -1)) AS last`,
-    [e.netuid, e.netuid],
-  );
-  const last = Number(row?.last ?? -1);
-  if (e.timestamp < last) {
+function assertAfterLastUnstake(check: Precheck, e: LedgerEventArgs, kind: string): void {
+  if (e.timestamp < check.lastUnstake) {
     throw new DatabaseError(
       'OUT_OF_ORDER_EVENT',
-      `${kind} ${JSON.stringify(e.extrinsicId)} at ${e.timestamp} is dated before the unstake already recorded at ${last} on netuid ${e.netuid}.`,
+      `${kind} ${JSON.stringify(e.extrinsicId)} at ${e.timestamp} is dated before the unstake already recorded at ${check.lastUnstake} on netuid ${e.netuid}.`,
     );
   }
 }
 
-function storedPosition(ctx: ProcedureContext, t: MinerTables, extrinsicId: string): Position | undefined {
-  for (const table of [t.positions, t.archivedPositions]) {
-    const row = ctx.get<DbRow>(`SELECT ${POSITION_COLUMNS} FROM ${table} WHERE extrinsic_id = ?`, [extrinsicId]);
-    if (row !== undefined) return positionRecord(row);
-  }
-  return undefined;
+function storedPosition(ctx: ProcedureContext, sql: LedgerSql, check: Precheck): Position {
+  const row = ctx.get<DbRow>(check.archived ? sql.archivedPosition : sql.livePosition, [check.storedId as number]);
+  return positionRecord(row as DbRow);
 }
 
-function storedUnstake(ctx: ProcedureContext, t: MinerTables, extrinsicId: string): UnstakeResult | undefined {
-  const families = [
-    { trades: t.trades, slices: t.positionTrades, positions: t.positions },
-    { trades: t.archivedTrades, slices: t.archivedPositionTrades, positions: t.archivedPositions },
-  ];
-  for (const family of families) {
-    const row = ctx.get<DbRow>(`SELECT ${TRADE_COLUMNS} FROM ${family.trades} WHERE extrinsic_id = ?`, [extrinsicId]);
-    if (row === undefined) continue;
-    const slices = ctx.query(
-      `SELECT ${qualify(SLICE_COLUMNS, 's')} FROM ${family.slices} AS s JOIN ${family.positions} AS p USING (position_id)
-       WHERE s.trade_id = ? ORDER BY p.entry_timestamp, p.entry_block, p.position_id`,
-      [row.trade_id as number],
-    );
-    return { trade: tradeRecord(row), closes: rowObjects(slices).map(positionTradeRecord) };
-  }
-  return undefined;
+function storedUnstake(ctx: ProcedureContext, sql: LedgerSql, check: Precheck): UnstakeResult {
+  const id = [check.storedId as number];
+  const row = ctx.get<DbRow>(check.archived ? sql.archivedTrade : sql.liveTrade, id);
+  const slices = ctx.query(check.archived ? sql.archivedSlices : sql.liveSlices, id);
+  return { trade: tradeRecord(row as DbRow), closes: rowObjects(slices).map(positionTradeRecord) };
 }
 
 function recordStake(ctx: ProcedureContext, value: unknown): Position {
   const e = ledgerEventArgs(value);
-  const miner = loadMiner(ctx, e.minerId);
-  const t = minerTables(e.minerId);
-  const stored = storedPosition(ctx, t, e.extrinsicId);
-  if (stored !== undefined) return stored;
-  assertAfterLastUnstake(ctx, t, e, 'Stake');
-  const { lastInsertRowid } = ctx.run(
-    `INSERT INTO ${t.positions} (netuid, entry_block, entry_timestamp, entry_tao, entry_alpha, remaining_alpha, extrinsic_id)
-     VALUES (?, ?, ?, ?, ?, ?, ?)`,
-    [e.netuid, e.block, e.timestamp, e.tao, e.alpha, e.alpha, e.extrinsicId],
-  );
-  applyAggregates(ctx, miner, {
+  const sql = ledgerSql(e.minerId);
+  const check = precheck(ctx, sql.stakePrecheck, e);
+  if (check.storedId !== undefined) return storedPosition(ctx, sql, check);
+  assertAfterLastUnstake(check, e, 'Stake');
+  const { lastInsertRowid } = ctx.run(sql.insertPosition, [e.netuid, e.block, e.timestamp, e.tao, e.alpha, e.alpha, e.extrinsicId]);
+  applyAggregates(ctx, e.minerId, {
     positions: 1,
     trades: 0,
     volumeTao: e.tao,
@@ -136,12 +124,8 @@ interface OpenLot extends FifoLot {
   readonly exitTao: bigint;
 }
 
-function openLots(ctx: ProcedureContext, t: MinerTables, netuid: number): OpenLot[] {
-  const result = ctx.query(
-    `SELECT position_id, entry_timestamp, entry_block, entry_tao, entry_alpha, remaining_alpha, cost_closed_tao, exit_tao
-     FROM ${t.positions} WHERE netuid = ? AND status IN ('open', 'partial')`,
-    [netuid],
-  );
+function openLots(ctx: ProcedureContext, sql: LedgerSql, netuid: number): OpenLot[] {
+  const result = ctx.query(sql.openLots, [netuid]);
   return result.rows.map((r) => ({
     positionId: Number(r[0]),
     entryTimestamp: Number(r[1]),
@@ -160,30 +144,24 @@ function sliceRow(tradeId: number, s: FifoSlice): (number | bigint)[] {
 
 function recordUnstake(ctx: ProcedureContext, value: unknown): UnstakeResult {
   const e = ledgerEventArgs(value);
-  const miner = loadMiner(ctx, e.minerId);
-  const t = minerTables(e.minerId);
-  const stored = storedUnstake(ctx, t, e.extrinsicId);
-  if (stored !== undefined) return stored;
-  assertAfterLastUnstake(ctx, t, e, 'Unstake');
-  const lots = openLots(ctx, t, e.netuid);
+  const sql = ledgerSql(e.minerId);
+  const check = precheck(ctx, sql.unstakePrecheck, e);
+  if (check.storedId !== undefined) return storedUnstake(ctx, sql, check);
+  assertAfterLastUnstake(check, e, 'Unstake');
+  const lots = openLots(ctx, sql, e.netuid);
   const { slices } = allocateFifo(lots, { alpha: e.alpha, tao: e.tao, timestamp: e.timestamp });
 
   const costTao = slices.reduce((sum, s) => sum + s.cost, 0n);
   const pnlTao = e.tao - costTao;
-  const { lastInsertRowid } = ctx.run(
-    `INSERT INTO ${t.trades} (netuid, exit_block, exit_timestamp, exit_tao, exit_alpha, cost_tao, pnl_tao, extrinsic_id)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-    [e.netuid, e.block, e.timestamp, e.tao, e.alpha, costTao, pnlTao, e.extrinsicId],
-  );
+  const { lastInsertRowid } = ctx.run(sql.insertTrade, [e.netuid, e.block, e.timestamp, e.tao, e.alpha, costTao, pnlTao, e.extrinsicId]);
   const tradeId = Number(lastInsertRowid);
   ctx.runMany(
-    `INSERT INTO ${t.positionTrades} (${SLICE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    sql.insertSlice,
     slices.map((s) => sliceRow(tradeId, s)),
   );
   const byId = new Map(lots.map((lot) => [lot.positionId, lot]));
   ctx.runMany(
-    `UPDATE ${t.positions} SET remaining_alpha = ?, cost_closed_tao = ?, exit_tao = ?, realized_pnl_tao = ?, status = ?, closed_at = ?
-     WHERE position_id = ?`,
+    sql.updatePosition,
     slices.map((s) => {
       const lot = byId.get(s.positionId) as OpenLot;
       const cost = lot.costAllocated + s.cost;
@@ -192,7 +170,7 @@ function recordUnstake(ctx: ProcedureContext, value: unknown): UnstakeResult {
     }),
   );
   const closing = slices.filter((s) => s.closes);
-  applyAggregates(ctx, miner, {
+  applyAggregates(ctx, e.minerId, {
     positions: 0,
     trades: 1,
     volumeTao: e.tao,

@@ -28,7 +28,10 @@ export const MINER_SCHEMA_V1: readonly string[] = [
     closed_positions INTEGER NOT NULL DEFAULT 0 CHECK (closed_positions BETWEEN 0 AND total_positions),
     holding_sec_total INTEGER NOT NULL DEFAULT 0 CHECK (holding_sec_total >= 0),
     current_positions INTEGER NOT NULL DEFAULT 0 CHECK (current_positions BETWEEN 0 AND total_positions),
-    CHECK ((is_registered = 1) = (deregistered_at IS NULL))
+    CHECK ((is_registered = 1) = (deregistered_at IS NULL)),
+    CHECK (typeof(total_volume_tao) = 'integer' AND typeof(total_volume_alpha) = 'integer'
+      AND typeof(realized_pnl_tao) = 'integer' AND typeof(realized_cost_tao) = 'integer'
+      AND typeof(holding_sec_total) = 'integer')
   )`,
   'CREATE UNIQUE INDEX miners_registered_uid ON miners(uid) WHERE is_registered = 1',
   'CREATE UNIQUE INDEX miners_registered_hotkey ON miners(hotkey) WHERE is_registered = 1',

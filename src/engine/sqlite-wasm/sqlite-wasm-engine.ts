@@ -32,7 +32,11 @@ export function loadSqliteWasm(): Promise<Sqlite3Module> {
   return modulePromise;
 }
 
-const STATEMENT_CACHE_SIZE = 128;
+/**
+ * Prepared statements kept per connection. Per-miner tables give every miner its own statement
+ * texts (the ledger uses 7 per miner), so 256 miners need about 1,800 to avoid re-preparing.
+ */
+const STATEMENT_CACHE_SIZE = 2048;
 const SQLITE_OPEN_READWRITE = 0x2;
 const SQLITE_OPEN_CREATE = 0x4;
 const SQLITE_OPEN_URI = 0x40;

@@ -20,7 +20,11 @@ function loadSqlJs(options: SqlJsLoadOptions): Promise<SqlJsStatic> {
   return modulePromise;
 }
 
-const STATEMENT_CACHE_SIZE = 128;
+/**
+ * Prepared statements kept per connection. Per-miner tables give every miner its own statement
+ * texts (the ledger uses 7 per miner), so 256 miners need about 1,800 to avoid re-preparing.
+ */
+const STATEMENT_CACHE_SIZE = 2048;
 
 /**
  * The `sql.js` adapter: an in-memory engine with no VFS, no progress handler and no extended

@@ -3,8 +3,9 @@ import { DatabaseError } from '../errors/database-error.js';
 import type { AsyncContext } from '../platform/platform.js';
 import type { WorkerClient } from '../rpc/worker-client.js';
 import { batchCall } from './batch-call.js';
-import { shapeRows } from './row-shape.js';
+import { runResult, shapeRows } from './row-shape.js';
 import type { QueryOptions, Row, Session, TxOptions } from './session.js';
+import { reportSettled, type StatementEvent, type StatementObserver, type StatementSpec } from './statement-observer.js';
 import { TransactionHandle } from './transaction-handle.js';
 import { WriteLock } from './write-lock.js';
 
@@ -34,6 +35,7 @@ export class DatabaseConnection {
   readonly #lock = new WriteLock();
   readonly #settings: ConnectionSettings;
   readonly #lost: Promise<never>;
+  #observer: StatementObserver | undefined;
   #nextToken = 1;
 
   /**
@@ -52,30 +54,40 @@ export class DatabaseConnection {
     this.#lost.catch(() => undefined);
   }
 
+  /** Starts reporting every statement to `observer` (query analytics). */
+  observe(observer: StatementObserver | undefined): void {
+    this.#observer = observer;
+  }
+
   /** Runs one statement outside any transaction and returns its rows. */
   async query<T = Row>(sql: string, params?: Params, options?: QueryOptions): Promise<T[]> {
-    return shapeRows<T>(await this.#outside(() => this.#client.call('query', { sql, params })), options);
+    const spec = { kind: 'query', sql, params, batchSize: 1 } as const;
+    return shapeRows<T>(await this.#outside(spec, () => this.#client.call('query', { sql, params })), options);
   }
 
   /** Runs one write statement outside any transaction. */
-  execute(sql: string, params?: Params): Promise<RunResult> {
-    return this.#outside(() => this.#client.call('run', { sql, params }));
+  async execute(sql: string, params?: Params): Promise<RunResult> {
+    const spec = { kind: 'run', sql, params, batchSize: 1 } as const;
+    return runResult(await this.#outside(spec, () => this.#client.call('run', { sql, params })));
   }
 
   /** Runs one statement per parameter row, atomically, in one round trip. */
-  executeMany(sql: string, rows: readonly Params[]): Promise<RunResult> {
+  async executeMany(sql: string, rows: readonly Params[]): Promise<RunResult> {
     const call = batchCall(sql, rows, undefined);
-    return this.#outside(() => this.#client.call('runMany', call));
+    const spec = { kind: 'batch', sql, params: rows[0], batchSize: rows.length } as const;
+    return runResult(await this.#outside(spec, () => this.#client.call('runMany', call)));
   }
 
   /** Runs a worker-side procedure atomically, in one round trip, outside any transaction. */
-  call<T>(name: string, args: unknown): Promise<T> {
-    return this.#outside(() => this.#client.call('call', { name, args }) as Promise<T>);
+  async call<T>(name: string, args: unknown): Promise<T> {
+    const spec = { kind: 'procedure', sql: `procedure:${name}`, params: undefined, batchSize: 1 } as const;
+    return (await this.#outside(spec, () => this.#client.call('call', { name, args }))).value as T;
   }
 
   /** Runs a script of statements. */
-  exec(sql: string): Promise<void> {
-    return this.#outside(() => this.#client.call('exec', { sql }));
+  async exec(sql: string): Promise<void> {
+    const spec = { kind: 'exec', sql, params: undefined, batchSize: 1 } as const;
+    await this.#outside(spec, () => this.#client.call('exec', { sql }));
   }
 
   /**
@@ -89,7 +101,7 @@ export class DatabaseConnection {
       await this.#lock.acquire({ signal, timeoutMs: options.timeoutMs ?? this.#settings.lockTimeoutMs });
     }
     const token = this.#nextToken++;
-    const handle = new TransactionHandle(this.#client, token, signal);
+    const handle = new TransactionHandle(this.#client, token, signal, (event) => this.#report(event));
     try {
       await this.#client.call('begin', { tx: token });
     } catch (error) {
@@ -128,16 +140,35 @@ export class DatabaseConnection {
     }
   }
 
-  async #outside<T>(send: () => Promise<T>): Promise<T> {
+  async #outside<R extends { readonly engineMs: number }>(spec: StatementSpec, send: () => Promise<R>): Promise<R> {
     this.#assertNotReentrant();
+    if (this.#observer === undefined) return this.#send(send);
+    const at = Date.now();
+    const started = performance.now();
+    let lockWaitMs = 0;
+    const reply = this.#send(send, () => (lockWaitMs = performance.now() - started));
+    return reportSettled(spec, { at, started, get lockWaitMs() { return lockWaitMs; }, inTransaction: false }, reply, (event) => this.#report(event));
+  }
+
+  /** Takes the lock (at once when free), posts the call, frees the lock, and returns the reply. */
+  async #send<R>(send: () => Promise<R>, acquired?: () => void): Promise<R> {
     if (!this.#lock.tryAcquire()) await this.#lock.acquire({ timeoutMs: this.#settings.lockTimeoutMs });
-    let reply: Promise<T>;
+    acquired?.();
+    let reply: Promise<R>;
     try {
       reply = send();
     } finally {
       this.#lock.release();
     }
     return reply;
+  }
+
+  #report(event: StatementEvent): void {
+    try {
+      this.#observer?.statement(event);
+    } catch {
+      // An observer's failure must never fail the statement it observed.
+    }
   }
 
   #assertNotReentrant(): void {

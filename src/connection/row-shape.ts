@@ -1,4 +1,4 @@
-import type { QueryResult } from '../engine/types.js';
+import type { QueryResult, RunResult } from '../engine/types.js';
 import type { QueryOptions, Row } from './session.js';
 
 /**
@@ -17,4 +17,9 @@ export function shapeRows<T>(result: QueryResult, options: QueryOptions | undefi
     shaped[r] = row;
   }
   return shaped as T[];
+}
+
+/** The public part of a run result (drops the worker's timing). */
+export function runResult(result: RunResult): RunResult {
+  return { changes: result.changes, lastInsertRowid: result.lastInsertRowid };
 }

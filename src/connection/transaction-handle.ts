@@ -2,8 +2,9 @@ import type { Params, RunResult } from '../engine/types.js';
 import { DatabaseError } from '../errors/database-error.js';
 import type { WorkerClient } from '../rpc/worker-client.js';
 import { batchCall } from './batch-call.js';
-import { shapeRows } from './row-shape.js';
+import { runResult, shapeRows } from './row-shape.js';
 import type { QueryOptions, Row, Session } from './session.js';
+import { reportSettled, type StatementEvent, type StatementSpec } from './statement-observer.js';
 
 /**
  * A {@link Session} bound to one open transaction (or savepoint) by its token. It refuses use
@@ -14,6 +15,7 @@ export class TransactionHandle implements Session {
   readonly #client: WorkerClient;
   readonly #token: number;
   readonly #signal: AbortSignal | undefined;
+  readonly #report: (event: StatementEvent) => void;
   #closed = false;
   #childOpen = false;
 
@@ -21,11 +23,13 @@ export class TransactionHandle implements Session {
    * @param client - the worker client
    * @param token - the transaction token every statement carries
    * @param signal - the transaction's abort signal
+   * @param report - receives every statement's event (query analytics)
    */
-  constructor(client: WorkerClient, token: number, signal: AbortSignal | undefined) {
+  constructor(client: WorkerClient, token: number, signal: AbortSignal | undefined, report: (event: StatementEvent) => void) {
     this.#client = client;
     this.#token = token;
     this.#signal = signal;
+    this.#report = report;
   }
 
   /** True once the transaction or savepoint has ended. */
@@ -40,7 +44,8 @@ export class TransactionHandle implements Session {
 
   async query<T = Row>(sql: string, params?: Params, options?: QueryOptions): Promise<T[]> {
     this.#assertUsable();
-    return shapeRows<T>(await this.#client.call('query', { sql, params, tx: this.#token }), options);
+    const spec = { kind: 'query', sql, params, batchSize: 1 } as const;
+    return shapeRows<T>(await this.#timed(spec, this.#client.call('query', { sql, params, tx: this.#token })), options);
   }
 
   async get<T = Row>(sql: string, params?: Params): Promise<T | undefined> {
@@ -49,24 +54,27 @@ export class TransactionHandle implements Session {
 
   async execute(sql: string, params?: Params): Promise<RunResult> {
     this.#assertUsable();
-    return this.#client.call('run', { sql, params, tx: this.#token });
+    const spec = { kind: 'run', sql, params, batchSize: 1 } as const;
+    return runResult(await this.#timed(spec, this.#client.call('run', { sql, params, tx: this.#token })));
   }
 
   async executeMany(sql: string, rows: readonly Params[]): Promise<RunResult> {
     this.#assertUsable();
-    return this.#client.call('runMany', batchCall(sql, rows, this.#token));
+    const spec = { kind: 'batch', sql, params: rows[0], batchSize: rows.length } as const;
+    return runResult(await this.#timed(spec, this.#client.call('runMany', batchCall(sql, rows, this.#token))));
   }
 
   /** Runs a worker-side procedure inside this transaction (as a savepoint): one round trip. */
   async call<T>(name: string, args: unknown): Promise<T> {
     this.#assertUsable();
-    return (await this.#client.call('call', { name, args, tx: this.#token })) as T;
+    const spec = { kind: 'procedure', sql: `procedure:${name}`, params: undefined, batchSize: 1 } as const;
+    return (await this.#timed(spec, this.#client.call('call', { name, args, tx: this.#token }))).value as T;
   }
 
   async transaction<T>(fn: (session: Session) => Promise<T>): Promise<T> {
     this.#assertUsable();
     this.#childOpen = true;
-    const child = new TransactionHandle(this.#client, this.#token, this.#signal);
+    const child = new TransactionHandle(this.#client, this.#token, this.#signal, this.#report);
     try {
       const depth = await this.#client.call('savepoint', { tx: this.#token });
       try {
@@ -84,6 +92,11 @@ export class TransactionHandle implements Session {
       child.close();
       this.#childOpen = false;
     }
+  }
+
+  /** Awaits a statement's reply and reports it. */
+  #timed<R extends { readonly engineMs: number }>(spec: StatementSpec, reply: Promise<R>): Promise<R> {
+    return reportSettled(spec, { at: Date.now(), started: performance.now(), lockWaitMs: 0, inTransaction: true }, reply, this.#report);
   }
 
   #assertUsable(): void {

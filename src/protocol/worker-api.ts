@@ -73,12 +73,12 @@ export interface SavepointCall extends TxCall {
  */
 export interface WorkerApi {
   open(request: OpenRequest): OpenResult;
-  query(call: StatementCall): QueryResult;
-  run(call: StatementCall): RunResult;
-  runMany(call: BatchCall): RunResult;
-  exec(call: ExecCall): void;
+  query(call: StatementCall): Timed<QueryResult>;
+  run(call: StatementCall): Timed<RunResult>;
+  runMany(call: BatchCall): Timed<RunResult>;
+  exec(call: ExecCall): Timed<object>;
   /** Runs a registered worker-side procedure as one atomic unit of work (one round trip). */
-  call(call: ProcedureCall): unknown;
+  call(call: ProcedureCall): Timed<{ readonly value: unknown }>;
   begin(call: TxCall): void;
   commit(call: TxCall): void;
   rollback(call: TxCall): void;
@@ -87,6 +87,9 @@ export interface WorkerApi {
   rollbackTo(call: SavepointCall): void;
   close(): void;
 }
+
+/** A result with the time the engine spent on it, measured in the worker. */
+export type Timed<T> = T & { readonly engineMs: number };
 
 /** The names of the worker API's methods. */
 export type WorkerMethod = keyof WorkerApi;

@@ -11,6 +11,7 @@ import type {
   OpenResult,
   SavepointCall,
   StatementCall,
+  Timed,
   TxCall,
   WorkerApi,
 } from '../protocol/worker-api.js';
@@ -72,19 +73,23 @@ export class EngineHost implements WorkerApi {
     return { engine: this.#engine.name, sqliteVersion: this.#engine.sqliteVersion };
   }
 
-  query(call: StatementCall): QueryResult {
+  query(call: StatementCall): Timed<QueryResult> {
     this.#admit(call.tx, call.sql);
     assertParams(call.params);
-    return this.#guard(call.tx, () => this.#engine.query(call.sql, call.params));
+    const started = performance.now();
+    const { columns, rows } = this.#guard(call.tx, () => this.#engine.query(call.sql, call.params));
+    return { columns, rows, engineMs: performance.now() - started };
   }
 
-  run(call: StatementCall): RunResult {
+  run(call: StatementCall): Timed<RunResult> {
     this.#admit(call.tx, call.sql);
     assertParams(call.params);
-    return this.#guard(call.tx, () => this.#engine.run(call.sql, call.params));
+    const started = performance.now();
+    const { changes, lastInsertRowid } = this.#guard(call.tx, () => this.#engine.run(call.sql, call.params));
+    return { changes, lastInsertRowid, engineMs: performance.now() - started };
   }
 
-  runMany(call: BatchCall): RunResult {
+  runMany(call: BatchCall): Timed<RunResult> {
     this.#admit(call.tx, call.sql);
     const { rows, sql } = call;
     let runBatch: () => RunResult;
@@ -97,22 +102,28 @@ export class EngineHost implements WorkerApi {
       assertParamRows(rows);
       runBatch = () => this.#engine.runMany(sql, rows);
     }
-    return this.#unit(call.tx, runBatch);
+    const started = performance.now();
+    const { changes, lastInsertRowid } = this.#unit(call.tx, runBatch);
+    return { changes, lastInsertRowid, engineMs: performance.now() - started };
   }
 
-  exec(call: ExecCall): void {
+  exec(call: ExecCall): Timed<object> {
     this.#admit(call.tx, call.sql);
+    const started = performance.now();
     this.#guard(call.tx, () => this.#engine.exec(call.sql));
     if (call.tx === undefined && this.#engine.inTransaction()) {
       this.#engine.exec('ROLLBACK');
       throw new DatabaseError('INVALID_ARGUMENT', 'The script left a transaction open and was rolled back; use db.transaction() for transactions.');
     }
+    return { engineMs: performance.now() - started };
   }
 
-  call(call: ProcedureCall): unknown {
+  call(call: ProcedureCall): Timed<{ readonly value: unknown }> {
     this.#admit(call.tx, '');
     const procedure = this.#procedures.get(call.name);
-    return this.#unit(call.tx, () => procedure(this.#context, call.args));
+    const started = performance.now();
+    const value = this.#unit(call.tx, () => procedure(this.#context, call.args));
+    return { value, engineMs: performance.now() - started };
   }
 
   begin(call: TxCall): void {

@@ -77,11 +77,11 @@ describe.each(ENGINES)('engine host transaction tokens (%s)', (engine) => {
     const host = await EngineHost.open({ engine, filename: ':memory:', storage: 'memory', sqlJsWasmUrl }, loadEngine, procedures);
     hosts.push(host);
     host.exec({ sql: 'CREATE TABLE t(v INTEGER)' });
-    expect(host.call({ name: 'test.addTwo', args: { first: 1, failAfterFirst: false } })).toBe(2);
+    expect(host.call({ name: 'test.addTwo', args: { first: 1, failAfterFirst: false } }).value).toBe(2);
     expect(() => host.call({ name: 'test.addTwo', args: { first: 10, failAfterFirst: true } })).toThrow('planned');
     host.begin({ tx: 9 });
     expect(() => host.call({ name: 'test.addTwo', args: { first: 20, failAfterFirst: true }, tx: 9 })).toThrow('planned');
-    expect(host.call({ name: 'test.addTwo', args: { first: 30, failAfterFirst: false }, tx: 9 })).toBe(4);
+    expect(host.call({ name: 'test.addTwo', args: { first: 30, failAfterFirst: false }, tx: 9 }).value).toBe(4);
     host.commit({ tx: 9 });
     expect(host.query({ sql: 'SELECT v FROM t ORDER BY v' }).rows).toEqual([[1], [2], [30], [31]]);
     expect(codeOf(() => host.call({ name: 'no.such', args: {} }))).toBe('INVALID_ARGUMENT');

@@ -1,0 +1,81 @@
+import type { Params } from '../engine/types.js';
+import { isDatabaseError, type DatabaseError } from '../errors/database-error.js';
+
+/** What kind of call a statement event describes. */
+export type StatementKind = 'query' | 'run' | 'batch' | 'exec' | 'procedure';
+
+/** One statement as it passed through the connection, with its timings. */
+export interface StatementEvent {
+  readonly kind: StatementKind;
+  /** The SQL text (for a procedure: `procedure:<name>`). */
+  readonly sql: string;
+  /** The parameters as given (a batch's first row); observers must redact them by default. */
+  readonly params: Params | undefined;
+  /** Rows returned (query) or changed (run, batch). */
+  readonly rows: number;
+  /** Parameter rows in a batch; 1 otherwise. */
+  readonly batchSize: number;
+  /** Time inside the engine, measured in the worker; NaN when the call failed. */
+  readonly engineMs: number;
+  /** Time from the call to its result, end to end. */
+  readonly totalMs: number;
+  /** Time spent waiting for the write lock (0 inside a transaction, which holds it). */
+  readonly lockWaitMs: number;
+  /** True for statements of a transaction. */
+  readonly inTransaction: boolean;
+  /** The failure, if the call failed. */
+  readonly error: DatabaseError | undefined;
+  /** When the call was made (epoch ms). */
+  readonly at: number;
+}
+
+/** Receives every statement that passes through a connection (query analytics). */
+export interface StatementObserver {
+  /** Called once per statement after it settles; must be cheap and must not throw. */
+  statement(event: StatementEvent): void;
+}
+
+/** What the connection knows about a call before it runs. */
+export interface StatementSpec {
+  readonly kind: StatementKind;
+  readonly sql: string;
+  readonly params: Params | undefined;
+  readonly batchSize: number;
+}
+
+/** Rows a timed result reports. */
+export function rowsOf(result: unknown): number {
+  const value = result as { rows?: unknown[]; changes?: number };
+  if (Array.isArray(value.rows)) return value.rows.length;
+  return typeof value.changes === 'number' ? value.changes : 0;
+}
+
+/** When and how a call started, for {@link reportSettled}. */
+export interface CallStart {
+  /** Epoch ms at the call. */
+  readonly at: number;
+  /** `performance.now()` at the call. */
+  readonly started: number;
+  /** Time spent waiting for the write lock (read once the reply has settled). */
+  readonly lockWaitMs: number;
+  readonly inTransaction: boolean;
+}
+
+/** Awaits a statement's reply, reports it (success or failure) to `report`, and passes the outcome on. */
+export async function reportSettled<R extends { readonly engineMs: number }>(
+  spec: StatementSpec,
+  start: CallStart,
+  reply: Promise<R>,
+  report: (event: StatementEvent) => void,
+): Promise<R> {
+  const { at, started, inTransaction } = start;
+  try {
+    const result = await reply;
+    report({ ...spec, rows: rowsOf(result), engineMs: result.engineMs, totalMs: performance.now() - started, lockWaitMs: start.lockWaitMs, inTransaction, error: undefined, at });
+    return result;
+  } catch (error) {
+    const failure = isDatabaseError(error) ? error : undefined;
+    report({ ...spec, rows: 0, engineMs: Number.NaN, totalMs: performance.now() - started, lockWaitMs: start.lockWaitMs, inTransaction, error: failure, at });
+    throw error;
+  }
+}

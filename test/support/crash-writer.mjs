@@ -1,0 +1,18 @@
+// Commits numbered transactions into a file database until it is killed. Each transaction
+// inserts 3 rows with the same number n (and padding of varying size, so commits touch
+// several pages); after each commit it prints "ack <n>". Usage: crash-writer.mjs <db> <journal>
+import { DatabaseManager } from '../../dist/src/index.node.js';
+
+const [path, journalMode = 'delete'] = process.argv.slice(2);
+const db = DatabaseManager.open(path, { journalMode });
+await db.exec('CREATE TABLE IF NOT EXISTS tx(id INTEGER PRIMARY KEY, n INTEGER NOT NULL, part INTEGER NOT NULL, pad BLOB)');
+let n = (await db.get('SELECT coalesce(max(n), 0) AS n FROM tx')).n;
+process.stdout.write('ready\n');
+for (;;) {
+  n += 1;
+  const size = 2000 + ((n * 7919) % 120_000);
+  await db.transaction(async (s) => {
+    for (let part = 0; part < 3; part++) await s.execute('INSERT INTO tx(n, part, pad) VALUES (?, ?, randomblob(?))', [n, part, size]);
+  });
+  process.stdout.write(`ack ${n}\n`);
+}

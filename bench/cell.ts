@@ -43,6 +43,23 @@ async function subject(variant: string): Promise<Subject> {
         close: () => db.close(),
       };
     }
+    case 'manager-file':
+    case 'manager-file-wal': {
+      const { DatabaseManager } = await import('alphatrade-db');
+      const dir = mkdtempSync(join(tmpdir(), 'bench-'));
+      const db = DatabaseManager.open(join(dir, 'bench.db'), { journalMode: variant === 'manager-file' ? 'delete' : 'wal' });
+      await db.exec(CREATE);
+      return {
+        insertAll: async () => void (await db.executeMany(INSERT, rows())),
+        clear: () => db.execute('DELETE FROM items'),
+        get: (id) => db.get(POINT, [id]),
+        all: () => db.query(ALL),
+        close: async () => {
+          await db.close();
+          rmSync(dir, { recursive: true, force: true });
+        },
+      };
+    }
     case 'raw-engine': {
       const { SqliteWasmEngine } = await import('../src/engine/sqlite-wasm/sqlite-wasm-engine.js');
       const engine = await SqliteWasmEngine.open({ filename: ':memory:', storage: 'memory' });

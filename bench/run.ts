@@ -25,7 +25,7 @@ const WORKLOADS = [
   { id: 'query', title: 'one query returning 100k rows as objects', unit: 'ms' },
   { id: 'startup', title: 'process start → first query result', unit: 'ms' },
 ] as const;
-const VARIANTS = ['manager', 'manager-sqljs', 'raw-engine', 'better-sqlite3'] as const;
+const VARIANTS = ['manager', 'manager-sqljs', 'manager-file', 'manager-file-wal', 'raw-engine', 'better-sqlite3'] as const;
 
 function measure(variant: string, workload: string): Sample {
   const out = execFileSync(process.execPath, [cell, variant, workload], { encoding: 'utf8', cwd: root });
@@ -62,15 +62,15 @@ const lines: string[] = [
   `Node ${process.version}, ${cpus().length} cores, ${RUNS} fresh processes per cell (interleaved), medians. ` +
     `Ratios: ×bs3 against better-sqlite3 12 (file, WAL, synchronous=NORMAL); ×raw against our sqlite-wasm engine in-process (no worker).`,
   '',
-  '| workload | manager (sqlite-wasm, worker) | manager (sql.js, worker) | raw engine, in-process | better-sqlite3 | manager ×bs3 | manager ×raw |',
-  '|---|---|---|---|---|---|---|',
+  '| workload | manager (sqlite-wasm, worker) | manager (sql.js, worker) | manager, file (rollback journal) | manager, file (WAL, exclusive) | raw engine, in-process | better-sqlite3 | manager ×bs3 | manager ×raw | file WAL ×bs3 |',
+  '|---|---|---|---|---|---|---|---|---|---|',
 ];
 for (const { id, title, unit } of WORKLOADS) {
   const m = value('manager', id);
   const bs3 = value('better-sqlite3', id);
   const raw = value('raw-engine', id);
   lines.push(
-    `| ${title} (${unit}) | ${fmt(m)} | ${fmt(value('manager-sqljs', id))} | ${fmt(raw)} | ${fmt(bs3)} | ${(m / bs3).toFixed(2)}× | ${(m / raw).toFixed(2)}× |`,
+    `| ${title} (${unit}) | ${fmt(m)} | ${fmt(value('manager-sqljs', id))} | ${fmt(value('manager-file', id))} | ${fmt(value('manager-file-wal', id))} | ${fmt(raw)} | ${fmt(bs3)} | ${(m / bs3).toFixed(2)}× | ${(m / raw).toFixed(2)}× | ${(value('manager-file-wal', id) / bs3).toFixed(2)}× |`,
   );
 }
 const postMessage = value('postmessage', 'get');

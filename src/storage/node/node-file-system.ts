@@ -41,13 +41,8 @@ export const nodeFileSystem: SyncFileSystem = {
   truncate: (fd, size) => ftruncateSync(fd, size),
   size: (fd) => fstatSync(fd).size,
   stat(path) {
-    try {
-      const stats = statSync(path);
-      return { size: stats.size, isFile: stats.isFile() };
-    } catch (error) {
-      if (errorCode(error) === 'ENOENT' || errorCode(error) === 'ENOTDIR') return undefined;
-      throw error;
-    }
+    const stats = statSync(path, { throwIfNoEntry: false });
+    return stats === undefined ? undefined : { size: stats.size, isFile: stats.isFile() };
   },
   writable(path) {
     try {

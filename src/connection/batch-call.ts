@@ -1,6 +1,7 @@
 import { transfer } from 'comlink';
 import type { Params } from '../engine/types.js';
 import { encodeParamRows, transferables } from '../protocol/param-rows-codec.js';
+import { assertParamRows } from '../protocol/validate-params.js';
 import type { BatchCall } from '../protocol/worker-api.js';
 
 /** Batches at least this long are packed into transferable buffers. */
@@ -11,8 +12,11 @@ const PACK_THRESHOLD = 32;
  * transferred (no per-row structured clone); others travel as they are.
  * @throws DatabaseError `INVALID_ARGUMENT` for a value SQLite cannot bind
  */
-export function batchCall(sql: string, rows: readonly Params[], tx: number | undefined): BatchCall {
+export function batchCall(sql: string, rows: readonly Params[], tx: number | undefined, depth?: number): BatchCall {
   const packed = rows.length >= PACK_THRESHOLD ? encodeParamRows(rows) : undefined;
-  if (packed === undefined) return { sql, rows, tx };
-  return transfer({ sql, rows: packed, tx }, transferables(packed));
+  if (packed === undefined) {
+    assertParamRows(rows);
+    return { sql, rows, tx, depth };
+  }
+  return transfer({ sql, rows: packed, tx, depth }, transferables(packed));
 }

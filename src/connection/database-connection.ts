@@ -2,6 +2,7 @@ import type { Params, RunResult } from '../engine/types.js';
 import { DatabaseError } from '../errors/database-error.js';
 import type { AsyncContext } from '../platform/platform.js';
 import type { WorkerClient } from '../rpc/worker-client.js';
+import { assertParams } from '../protocol/validate-params.js';
 import { batchCall } from './batch-call.js';
 import { runResult, shapeRows } from './row-shape.js';
 import type { QueryOptions, Row, Session, TxOptions } from './session.js';
@@ -61,12 +62,21 @@ export class DatabaseConnection {
 
   /** Runs one statement outside any transaction and returns its rows. */
   async query<T = Row>(sql: string, params?: Params, options?: QueryOptions): Promise<T[]> {
+    assertParams(params);
     const spec = { kind: 'query', sql, params, batchSize: 1 } as const;
     return shapeRows<T>(await this.#outside(spec, () => this.#client.call('query', { sql, params })), options);
   }
 
+  /** Runs one statement outside any transaction and returns its first row (stepping no further). */
+  async get<T = Row>(sql: string, params?: Params): Promise<T | undefined> {
+    assertParams(params);
+    const spec = { kind: 'query', sql, params, batchSize: 1 } as const;
+    return shapeRows<T>(await this.#outside(spec, () => this.#client.call('get', { sql, params })), undefined)[0];
+  }
+
   /** Runs one write statement outside any transaction. */
   async execute(sql: string, params?: Params): Promise<RunResult> {
+    assertParams(params);
     const spec = { kind: 'run', sql, params, batchSize: 1 } as const;
     return runResult(await this.#outside(spec, () => this.#client.call('run', { sql, params })));
   }
@@ -110,11 +120,11 @@ export class DatabaseConnection {
       throw error;
     }
     try {
-      const run = (): Promise<T> => fn(handle);
+      const run = (): Promise<T> => Promise.resolve().then(() => fn(handle));
       const context = this.#settings.asyncContext;
       const work = context === undefined ? run() : context.run({ connection: this, handle }, run);
       work.catch(() => undefined);
-      const result = await Promise.race([work, this.#lost]);
+      const result = await Promise.race([work, this.#lost, abortion(signal)]);
       if (signal?.aborted === true) {
         throw new DatabaseError('ABORTED', 'The transaction was aborted and rolled back.', { cause: signal.reason });
       }
@@ -130,11 +140,18 @@ export class DatabaseConnection {
     }
   }
 
-  /** Waits for every queued statement and transaction, then closes the worker's database. */
+  /**
+   * Waits (up to the lock timeout) for queued statements and transactions, closes the worker's
+   * database and ends the worker. A worker that already died counts as closed.
+   * @throws DatabaseError `LOCK_TIMEOUT` when a transaction outlasted the wait: the worker is ended anyway and that transaction rolls back
+   */
   async close(): Promise<void> {
-    await this.#lock.acquire({ timeoutMs: this.#settings.lockTimeoutMs });
     try {
-      if (this.#client.failure === undefined) await this.#client.call('close');
+      if (this.#client.failure !== undefined) return;
+      await this.#lock.acquire({ timeoutMs: this.#settings.lockTimeoutMs });
+      await this.#client.call('close');
+    } catch (error) {
+      if (this.#client.failure === undefined) throw error;
     } finally {
       await this.#client.dispose();
     }
@@ -180,4 +197,14 @@ export class DatabaseConnection {
       );
     }
   }
+}
+
+/** A promise that rejects with `ABORTED` when `signal` fires (never settles without one). */
+function abortion(signal: AbortSignal | undefined): Promise<never> {
+  if (signal === undefined) return new Promise<never>(() => undefined);
+  return new Promise<never>((_, reject) => {
+    const abort = (): void => reject(new DatabaseError('ABORTED', 'The transaction was aborted and rolled back.', { cause: signal.reason }));
+    if (signal.aborted) abort();
+    else signal.addEventListener('abort', abort, { once: true });
+  });
 }

@@ -1,6 +1,7 @@
 import type { Params, RunResult } from '../engine/types.js';
 import { DatabaseError } from '../errors/database-error.js';
 import type { WorkerClient } from '../rpc/worker-client.js';
+import { assertParams } from '../protocol/validate-params.js';
 import { batchCall } from './batch-call.js';
 import { runResult, shapeRows } from './row-shape.js';
 import type { QueryOptions, Row, Session } from './session.js';
@@ -16,6 +17,7 @@ export class TransactionHandle implements Session {
   readonly #token: number;
   readonly #signal: AbortSignal | undefined;
   readonly #report: (event: StatementEvent) => void;
+  readonly #depth: number;
   #closed = false;
   #childOpen = false;
 
@@ -24,12 +26,14 @@ export class TransactionHandle implements Session {
    * @param token - the transaction token every statement carries
    * @param signal - the transaction's abort signal
    * @param report - receives every statement's event (query analytics)
+   * @param depth - its savepoint depth (0 for the transaction itself)
    */
-  constructor(client: WorkerClient, token: number, signal: AbortSignal | undefined, report: (event: StatementEvent) => void) {
+  constructor(client: WorkerClient, token: number, signal: AbortSignal | undefined, report: (event: StatementEvent) => void, depth = 0) {
     this.#client = client;
     this.#token = token;
     this.#signal = signal;
     this.#report = report;
+    this.#depth = depth;
   }
 
   /** True once the transaction or savepoint has ended. */
@@ -44,41 +48,48 @@ export class TransactionHandle implements Session {
 
   async query<T = Row>(sql: string, params?: Params, options?: QueryOptions): Promise<T[]> {
     this.#assertUsable();
+    assertParams(params);
     const spec = { kind: 'query', sql, params, batchSize: 1 } as const;
-    return shapeRows<T>(await this.#timed(spec, this.#client.call('query', { sql, params, tx: this.#token })), options);
+    return shapeRows<T>(await this.#timed(spec, this.#client.call('query', { sql, params, tx: this.#token, depth: this.#depth })), options);
   }
 
   async get<T = Row>(sql: string, params?: Params): Promise<T | undefined> {
-    return (await this.query<T>(sql, params))[0];
+    this.#assertUsable();
+    assertParams(params);
+    const spec = { kind: 'query', sql, params, batchSize: 1 } as const;
+    return shapeRows<T>(await this.#timed(spec, this.#client.call('get', { sql, params, tx: this.#token, depth: this.#depth })), undefined)[0];
   }
 
   async execute(sql: string, params?: Params): Promise<RunResult> {
     this.#assertUsable();
+    assertParams(params);
     const spec = { kind: 'run', sql, params, batchSize: 1 } as const;
-    return runResult(await this.#timed(spec, this.#client.call('run', { sql, params, tx: this.#token })));
+    return runResult(await this.#timed(spec, this.#client.call('run', { sql, params, tx: this.#token, depth: this.#depth })));
   }
 
   async executeMany(sql: string, rows: readonly Params[]): Promise<RunResult> {
     this.#assertUsable();
     const spec = { kind: 'batch', sql, params: rows[0], batchSize: rows.length } as const;
-    return runResult(await this.#timed(spec, this.#client.call('runMany', batchCall(sql, rows, this.#token))));
+    return runResult(await this.#timed(spec, this.#client.call('runMany', batchCall(sql, rows, this.#token, this.#depth))));
   }
 
   /** Runs a worker-side procedure inside this transaction (as a savepoint): one round trip. */
   async call<T>(name: string, args: unknown): Promise<T> {
     this.#assertUsable();
     const spec = { kind: 'procedure', sql: `procedure:${name}`, params: undefined, batchSize: 1 } as const;
-    return (await this.#timed(spec, this.#client.call('call', { name, args, tx: this.#token }))).value as T;
+    return (await this.#timed(spec, this.#client.call('call', { name, args, tx: this.#token, depth: this.#depth }))).value as T;
   }
 
   async transaction<T>(fn: (session: Session) => Promise<T>): Promise<T> {
     this.#assertUsable();
     this.#childOpen = true;
-    const child = new TransactionHandle(this.#client, this.#token, this.#signal, this.#report);
+    let child: TransactionHandle | undefined;
     try {
-      const depth = await this.#client.call('savepoint', { tx: this.#token });
+      const depth = await this.#client.call('savepoint', { tx: this.#token, depth: this.#depth });
+      child = new TransactionHandle(this.#client, this.#token, this.#signal, this.#report, depth);
       try {
-        const result = await fn(child);
+        const session = child;
+        const result = await Promise.resolve().then(() => fn(session));
         child.#assertNotAborted();
         child.close();
         await this.#client.call('release', { tx: this.#token, depth });
@@ -89,7 +100,7 @@ export class TransactionHandle implements Session {
         throw error;
       }
     } finally {
-      child.close();
+      child?.close();
       this.#childOpen = false;
     }
   }

@@ -22,6 +22,8 @@ export interface Engine {
   exec(sql: string): void;
   /** Runs one statement and returns all its rows. */
   query(sql: string, params?: Params): QueryResult;
+  /** Runs one statement and returns its first row only (it stops stepping after one row). */
+  get(sql: string, params?: Params): QueryResult;
   /** Runs one statement and reports its changes. */
   run(sql: string, params?: Params): RunResult;
   /** Runs one statement once per parameter row (no transaction of its own). */

@@ -116,7 +116,7 @@ export class DatabaseManager {
 
   /** Runs one statement and returns its first row, if any. */
   async get<T = Row>(sql: string, params?: Params): Promise<T | undefined> {
-    return (await this.query<T>(sql, params))[0];
+    return (this.#live() ?? (await this.#ready())).get<T>(sql, params);
   }
 
   /** Runs one write statement. */
@@ -144,8 +144,10 @@ export class DatabaseManager {
    * opened again as a new instance.
    */
   close(): Promise<void> {
-    this.#closing ??= this.#shutDown();
-    return this.#closing;
+    if (this.#closing !== undefined) return this.#closing;
+    const closing = this.#shutDown();
+    this.#closing = closing.catch(() => undefined);
+    return closing;
   }
 
   /**

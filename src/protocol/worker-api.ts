@@ -40,6 +40,8 @@ export interface StatementCall {
   readonly params?: Params | undefined;
   /** The transaction token, for statements of a transaction. */
   readonly tx?: number | undefined;
+  /** The savepoint depth of the session that sent it (0 for the transaction itself). */
+  readonly depth?: number | undefined;
 }
 
 /** One statement run once per parameter row, atomically. */
@@ -48,6 +50,7 @@ export interface BatchCall {
   /** The rows as they are, or packed into transferable buffers. */
   readonly rows: readonly Params[] | EncodedParamRows;
   readonly tx?: number | undefined;
+  readonly depth?: number | undefined;
 }
 
 /** A script of statements. */
@@ -74,6 +77,8 @@ export interface SavepointCall extends TxCall {
 export interface WorkerApi {
   open(request: OpenRequest): OpenResult;
   query(call: StatementCall): Timed<QueryResult>;
+  /** Like query, but steps only to the first row. */
+  get(call: StatementCall): Timed<QueryResult>;
   run(call: StatementCall): Timed<RunResult>;
   runMany(call: BatchCall): Timed<RunResult>;
   exec(call: ExecCall): Timed<object>;
@@ -82,7 +87,8 @@ export interface WorkerApi {
   begin(call: TxCall): void;
   commit(call: TxCall): void;
   rollback(call: TxCall): void;
-  savepoint(call: TxCall): number;
+  /** Opens a savepoint inside the innermost one (`depth`: the caller's depth); returns its depth. */
+  savepoint(call: TxCall & { readonly depth?: number | undefined }): number;
   release(call: SavepointCall): void;
   rollbackTo(call: SavepointCall): void;
   close(): void;

@@ -1,5 +1,6 @@
 import type { Endpoint } from 'comlink';
 import { DatabaseError } from '../errors/database-error.js';
+import { serializeDatabaseError } from './error-transfer.js';
 
 /**
  * A compact wire format under Comlink, in two endpoint adapters (one per side).
@@ -39,6 +40,7 @@ export function compactCallerEndpoint(endpoint: Endpoint): Endpoint {
   const ids = new Map<number, string | number>();
   let nextSeq = 1;
   const listeners = new Map<unknown, EventListener>();
+  const handles = new Set<(event: Event) => void>();
   return {
     ...startOf(endpoint),
     postMessage(message: ComlinkRequest, transfer?: Transferable[]) {
@@ -51,7 +53,14 @@ export function compactCallerEndpoint(endpoint: Endpoint): Endpoint {
         endpoint.postMessage(frame, transfer);
         return;
       }
-      endpoint.postMessage({ ...message, id: seq }, transfer);
+      if (message.type === 'RELEASE') {
+        endpoint.postMessage({ ...message, id: seq }, transfer);
+        return;
+      }
+      ids.delete(seq);
+      const refusal = new DatabaseError('PROTOCOL_ERROR', `Only plain protocol calls cross to the worker (refused a Comlink ${message.type}).`);
+      const reply: ComlinkReply = { id: message.id, type: 'HANDLER', name: 'throw', value: serializeDatabaseError(refusal) };
+      queueMicrotask(() => handles.forEach((handle) => handle({ data: reply } as MessageEvent)));
     },
     addEventListener(type: string, listener: EventListenerOrEventListenerObject) {
       const handle = typeof listener === 'function' ? listener : (event: Event) => listener.handleEvent(event);
@@ -65,6 +74,7 @@ export function compactCallerEndpoint(endpoint: Endpoint): Endpoint {
           data[1] === REPLY_HANDLER ? { id, type: 'HANDLER', name: data[2] as string, value: data[3] } : { id, type: 'RAW', value: data[2] };
         handle({ data: reply } as MessageEvent);
       };
+      handles.add(handle);
       listeners.set(listener, wrapped as EventListener);
       endpoint.addEventListener(type, wrapped as EventListener);
     },

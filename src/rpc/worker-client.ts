@@ -1,5 +1,5 @@
-import { wrap, releaseProxy, type Remote } from 'comlink';
-import type { DatabaseError } from '../errors/database-error.js';
+import { wrap, type Remote } from 'comlink';
+import { DatabaseError } from '../errors/database-error.js';
 import type { WorkerHandle } from '../platform/platform.js';
 import type { WorkerApi, WorkerMethod } from '../protocol/worker-api.js';
 import { compactCallerEndpoint } from './compact-wire.js';
@@ -81,9 +81,9 @@ export class WorkerClient {
     await this.#handle.terminate();
   }
 
-  /** Ends the worker after its last call. */
+  /** Ends the worker; calls still pending (a transaction cut short by close) reject with `DB_CLOSED`. */
   async dispose(): Promise<void> {
-    this.#remote[releaseProxy]();
+    this.#fail(new DatabaseError('DB_CLOSED', 'The database was closed while this call was pending; uncommitted work was rolled back.'));
     await this.#handle.terminate();
   }
 

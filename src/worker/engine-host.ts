@@ -2,7 +2,7 @@ import type { Engine, EngineName } from '../engine/engine.js';
 import type { Params, QueryResult, RunResult } from '../engine/types.js';
 import { DatabaseError, isDatabaseError } from '../errors/database-error.js';
 import type { ProcedureCall, ProcedureContext, ProcedureRegistry } from './procedures.js';
-import { assertParamRows, assertParams } from './validate-params.js';
+import { assertParamRows, assertParams } from '../protocol/validate-params.js';
 import { assertEncodedParamRows, decodeParamRows, isEncodedParamRows } from '../protocol/param-rows-codec.js';
 import type {
   BatchCall,
@@ -19,7 +19,8 @@ import type {
 /** Opens an engine by name (adapters load lazily, so a worker only loads the one it uses). */
 export type EngineLoader = (request: OpenRequest) => Promise<Engine>;
 
-const TRANSACTION_CONTROL = /^(?:\s|--[^\n]*\n|\/\*[\s\S]*?\*\/)*(?:BEGIN|COMMIT|END|ROLLBACK|SAVEPOINT|RELEASE)\b/i;
+/** Transaction control at the start of a statement, after any blanks, comments or empty statements. */
+const TRANSACTION_CONTROL = /^(?:\s|;|--[^\n]*(?:\n|$)|\/\*[\s\S]*?\*\/)*(?:BEGIN|COMMIT|END|ROLLBACK|SAVEPOINT|RELEASE)\b/i;
 
 const VERDICT_CACHE_SIZE = 512;
 
@@ -74,15 +75,23 @@ export class EngineHost implements WorkerApi {
   }
 
   query(call: StatementCall): Timed<QueryResult> {
-    this.#admit(call.tx, call.sql);
+    this.#admit(call.tx, call.sql, call.depth);
     assertParams(call.params);
     const started = performance.now();
     const { columns, rows } = this.#guard(call.tx, () => this.#engine.query(call.sql, call.params));
     return { columns, rows, engineMs: performance.now() - started };
   }
 
+  get(call: StatementCall): Timed<QueryResult> {
+    this.#admit(call.tx, call.sql, call.depth);
+    assertParams(call.params);
+    const started = performance.now();
+    const { columns, rows } = this.#guard(call.tx, () => this.#engine.get(call.sql, call.params));
+    return { columns, rows, engineMs: performance.now() - started };
+  }
+
   run(call: StatementCall): Timed<RunResult> {
-    this.#admit(call.tx, call.sql);
+    this.#admit(call.tx, call.sql, call.depth);
     assertParams(call.params);
     const started = performance.now();
     const { changes, lastInsertRowid } = this.#guard(call.tx, () => this.#engine.run(call.sql, call.params));
@@ -90,7 +99,7 @@ export class EngineHost implements WorkerApi {
   }
 
   runMany(call: BatchCall): Timed<RunResult> {
-    this.#admit(call.tx, call.sql);
+    this.#admit(call.tx, call.sql, call.depth);
     const { rows, sql } = call;
     let runBatch: () => RunResult;
     if (isEncodedParamRows(rows)) {
@@ -110,16 +119,21 @@ export class EngineHost implements WorkerApi {
   exec(call: ExecCall): Timed<object> {
     this.#admit(call.tx, call.sql);
     const started = performance.now();
-    this.#guard(call.tx, () => this.#engine.exec(call.sql));
-    if (call.tx === undefined && this.#engine.inTransaction()) {
-      this.#engine.exec('ROLLBACK');
-      throw new DatabaseError('INVALID_ARGUMENT', 'The script left a transaction open and was rolled back; use db.transaction() for transactions.');
+    let failed = true;
+    try {
+      this.#guard(call.tx, () => this.#engine.exec(call.sql));
+      failed = false;
+    } finally {
+      if (call.tx === undefined && this.#engine.inTransaction()) {
+        this.#engine.exec('ROLLBACK');
+        if (!failed) throw new DatabaseError('INVALID_ARGUMENT', 'The script left a transaction open and was rolled back; use db.transaction() for transactions.');
+      }
     }
     return { engineMs: performance.now() - started };
   }
 
   call(call: ProcedureCall): Timed<{ readonly value: unknown }> {
-    this.#admit(call.tx, '');
+    this.#admit(call.tx, '', call.depth);
     const procedure = this.#procedures.get(call.name);
     const started = performance.now();
     const value = this.#unit(call.tx, () => procedure(this.#context, call.args));
@@ -149,8 +163,8 @@ export class EngineHost implements WorkerApi {
     if (this.#engine.inTransaction()) this.#engine.exec('ROLLBACK');
   }
 
-  savepoint(call: TxCall): number {
-    const tx = this.#usable(call.tx);
+  savepoint(call: TxCall & { readonly depth?: number | undefined }): number {
+    const tx = this.#usable(call.tx, call.depth);
     const depth = tx.depth + 1;
     this.#engine.exec(`SAVEPOINT sp_${depth}`);
     tx.depth = depth;
@@ -166,7 +180,9 @@ export class EngineHost implements WorkerApi {
 
   rollbackTo(call: SavepointCall): void {
     const tx = this.#owned(call.tx);
-    this.#assertDepth(tx, call.depth);
+    if (!Number.isInteger(call.depth) || call.depth < 1 || call.depth > tx.depth) {
+      throw new DatabaseError('TX_CLOSED', `Savepoint ${call.depth} is not open.`);
+    }
     this.#rollbackToIfOpen(call.depth);
   }
 
@@ -178,14 +194,14 @@ export class EngineHost implements WorkerApi {
   }
 
   /** Checks that a statement may run now: open connection, right token, no transaction control. */
-  #admit(token: number | undefined, sql: string): void {
+  #admit(token: number | undefined, sql: string, depth?: number): void {
     if (token === undefined) {
       this.#assertOpen();
       if (this.#tx !== null) {
         throw new DatabaseError('TX_CONFLICT', 'A statement from outside the open transaction was refused; it must wait for the transaction to end.');
       }
     } else {
-      this.#usable(token);
+      this.#usable(token, depth);
     }
     if (this.#isTransactionControl(sql)) {
       throw new DatabaseError('INVALID_ARGUMENT', 'Transaction control statements are managed by the library: use db.transaction() / session.transaction().');
@@ -257,10 +273,14 @@ export class EngineHost implements WorkerApi {
     return tx;
   }
 
-  #usable(token: number): OpenTransaction {
+  /** The open transaction of `token`, usable by a session at savepoint `depth` (when given). */
+  #usable(token: number, depth?: number): OpenTransaction {
     const tx = this.#owned(token);
     if (tx.abortedBySqlite) {
       throw new DatabaseError('TX_ROLLED_BACK', 'SQLite rolled this transaction back after an error inside it; end it and start a new one.');
+    }
+    if (depth !== undefined && depth !== tx.depth) {
+      throw new DatabaseError('TX_CLOSED', depth > tx.depth ? 'This nested transaction has ended.' : 'A nested transaction of this session is still open.');
     }
     return tx;
   }

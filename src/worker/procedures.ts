@@ -36,6 +36,8 @@ export interface ProcedureCall {
   readonly args: unknown;
   /** The transaction token, when called from inside a transaction. */
   readonly tx?: number | undefined;
+  /** The savepoint depth of the calling session. */
+  readonly depth?: number | undefined;
 }
 
 /** The procedures a worker offers, by name. */

@@ -25,6 +25,7 @@ export function serveWorker(endpoint: Endpoint): void {
       return host.open();
     },
     query: (call) => ready().query(call),
+    get: (call) => ready().get(call),
     run: (call) => ready().run(call),
     runMany: (call) => ready().runMany(call),
     exec: (call) => ready().exec(call),

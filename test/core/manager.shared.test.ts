@@ -1,22 +1,26 @@
 import { DatabaseManager } from 'alphatrade-db';
 import { environment, sqlJsWasmUrl, workerUrl } from 'test-env';
 import { describe, expect, it } from 'vitest';
-import { rejection } from '../support/rejection.js';
+import { ENGINES } from '../support/open-db.js';
+import { delay, rejection } from '../support/rejection.js';
 
-describe('DatabaseManager registry', () => {
+describe.each(ENGINES)('DatabaseManager registry (%s)', (engine) => {
   it('returns one instance per resolved name until it is closed', async () => {
-    const a = DatabaseManager.open('registry-test', { storage: 'memory', workerUrl });
-    const b = DatabaseManager.open('./registry-test', { storage: 'memory', workerUrl });
+    const options = { storage: 'memory', engine, workerUrl, sqlJsWasmUrl } as const;
+    const a = DatabaseManager.open(`registry-${engine}`, options);
+    const b = DatabaseManager.open(`./registry-${engine}`, options);
     expect(b).toBe(a);
     await a.execute('CREATE TABLE t(x)');
     await a.close();
-    const c = DatabaseManager.open('registry-test', { storage: 'memory', workerUrl });
+    const c = DatabaseManager.open(`registry-${engine}`, options);
     expect(c).not.toBe(a);
     expect((await rejection(a.query('SELECT 1'))).code).toBe('DB_CLOSED');
     expect(await c.query("SELECT name FROM sqlite_schema WHERE name = 't'")).toEqual([]);
     await c.close();
   });
+});
 
+describe('DatabaseManager options and lifecycle', () => {
   it('refuses to reopen an open name with different options', async () => {
     const a = DatabaseManager.open('options-test', { storage: 'memory', workerUrl });
     expect(() => DatabaseManager.open('options-test', { storage: 'memory', engine: 'sql.js', workerUrl, sqlJsWasmUrl })).toThrow(
@@ -35,6 +39,31 @@ describe('DatabaseManager registry', () => {
     expect(() => DatabaseManager.open('x', { storage: 'opfs' })).toThrow(expect.objectContaining({ code: 'UNSUPPORTED_STORAGE' }));
     expect(() => DatabaseManager.open('x', { storage: 'tape' as never })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
     expect(() => DatabaseManager.open('', {})).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+  });
+
+  it('close during a transaction longer than the lock timeout ends the worker anyway; closing again resolves', async () => {
+    const db = DatabaseManager.open('close-timeout', { storage: 'memory', workerUrl, lockTimeoutMs: 100 });
+    await db.exec('CREATE TABLE t(v INTEGER)');
+    const long = db.transaction(async (tx) => {
+      await tx.execute('INSERT INTO t VALUES (1)');
+      await delay(400);
+      await tx.execute('INSERT INTO t VALUES (2)');
+    });
+    long.catch(() => undefined);
+    await delay(20);
+    expect((await rejection(db.close())).code).toBe('LOCK_TIMEOUT');
+    await db.close();
+    expect((await rejection(long)).code).toBe('DB_CLOSED');
+    const again = DatabaseManager.open('close-timeout', { storage: 'memory', workerUrl, lockTimeoutMs: 100 });
+    expect(await again.query("SELECT name FROM sqlite_schema WHERE name = 't'")).toEqual([]);
+    await again.close();
+  });
+
+  it('close after the worker died resolves', async () => {
+    const db = DatabaseManager.open('close-after-crash', { storage: 'memory', workerUrl });
+    await db.get('SELECT 1');
+    await db.terminate();
+    await db.close();
   });
 
   it('supports await using', async () => {

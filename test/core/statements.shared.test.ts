@@ -54,6 +54,36 @@ describe.each(ENGINES)('statements across the worker (%s)', (engine) => {
     expect(await db.query('SELECT * FROM s')).toEqual([{ a: 1, b: null }]);
   });
 
+  it('reports changes only for statements that changed rows', async () => {
+    const db = open();
+    await db.exec('CREATE TABLE c(v INTEGER)');
+    await db.executeMany('INSERT INTO c VALUES (?)', [[1], [2], [3]]);
+    expect((await db.execute('CREATE TABLE d(v)')).changes).toBe(0);
+    expect((await db.execute('SELECT * FROM c')).changes).toBe(0);
+    expect((await db.executeMany('SELECT ?', [[1], [2]])).changes).toBe(0);
+    expect((await db.execute('DELETE FROM c WHERE v > 1')).changes).toBe(2);
+  });
+
+  it('get steps to the first row only', async () => {
+    const db = open();
+    const sql =
+      'WITH RECURSIVE r(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM r WHERE i < 5) SELECT CASE WHEN i < 2 THEN i ELSE abs(-9223372036854775807 - 1) END AS v FROM r';
+    expect(await db.get(sql)).toEqual({ v: 1 });
+    expect((await rejection(db.query(sql))).code).toBe('SQLITE_ERROR');
+    expect(await db.get('SELECT 1 WHERE 0')).toBeUndefined();
+    await db.transaction(async (tx) => {
+      expect(await tx.get(sql)).toEqual({ v: 1 });
+    });
+  });
+
+  it('refuses parameters that cannot cross to the worker, before posting them', async () => {
+    const db = open();
+    expect((await rejection(db.query('SELECT ?', [(() => 1) as never]))).code).toBe('INVALID_ARGUMENT');
+    expect((await rejection(db.execute('SELECT ?', [Symbol('s') as never]))).code).toBe('INVALID_ARGUMENT');
+    expect((await rejection(db.executeMany('SELECT ?', [[() => 1] as never]))).code).toBe('INVALID_ARGUMENT');
+    expect(await db.get('SELECT 1 AS ok')).toEqual({ ok: 1 });
+  });
+
   it('executeMany is atomic: a failing row leaves nothing behind', async () => {
     const db = open();
     await db.exec('CREATE TABLE u(k TEXT UNIQUE)');

@@ -1,4 +1,4 @@
-import type { DatabaseManager, Session } from 'alphatrade-db';
+import { DatabaseError, type DatabaseManager, type Session } from 'alphatrade-db';
 import { environment } from 'test-env';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ENGINES, openDb } from '../support/open-db.js';
@@ -15,28 +15,44 @@ describe.each(ENGINES)('write-lock transactions (%s)', (engine) => {
     await Promise.all(opened.splice(0).map((db) => db.close()));
   });
 
-  it('1,000 concurrent read-modify-write transactions mixed with 1,000 outside statements', async () => {
+  it('1,000 concurrent read-modify-write transactions end at n = 1,000; 1,000 outside statements never run inside one', async () => {
     const db = open();
-    await db.exec('CREATE TABLE counter(n INTEGER NOT NULL); INSERT INTO counter VALUES (0); CREATE TABLE log(i INTEGER, in_tx INTEGER);');
+    await db.exec('CREATE TABLE counter(n INTEGER NOT NULL); INSERT INTO counter VALUES (0); CREATE TABLE log(i INTEGER);');
     const work: Promise<unknown>[] = [];
     for (let i = 0; i < 1000; i++) {
-      const failing = i % 10 === 9;
+      work.push(
+        db.transaction(async (tx) => {
+          const logged = await tx.get<{ c: number }>('SELECT count(*) AS c FROM log');
+          const row = await tx.get<{ n: number }>('SELECT n FROM counter');
+          await tx.execute('UPDATE counter SET n = ?', [(row?.n ?? 0) + 1]);
+          expect(await tx.get('SELECT count(*) AS c FROM log')).toEqual(logged);
+        }),
+      );
+      work.push(i % 2 === 0 ? db.execute('INSERT INTO log VALUES (?)', [i]) : db.get('SELECT n FROM counter'));
+    }
+    await Promise.all(work);
+    expect(await db.get('SELECT n FROM counter')).toEqual({ n: 1000 });
+    expect(await db.get('SELECT count(*) AS c FROM log')).toEqual({ c: 500 });
+  });
+
+  it('outside statements issued while transactions fail are never rolled back with them', async () => {
+    const db = open();
+    await db.exec('CREATE TABLE counter(n INTEGER NOT NULL); INSERT INTO counter VALUES (0); CREATE TABLE log(i INTEGER);');
+    const work: Promise<unknown>[] = [];
+    for (let i = 0; i < 200; i++) {
       work.push(
         db
           .transaction(async (tx) => {
-            const row = await tx.get<{ n: number }>('SELECT n FROM counter');
-            await tx.execute('UPDATE counter SET n = ?', [(row?.n ?? 0) + 1]);
-            if (failing) throw new Error(`planned failure ${i}`);
+            await tx.execute('UPDATE counter SET n = n + 1');
+            throw new Error('planned failure');
           })
-          .catch((error: Error) => {
-            if (!failing) throw error;
-          }),
+          .catch(() => undefined),
       );
-      work.push(i % 2 === 0 ? db.execute('INSERT INTO log VALUES (?, 0)', [i]) : db.get('SELECT n FROM counter'));
+      work.push(db.execute('INSERT INTO log VALUES (?)', [i]));
     }
     await Promise.all(work);
-    expect(await db.get('SELECT n FROM counter')).toEqual({ n: 900 });
-    expect(await db.get('SELECT count(*) AS c FROM log')).toEqual({ c: 500 });
+    expect(await db.get('SELECT n FROM counter')).toEqual({ n: 0 });
+    expect(await db.get('SELECT count(*) AS c FROM log')).toEqual({ c: 200 });
   });
 
   it('runs calls in the order they were made, before and after the worker is up', async () => {
@@ -111,6 +127,83 @@ describe.each(ENGINES)('write-lock transactions (%s)', (engine) => {
       await tx.execute('INSERT INTO u VALUES (?)', ['e']);
     });
     expect(await db.get('SELECT count(*) AS n FROM u')).toEqual({ n: 2 });
+  });
+
+  it('transaction control smuggled past the filter or left by a failed script never desynchronises the state', async () => {
+    const db = open();
+    await db.exec('CREATE TABLE t(v INTEGER)');
+    for (const sql of ['; BEGIN', '  ;; /* x */ BEGIN IMMEDIATE', ';COMMIT', '\n;END']) {
+      expect((await rejection(db.execute(sql))).code).toBe('INVALID_ARGUMENT');
+    }
+    await db.transaction(async (tx) => {
+      await tx.execute('INSERT INTO t VALUES (1)');
+      expect((await rejection(tx.execute(';COMMIT'))).code).toBe('INVALID_ARGUMENT');
+      expect((await rejection(tx.execute('; ROLLBACK'))).code).toBe('INVALID_ARGUMENT');
+    });
+    expect((await rejection(db.exec('CREATE TABLE a(x); SAVEPOINT s; INSERT INTO nope VALUES (1)'))).code).toBe('SQLITE_ERROR');
+    await db.transaction(async (tx) => {
+      await tx.execute('INSERT INTO t VALUES (2)');
+    });
+    expect(await db.query('SELECT v FROM t ORDER BY v', [], { rowMode: 'array' })).toEqual([[1], [2]]);
+    expect(await db.query("SELECT name FROM sqlite_schema WHERE name = 'a'")).toEqual([{ name: 'a' }]);
+  });
+
+  it('a failed nested transaction takes an unawaited inner one down with it', async () => {
+    const db = open();
+    await db.exec('CREATE TABLE t(v TEXT)');
+    let grandchild: Promise<unknown> | undefined;
+    await db.transaction(async (tx) => {
+      await tx.execute('INSERT INTO t VALUES (?)', ['outer']);
+      const failed = await rejection(
+        tx.transaction(async (child) => {
+          await child.execute('INSERT INTO t VALUES (?)', ['child']);
+          grandchild = child.transaction(async (inner) => {
+            await inner.execute('INSERT INTO t VALUES (?)', ['grandchild']);
+            await delay(30);
+            await inner.execute('INSERT INTO t VALUES (?)', ['grandchild later']);
+          });
+          grandchild.catch(() => undefined);
+          throw new DatabaseError('INVALID_ARGUMENT', 'child fails');
+        }),
+      );
+      expect(failed.message).toBe('child fails');
+      expect((await rejection(grandchild!)).code).toBe('TX_CLOSED');
+    });
+    expect(await db.query('SELECT v FROM t', [], { rowMode: 'array' })).toEqual([['outer']]);
+  });
+
+  it('accepts a synchronous callback, and rolls back a synchronous throw', async () => {
+    const db = open();
+    await db.exec('CREATE TABLE t(v INTEGER)');
+    expect(await db.transaction((() => 5) as never)).toBe(5);
+    const error = await db
+      .transaction(((tx: Session) => {
+        void tx.execute('INSERT INTO t VALUES (1)');
+        throw new Error('sync failure');
+      }) as never)
+      .catch((e: Error) => e);
+    expect((error as Error).message).toBe('sync failure');
+    expect(await db.query('SELECT v FROM t')).toEqual([]);
+  });
+
+  it('an abort ends a stuck transaction at once: rolled back, lock released', async () => {
+    const db = open();
+    await db.exec('CREATE TABLE t(v INTEGER)');
+    const controller = new AbortController();
+    const stuck = db.transaction(
+      async (tx) => {
+        await tx.execute('INSERT INTO t VALUES (1)');
+        await new Promise(() => undefined);
+      },
+      { signal: controller.signal },
+    );
+    await delay(20);
+    controller.abort();
+    expect((await rejection(stuck)).code).toBe('ABORTED');
+    await db.transaction(async (tx) => {
+      await tx.execute('INSERT INTO t VALUES (2)');
+    });
+    expect(await db.query('SELECT v FROM t', [], { rowMode: 'array' })).toEqual([[2]]);
   });
 
   it('a session used after its transaction ended throws TX_CLOSED', async () => {

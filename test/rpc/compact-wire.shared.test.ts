@@ -1,4 +1,4 @@
-import { wrap, type Endpoint } from 'comlink';
+import { proxy, wrap, type Endpoint } from 'comlink';
 import { sqlJsWasmUrl } from 'test-env';
 import { describe, expect, it } from 'vitest';
 import type { WorkerApi } from '../../src/protocol/worker-api.js';
@@ -60,6 +60,8 @@ describe('the serving endpoint admits only protocol calls', () => {
     await api.open({ engine: 'sqlite-wasm', filename: ':memory:', storage: 'memory', sqlJsWasmUrl });
     expect(await api.query({ sql: 'SELECT 40 + 2 AS answer' })).toMatchObject({ columns: ['answer'], rows: [[42]], engineMs: expect.any(Number) });
     expect((await rejection(api.query({ sql: 'SELEC 1' }))).code).toBe('SQLITE_ERROR');
+    expect((await rejection(api.query(proxy({ sql: 'SELECT 1' }) as never))).code).toBe('PROTOCOL_ERROR');
+    expect(await api.query({ sql: 'SELECT 1 AS one' })).toMatchObject({ rows: [[1]] });
     await api.close();
     port.close();
   });

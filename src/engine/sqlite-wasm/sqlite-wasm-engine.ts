@@ -136,12 +136,25 @@ export class SqliteWasmEngine implements Engine {
     }
   }
 
-  run(sql: string, params?: Params): RunResult {
+  get(sql: string, params?: Params): QueryResult {
     const statement = this.#cache.get(sql, (text) => this.#binding.prepare(text));
     try {
       this.#binding.bind(statement, params);
+      const hasRow = this.#binding.step(statement);
+      this.#binding.refreshColumns(statement);
+      return { columns: statement.columns, rows: hasRow ? [this.#binding.readRow(statement)] : [] };
+    } finally {
+      this.#binding.reset(statement);
+    }
+  }
+
+  run(sql: string, params?: Params): RunResult {
+    const statement = this.#cache.get(sql, (text) => this.#binding.prepare(text));
+    const before = this.#binding.totalChanges();
+    try {
+      this.#binding.bind(statement, params);
       while (this.#binding.step(statement));
-      return { changes: this.#binding.changes(), lastInsertRowid: this.#binding.lastInsertRowid() };
+      return { changes: this.#binding.changesSince(before), lastInsertRowid: this.#binding.lastInsertRowid() };
     } finally {
       this.#binding.reset(statement);
     }
@@ -151,10 +164,11 @@ export class SqliteWasmEngine implements Engine {
     const statement = this.#cache.get(sql, (text) => this.#binding.prepare(text));
     let changes = 0;
     for (const params of rows) {
+      const before = this.#binding.totalChanges();
       try {
         this.#binding.bind(statement, params);
         while (this.#binding.step(statement));
-        changes += this.#binding.changes();
+        changes += this.#binding.changesSince(before);
       } finally {
         this.#binding.reset(statement);
       }
@@ -168,10 +182,11 @@ export class SqliteWasmEngine implements Engine {
     let changes = 0;
     try {
       for (let row = 0; row < batch.count; row++) {
+        const before = this.#binding.totalChanges();
         try {
           this.#binding.bindEncoded(statement, batch, row, textPointer);
           while (this.#binding.step(statement));
-          changes += this.#binding.changes();
+          changes += this.#binding.changesSince(before);
         } finally {
           this.#binding.reset(statement);
         }

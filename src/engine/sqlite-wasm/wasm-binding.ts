@@ -30,6 +30,7 @@ export interface SqliteExports {
   sqlite3_column_blob(stmt: number, index: number): number;
   sqlite3_column_bytes(stmt: number, index: number): number;
   sqlite3_changes64(db: number): bigint;
+  sqlite3_total_changes64(db: number): bigint;
   sqlite3_last_insert_rowid(db: number): bigint;
   sqlite3_get_autocommit(db: number): number;
   sqlite3_extended_errcode(db: number): number;
@@ -257,9 +258,18 @@ export class WasmBinding {
     return row;
   }
 
-  /** Changes made by the most recent statement. */
-  changes(): number {
-    return Number(this.#x.sqlite3_changes64(this.#db));
+  /**
+   * Rows changed by the statement just stepped, given SQLite's total change count from before
+   * it: `sqlite3_changes` is stale after a statement that changes nothing (DDL, SELECT), so it
+   * counts only when the total moved (better-sqlite3's rule; trigger changes stay excluded).
+   */
+  changesSince(totalBefore: bigint): number {
+    return this.#x.sqlite3_total_changes64(this.#db) === totalBefore ? 0 : Number(this.#x.sqlite3_changes64(this.#db));
+  }
+
+  /** SQLite's running count of rows changed on this connection. */
+  totalChanges(): bigint {
+    return this.#x.sqlite3_total_changes64(this.#db);
   }
 
   /** The rowid of the most recent INSERT. */
@@ -351,9 +361,10 @@ export class WasmBinding {
   #ensureScratch(bytes: number): void {
     if (bytes <= this.#scratchSize) return;
     const size = Math.max(bytes, this.#scratchSize * 2, 4096);
+    const grown = this.#x.sqlite3_malloc(size);
+    if (grown === 0) throw new DatabaseError('SQLITE_NOMEM', `Out of memory allocating ${size} bytes for a parameter.`);
     if (this.#scratch !== 0) this.#x.sqlite3_free(this.#scratch);
-    this.#scratch = this.#x.sqlite3_malloc(size);
-    if (this.#scratch === 0) throw new DatabaseError('SQLITE_NOMEM', `Out of memory allocating ${size} bytes.`);
+    this.#scratch = grown;
     this.#scratchSize = size;
   }
 }

@@ -78,12 +78,26 @@ export class SqlJsEngine implements Engine {
     }
   }
 
+  get(sql: string, params?: Params): QueryResult {
+    const statement = this.#prepare(sql);
+    try {
+      this.#bind(statement, params);
+      const rows = statement.step() ? [readRow(statement).map(toSafeNumber)] : [];
+      return { columns: statement.getColumnNames(), rows };
+    } catch (error) {
+      throw toSqlJsError(error);
+    } finally {
+      statement.reset();
+    }
+  }
+
   run(sql: string, params?: Params): RunResult {
     return this.runMany(sql, [params]);
   }
 
   runMany(sql: string, rows: readonly (Params | undefined)[]): RunResult {
     const statement = this.#prepare(sql);
+    const before = this.#counters()[0];
     let changes = 0;
     try {
       for (const params of rows) {
@@ -96,7 +110,8 @@ export class SqlJsEngine implements Engine {
       statement.reset();
       throw toSqlJsError(error);
     }
-    return { changes, lastInsertRowid: this.#lastInsertRowid() };
+    const [after, lastInsertRowid] = this.#counters();
+    return { changes: after === before ? 0 : changes, lastInsertRowid };
   }
 
   inTransaction(): boolean {
@@ -116,20 +131,18 @@ export class SqlJsEngine implements Engine {
 
   #prepare(sql: string): SqlJsStatement {
     return this.#cache.get(sql, (text) => {
-      const statements = this.#db.iterateStatements(text);
-      let first: SqlJsStatement | undefined;
+      let statement: SqlJsStatement;
       try {
-        const next = statements.next();
-        if (next.done === true) throw new DatabaseError('INVALID_ARGUMENT', 'The SQL text holds no statement.');
-        first = next.value;
-        if (!/^[\s;]*$/.test(statements.getRemainingSQL())) {
-          throw new DatabaseError('INVALID_ARGUMENT', 'This call takes exactly one SQL statement; run scripts with exec().');
-        }
-        return first;
+        statement = this.#db.prepare(text);
       } catch (error) {
-        first?.free();
+        if (/^Nothing to prepare/.test(String(error))) throw new DatabaseError('INVALID_ARGUMENT', 'The SQL text holds no statement.');
         throw toSqlJsError(error);
       }
+      if (!isBlank(text.slice(statement.getSQL().length))) {
+        statement.free();
+        throw new DatabaseError('INVALID_ARGUMENT', 'This call takes exactly one SQL statement; run scripts with exec().');
+      }
+      return statement;
     });
   }
 
@@ -149,11 +162,13 @@ export class SqlJsEngine implements Engine {
     statement.bind(prefixed);
   }
 
-  #lastInsertRowid(): bigint {
-    const row = this.#prepare('SELECT last_insert_rowid()');
+  /** SQLite's total change count and last insert rowid (sql.js exports neither function). */
+  #counters(): [bigint, bigint] {
+    const row = this.#prepare('SELECT total_changes(), last_insert_rowid()');
     try {
       row.step();
-      return BigInt(readRow(row)[0] as bigint);
+      const [total, rowid] = readRow(row);
+      return [BigInt(total as bigint), BigInt(rowid as bigint)];
     } finally {
       row.reset();
     }
@@ -170,6 +185,11 @@ function readRow(statement: SqlJsStatement): unknown[] {
  * sql.js exports no 64-bit bind: a bigint within 2^53 binds as a number; a larger one binds as
  * its decimal text, which an INTEGER-affinity column stores back as the exact integer.
  */
+/** True when `text` holds only blanks, semicolons and comments. */
+function isBlank(text: string): boolean {
+  return /^(?:\s|;|--[^\n]*(?:\n|$)|\/\*[\s\S]*?\*\/)*$/.test(text);
+}
+
 function toSqlJsValue(value: SqlValue): number | string | Uint8Array | null {
   if (typeof value === 'boolean') return value ? 1 : 0;
   if (typeof value === 'bigint') return Number.isSafeInteger(Number(value)) ? Number(value) : value.toString();

@@ -1,0 +1,228 @@
+/**
+ * One ledger benchmark cell in a fresh process: `node dist/bench/ledger-cell.js <variant> [workload]`.
+ * Prints one JSON line: `{ ms, perCallUs }` (the replay time, and the mean time per event).
+ *
+ * The workload replays 100k stake/unstake events across 256 miners (4 netuids each), one ledger
+ * operation per event, after registering the miners (not timed). Variants:
+ * - `manager`, `manager-sqljs`, `manager-file`: `db.miners.recordStake/recordUnstake` through the
+ *   worker (memory, memory on sql.js, or a file with WAL);
+ * - `better-sqlite3`, `better-sqlite3-file`: the reference — the very same ledger procedures
+ *   (and so the same `allocateFifo`), run synchronously in-process on better-sqlite3 (memory,
+ *   or a file with WAL and synchronous=NORMAL), each event in its own transaction, with every
+ *   prepared statement cached.
+ * Workloads: `replay` (each call awaited before the next, the default) and `pipelined` (calls
+ * issued back to back, awaited in windows of 256; the worker keeps their order).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type BetterSqlite3 from 'better-sqlite3';
+import type { Params, QueryResult, RunResult } from '../src/engine/types.js';
+import { minerProcedures } from '../src/miners/procedures.js';
+import { MINER_SCHEMA_V1 } from '../src/miners/schema.js';
+import { encodeSs58 } from '../src/miners/ss58.js';
+import type { ProcedureContext } from '../src/worker/procedures.js';
+
+const EVENTS = 100_000;
+const MINERS = 256;
+const NETUIDS = 4;
+const WINDOW = 256;
+
+/** One generated ledger event. */
+interface BenchEvent {
+  readonly kind: 'stake' | 'unstake';
+  readonly minerId: number;
+  readonly event: { netuid: number; block: number; timestamp: number; tao: bigint; alpha: bigint; extrinsicId: string };
+}
+
+/** A small deterministic PRNG (mulberry32). */
+function random(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+/** 100k valid events: unstakes never exceed the open alpha of their (miner, netuid). */
+function generateEvents(): BenchEvent[] {
+  const next = random(63);
+  const open = new Map<string, bigint>();
+  const events: BenchEvent[] = [];
+  let timestamp = 1_735_689_600_000;
+  for (let i = 0; i < EVENTS; i++) {
+    const minerId = 1 + Math.floor(next() * MINERS);
+    const netuid = 1 + Math.floor(next() * NETUIDS);
+    const k = `${minerId}/${netuid}`;
+    const held = open.get(k) ?? 0n;
+    timestamp += 1 + Math.floor(next() * 2_000);
+    const tao = BigInt(1 + Math.floor(next() * 1_000_000)) * 1_000_000n;
+    const common = { netuid, block: 4_000_000 + i, timestamp, tao, extrinsicId: `${4_000_000 + i}-0001` };
+    if (held > 0n && next() < 0.45) {
+      const alpha = 1n + (held * BigInt(Math.floor(next() * 1_000))) / 1_000n;
+      const taken = alpha > held ? held : alpha;
+      open.set(k, held - taken);
+      events.push({ kind: 'unstake', minerId, event: { ...common, alpha: taken } });
+    } else {
+      const alpha = BigInt(1 + Math.floor(next() * 1_000_000)) * 1_000_000n;
+      open.set(k, held + alpha);
+      events.push({ kind: 'stake', minerId, event: { ...common, alpha } });
+    }
+  }
+  return events;
+}
+
+/** A miner's hotkey or coldkey for the benchmark. */
+function benchKey(seed: number): string {
+  const bytes = new Uint8Array(32).fill(7);
+  bytes[0] = seed & 0xff;
+  bytes[1] = seed >> 8;
+  return encodeSs58(bytes);
+}
+
+/** What a variant offers: apply one event; totals for the sanity check; close. */
+interface Ledger {
+  apply(e: BenchEvent): Promise<unknown> | unknown;
+  totals(): Promise<{ positions: number; trades: number }> | { positions: number; trades: number };
+  close(): Promise<void> | void;
+}
+
+/** A procedure context over better-sqlite3, every statement prepared once. */
+function betterSqliteContext(db: BetterSqlite3.Database): ProcedureContext {
+  const cache = new Map<string, BetterSqlite3.Statement>();
+  const prepare = (sql: string): BetterSqlite3.Statement => {
+    let statement = cache.get(sql);
+    if (statement === undefined) {
+      statement = db.prepare(sql).safeIntegers(true);
+      cache.set(sql, statement);
+    }
+    return statement;
+  };
+  const bind = (params: Params | undefined): unknown[] => (params === undefined ? [] : [params]);
+  const run = (sql: string, params?: Params): RunResult => {
+    const result = prepare(sql).run(...bind(params));
+    return { changes: result.changes, lastInsertRowid: BigInt(result.lastInsertRowid) };
+  };
+  return {
+    query(sql, params): QueryResult {
+      const statement = prepare(sql).raw(true);
+      const rows = statement.all(...bind(params)) as QueryResult['rows'];
+      return { columns: statement.columns().map((c) => c.name), rows };
+    },
+    get<T>(sql: string, params?: Params): T | undefined {
+      return prepare(sql).raw(false).get(...bind(params)) as T | undefined;
+    },
+    run,
+    runMany(sql, rows) {
+      let changes = 0;
+      let lastInsertRowid = 0n;
+      for (const params of rows) {
+        const result = run(sql, params);
+        changes += result.changes;
+        lastInsertRowid = result.lastInsertRowid;
+      }
+      return { changes, lastInsertRowid };
+    },
+    exec: (sql) => void db.exec(sql),
+  };
+}
+
+async function referenceLedger(file: boolean): Promise<Ledger> {
+  const { default: Database } = await import('better-sqlite3');
+  const dir = file ? mkdtempSync(join(tmpdir(), 'ledger-bench-')) : undefined;
+  const db = new Database(dir === undefined ? ':memory:' : join(dir, 'ledger.db'));
+  if (dir !== undefined) {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+  }
+  db.pragma('foreign_keys = ON');
+  for (const statement of MINER_SCHEMA_V1) db.exec(statement);
+  const ctx = betterSqliteContext(db);
+  const call = (name: string, args: unknown): unknown => {
+    const procedure = minerProcedures[name];
+    if (procedure === undefined) throw new Error(`no procedure ${name}`);
+    db.exec('BEGIN IMMEDIATE');
+    try {
+      const result = procedure(ctx, args);
+      db.exec('COMMIT');
+      return result;
+    } catch (error) {
+      db.exec('ROLLBACK');
+      throw error;
+    }
+  };
+  for (let uid = 0; uid < MINERS; uid++) {
+    call('miners.register', { uid, hotkey: benchKey(uid), coldkey: benchKey(10_000 + (uid % 16)), now: Date.now() });
+  }
+  return {
+    apply: (e) => call(e.kind === 'stake' ? 'ledger.recordStake' : 'ledger.recordUnstake', { ...e.event, minerId: e.minerId }),
+    totals: () => {
+      const row = db.prepare('SELECT sum(total_positions) AS positions, sum(total_trades) AS trades FROM miners').get() as {
+        positions: number;
+        trades: number;
+      };
+      return row;
+    },
+    close: () => {
+      db.close();
+      if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function managerLedger(variant: string): Promise<Ledger> {
+  const { DatabaseManager } = await import('alphatrade-db');
+  const dir = variant === 'manager-file' ? mkdtempSync(join(tmpdir(), 'ledger-bench-')) : undefined;
+  const db =
+    dir === undefined
+      ? DatabaseManager.open(':memory:', { engine: variant === 'manager-sqljs' ? 'sql.js' : 'sqlite-wasm' })
+      : DatabaseManager.open(join(dir, 'ledger.db'), { storage: 'file', journalMode: 'wal' });
+  await db.setupDatabase();
+  for (let uid = 0; uid < MINERS; uid++) {
+    await db.miners.registerMiner({ uid, hotkey: benchKey(uid), coldkey: benchKey(10_000 + (uid % 16)) });
+  }
+  return {
+    apply: (e) => (e.kind === 'stake' ? db.miners.recordStake(e.minerId, e.event) : db.miners.recordUnstake(e.minerId, e.event)),
+    totals: async () => {
+      const row = await db.get<{ positions: number; trades: number }>(
+        'SELECT sum(total_positions) AS positions, sum(total_trades) AS trades FROM miners',
+      );
+      return row ?? { positions: 0, trades: 0 };
+    },
+    close: async () => {
+      await db.close();
+      if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function replay(ledger: Ledger, events: readonly BenchEvent[], pipelined: boolean): Promise<number> {
+  const start = performance.now();
+  if (pipelined) {
+    for (let i = 0; i < events.length; i += WINDOW) {
+      await Promise.all(events.slice(i, i + WINDOW).map((e) => ledger.apply(e)));
+    }
+  } else {
+    for (const e of events) await ledger.apply(e);
+  }
+  return performance.now() - start;
+}
+
+async function run(variant: string, workload: string): Promise<{ ms: number; perCallUs: number }> {
+  if (workload !== 'replay' && workload !== 'pipelined') throw new Error(`unknown workload ${workload}`);
+  const events = generateEvents();
+  const ledger = variant.startsWith('better-sqlite3') ? await referenceLedger(variant === 'better-sqlite3-file') : await managerLedger(variant);
+  const ms = await replay(ledger, events, workload === 'pipelined');
+  const totals = await ledger.totals();
+  const stakes = events.filter((e) => e.kind === 'stake').length;
+  if (Number(totals.positions) !== stakes || Number(totals.trades) !== events.length - stakes) {
+    throw new Error(`ledger totals ${JSON.stringify(totals, (_, v: unknown) => String(v))} do not match the ${stakes} stakes replayed`);
+  }
+  await ledger.close();
+  return { ms, perCallUs: (ms * 1000) / events.length };
+}
+
+const [variant = 'manager', workload = 'replay'] = process.argv.slice(2);
+console.log(JSON.stringify(await run(variant, workload)));

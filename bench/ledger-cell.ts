@@ -10,8 +10,10 @@
  *   (and so the same `allocateFifo`), run synchronously in-process on better-sqlite3 (memory,
  *   or a file with WAL and synchronous=NORMAL), each event in its own transaction, with every
  *   prepared statement cached.
- * Workloads: `replay` (each call awaited before the next, the default) and `pipelined` (calls
- * issued back to back, awaited in windows of 256; the worker keeps their order).
+ * Workloads: `replay` (each call awaited before the next, the default), `pipelined` (calls
+ * issued back to back, awaited in windows of 256; the worker keeps their order) and `batched`
+ * (`db.miners.recordEvents` with 1,000 events per call; the reference still applies one event
+ * per transaction).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,6 +29,7 @@ const EVENTS = 100_000;
 const MINERS = 256;
 const NETUIDS = 4;
 const WINDOW = 256;
+const BATCH = 1_000;
 
 /** One generated ledger event. */
 interface BenchEvent {
@@ -85,6 +88,8 @@ function benchKey(seed: number): string {
 /** What a variant offers: apply one event; totals for the sanity check; close. */
 interface Ledger {
   apply(e: BenchEvent): Promise<unknown> | unknown;
+  /** Applies a chunk of events in one call, where the variant can. */
+  applyMany?(events: readonly BenchEvent[]): Promise<unknown>;
   totals(): Promise<{ positions: number; trades: number }> | { positions: number; trades: number };
   close(): Promise<void> | void;
 }
@@ -185,6 +190,11 @@ async function managerLedger(variant: string): Promise<Ledger> {
   }
   return {
     apply: (e) => (e.kind === 'stake' ? db.miners.recordStake(e.minerId, e.event) : db.miners.recordUnstake(e.minerId, e.event)),
+    applyMany: async (chunk) => {
+      const outcomes = await db.miners.recordEvents(chunk.map((e) => ({ kind: e.kind, minerId: e.minerId, ...e.event })));
+      const failed = outcomes.find((o) => !o.ok);
+      if (failed !== undefined && !failed.ok) throw failed.error;
+    },
     totals: async () => {
       const row = await db.get<{ positions: number; trades: number }>(
         'SELECT sum(total_positions) AS positions, sum(total_trades) AS trades FROM miners',
@@ -198,9 +208,11 @@ async function managerLedger(variant: string): Promise<Ledger> {
   };
 }
 
-async function replay(ledger: Ledger, events: readonly BenchEvent[], pipelined: boolean): Promise<number> {
+async function replay(ledger: Ledger, events: readonly BenchEvent[], workload: string): Promise<number> {
   const start = performance.now();
-  if (pipelined) {
+  if (workload === 'batched' && ledger.applyMany !== undefined) {
+    for (let i = 0; i < events.length; i += BATCH) await ledger.applyMany(events.slice(i, i + BATCH));
+  } else if (workload === 'pipelined') {
     for (let i = 0; i < events.length; i += WINDOW) {
       await Promise.all(events.slice(i, i + WINDOW).map((e) => ledger.apply(e)));
     }
@@ -211,10 +223,10 @@ async function replay(ledger: Ledger, events: readonly BenchEvent[], pipelined: 
 }
 
 async function run(variant: string, workload: string): Promise<{ ms: number; perCallUs: number }> {
-  if (workload !== 'replay' && workload !== 'pipelined') throw new Error(`unknown workload ${workload}`);
+  if (workload !== 'replay' && workload !== 'pipelined' && workload !== 'batched') throw new Error(`unknown workload ${workload}`);
   const events = generateEvents();
   const ledger = variant.startsWith('better-sqlite3') ? await referenceLedger(variant === 'better-sqlite3-file') : await managerLedger(variant);
-  const ms = await replay(ledger, events, workload === 'pipelined');
+  const ms = await replay(ledger, events, workload);
   const totals = await ledger.totals();
   const stakes = events.filter((e) => e.kind === 'stake').length;
   if (Number(totals.positions) !== stakes || Number(totals.trades) !== events.length - stakes) {

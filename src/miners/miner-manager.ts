@@ -9,6 +9,7 @@ import {
   optionalTextArg,
   type LedgerEventArgs,
 } from './args.js';
+import { LEDGER_BATCH_PROCEDURE, MAX_LEDGER_BATCH, type SerializedOutcome } from './ledger-batch.js';
 import { LEDGER_PROCEDURES } from './ledger-procedures.js';
 import {
   pageParams,
@@ -25,7 +26,9 @@ import { MINER_COLUMNS, minerRecord } from './rows.js';
 import { SNAPSHOT_PROCEDURE } from './snapshot-procedure.js';
 import { assertSs58 } from './ss58.js';
 import type {
+  LedgerBatchEvent,
   LedgerEvent,
+  LedgerOutcome,
   Miner,
   MinerFilter,
   MinerKey,
@@ -218,6 +221,26 @@ export class MinerManager {
    */
   async recordUnstake(minerId: number, event: LedgerEvent): Promise<UnstakeResult> {
     return this.#db.call<UnstakeResult>(LEDGER_PROCEDURES.recordUnstake, this.#event(minerId, event));
+  }
+
+  /**
+   * Records many stakes and unstakes in one round trip and one transaction, in order, each in
+   * its own savepoint: an event that fails (`INSUFFICIENT_ALPHA`, `OUT_OF_ORDER_EVENT`,
+   * `MINER_NOT_FOUND`, a bad field…) is reported in its outcome and leaves no trace; the others
+   * are recorded. The replay and bulk-import path (at most 10 000 events per call).
+   * @throws DatabaseError `INVALID_ARGUMENT` for a batch that is not an array of events
+   */
+  async recordEvents(events: readonly LedgerBatchEvent[]): Promise<LedgerOutcome[]> {
+    if (!Array.isArray(events) || events.length > MAX_LEDGER_BATCH) {
+      throw new DatabaseError('INVALID_ARGUMENT', `recordEvents takes an array of at most ${MAX_LEDGER_BATCH} events.`);
+    }
+    const prepared = events.map((e, i) => {
+      const { kind, minerId, ...event } = objectArg(e, `events[${i}]`);
+      if (kind !== 'stake' && kind !== 'unstake') throw new DatabaseError('INVALID_ARGUMENT', `events[${i}].kind must be "stake" or "unstake".`);
+      return { kind, ...this.#event(minerId as number, event as unknown as LedgerEvent) };
+    });
+    const outcomes = await this.#db.call<SerializedOutcome[]>(LEDGER_BATCH_PROCEDURE, { events: prepared });
+    return outcomes.map((o) => (o.ok ? { ok: true, value: o.value as Position | UnstakeResult } : { ok: false, error: new DatabaseError(o.code, o.message) }));
   }
 
   /**

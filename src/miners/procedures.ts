@@ -3,6 +3,7 @@
  * and performance snapshots.
  */
 import type { Procedure } from '../worker/procedures.js';
+import { ledgerBatchProcedures } from './ledger-batch.js';
 import { ledgerProcedures } from './ledger-procedures.js';
 import { registryProcedures } from './registry-procedures.js';
 import { snapshotProcedures } from './snapshot-procedure.js';
@@ -11,5 +12,6 @@ import { snapshotProcedures } from './snapshot-procedure.js';
 export const minerProcedures: Readonly<Record<string, Procedure>> = {
   ...registryProcedures,
   ...ledgerProcedures,
+  ...ledgerBatchProcedures,
   ...snapshotProcedures,
 };

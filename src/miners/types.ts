@@ -3,6 +3,7 @@
  * 10^9 rao; alpha likewise); timestamps are accepted as `Date | number` (epoch ms) and
  * returned as `Date`. Aggregate definitions: `src/miners/README.md`.
  */
+import type { DatabaseError } from '../errors/database-error.js';
 
 /** A miner's status; registration is tracked separately by `isRegistered`. */
 export type MinerStatus = 'active' | 'inactive' | 'blacklisted';
@@ -129,6 +130,14 @@ export interface LedgerEvent {
   /** The chain's extrinsic id: recording it again returns the stored record. */
   readonly extrinsicId: string;
 }
+
+/** One event of a batch for `recordEvents`. */
+export type LedgerBatchEvent = LedgerEvent & { readonly kind: 'stake' | 'unstake'; readonly minerId: number };
+
+/** How one event of a batch went: its record, or the typed error that left it unrecorded. */
+export type LedgerOutcome =
+  | { readonly ok: true; readonly value: Position | UnstakeResult }
+  | { readonly ok: false; readonly error: DatabaseError };
 
 /** What {@link LedgerEvent} unstakes produce. */
 export interface UnstakeResult {

@@ -2,21 +2,16 @@
  * `npm run bench`: every cell in fresh processes, interleaved, several runs per cell; prints a
  * markdown table of medians and ratios and writes it to bench/RESULTS.md and the README.
  *
- * Environment: BENCH_RUNS (default 5).
+ * Environment: BENCH_RUNS (default 5) for the core cells, BENCH_LEDGER_RUNS (default 3; 0 skips
+ * the ledger section, whose cells take tens of seconds each).
  */
-import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { fileURLToPath } from 'node:url';
-
-interface Sample {
-  readonly ms: number;
-  readonly perCallUs?: number;
-}
+import { ledgerTable } from './ledger-table.js';
+import { fmt, measure, Samples } from './sampling.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
-const cell = fileURLToPath(new URL('./cell.js', import.meta.url));
-const root = fileURLToPath(new URL('../../', import.meta.url));
+const LEDGER_RUNS = Number(process.env.BENCH_LEDGER_RUNS ?? 3);
 
 /** Workloads and the variants each is measured on. */
 const WORKLOADS = [
@@ -27,37 +22,22 @@ const WORKLOADS = [
 ] as const;
 const VARIANTS = ['manager', 'manager-sqljs', 'manager-file', 'manager-file-wal', 'raw-engine', 'better-sqlite3'] as const;
 
-function measure(variant: string, workload: string): Sample {
-  const out = execFileSync(process.execPath, [cell, variant, workload], { encoding: 'utf8', cwd: root });
-  return JSON.parse(out.trim().split('\n').at(-1) as string) as Sample;
-}
-
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-};
-
-const samples = new Map<string, number[]>();
-const record = (key: string, value: number): void => {
-  samples.set(key, [...(samples.get(key) ?? []), value]);
-};
+const samples = new Samples();
 
 for (let run = 1; run <= RUNS; run++) {
   process.stderr.write(`run ${run}/${RUNS} `);
   for (const { id } of WORKLOADS) {
     for (const variant of VARIANTS) {
-      const sample = measure(variant, id);
-      record(`${variant}/${id}`, id === 'get' ? (sample.perCallUs as number) : sample.ms);
+      const sample = measure('cell', variant, id);
+      samples.add(`${variant}/${id}`, id === 'get' ? (sample.perCallUs as number) : sample.ms);
       process.stderr.write('.');
     }
   }
-  record('postmessage/get', measure('postmessage', 'get').perCallUs as number);
+  samples.add('postmessage/get', measure('cell', 'postmessage', 'get').perCallUs as number);
   process.stderr.write('\n');
 }
 
-const value = (variant: string, workload: string): number => median(samples.get(`${variant}/${workload}`) ?? [NaN]);
-const fmt = (n: number): string => (n >= 100 ? n.toFixed(0) : n.toFixed(1));
+const value = (variant: string, workload: string): number => samples.median(`${variant}/${workload}`);
 const lines: string[] = [
   `Node ${process.version}, ${cpus().length} cores, ${RUNS} fresh processes per cell (interleaved), medians. ` +
     `Ratios: ×bs3 against better-sqlite3 12 (file, WAL, synchronous=NORMAL); ×raw against our sqlite-wasm engine in-process (no worker).`,
@@ -78,6 +58,7 @@ lines.push(
   '',
   `Raw \`postMessage\` round trip to a worker, same run: ${fmt(postMessage)} µs median → manager point read = ${(value('manager', 'get') / postMessage).toFixed(2)}× a bare round trip.`,
 );
+if (LEDGER_RUNS > 0) lines.push('', ledgerTable(LEDGER_RUNS));
 const table = lines.join('\n');
 console.log(table);
 writeFileSync(new URL('../../bench/RESULTS.md', import.meta.url), `# Benchmark results\n\n${table}\n`);

@@ -1,22 +1,14 @@
-import type { DatabaseManager, LedgerBatchEvent } from 'alphatrade-db';
-import { afterEach, describe, expect, it } from 'vitest';
+import type { LedgerBatchEvent } from 'alphatrade-db';
+import { describe, expect, it } from 'vitest';
 import { ENGINES } from '../support/open-db.js';
 import { rejection } from '../support/rejection.js';
-import { contentOf, key, setUpDb, units } from './miner-fixtures.js';
+import { contentOf, key, setUpDbPerTest, units } from './miner-fixtures.js';
 
 const T0 = Date.UTC(2025, 3, 1);
 const HOUR = 3_600_000;
 
 describe.each(ENGINES)('ledger batches (%s)', (engine) => {
-  const opened: DatabaseManager[] = [];
-  const open = async () => {
-    const db = await setUpDb(engine);
-    opened.push(db);
-    return db;
-  };
-  afterEach(async () => {
-    await Promise.all(opened.splice(0).map((db) => db.close()));
-  });
+  const open = setUpDbPerTest(engine);
 
   const events = (minerId: number): LedgerBatchEvent[] => [
     { kind: 'stake', minerId, netuid: 5, block: 100, timestamp: T0, tao: units(300), alpha: units(20), extrinsicId: 'b-p1' },

@@ -1,22 +1,14 @@
 import type { DatabaseManager } from 'alphatrade-db';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ENGINES } from '../support/open-db.js';
 import { rejection } from '../support/rejection.js';
-import { contentOf, key, setUpDb, units } from './miner-fixtures.js';
+import { contentOf, key, setUpDbPerTest, units } from './miner-fixtures.js';
 
 const T0 = Date.UTC(2025, 3, 1);
 const HOUR = 3_600_000;
 
 describe.each(ENGINES)('FIFO ledger (%s)', (engine) => {
-  const opened: DatabaseManager[] = [];
-  const open = async () => {
-    const db = await setUpDb(engine);
-    opened.push(db);
-    return db;
-  };
-  afterEach(async () => {
-    await Promise.all(opened.splice(0).map((db) => db.close()));
-  });
+  const open = setUpDbPerTest(engine);
 
   async function seedExample(db: DatabaseManager) {
     const miner = await db.miners.registerMiner({ uid: 1, hotkey: key(1), coldkey: key(2) });

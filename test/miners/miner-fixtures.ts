@@ -1,6 +1,7 @@
 /** Shared fixtures of the miner suites: keys, amounts, a set-up database. */
 import { encodeSs58, type DatabaseManager, type EngineName } from 'alphatrade-db';
 import { quoteIdentifier } from '../../src/sql/identifiers.js';
+import { afterEach } from 'vitest';
 import { openDb } from '../support/open-db.js';
 
 /** Whole TAO (or alpha) in rao. */
@@ -23,6 +24,19 @@ export async function setUpDb(engine: EngineName): Promise<DatabaseManager> {
   const db = openDb(engine);
   await db.setupDatabase();
   return db;
+}
+
+/** `open()` for a test: a fresh set-up database, closed after each test. */
+export function setUpDbPerTest(engine: EngineName): () => Promise<DatabaseManager> {
+  const opened: DatabaseManager[] = [];
+  afterEach(async () => {
+    await Promise.all(opened.splice(0).map((db) => db.close()));
+  });
+  return async () => {
+    const db = await setUpDb(engine);
+    opened.push(db);
+    return db;
+  };
 }
 
 /** The whole schema as `type name sql`, for before/after comparisons. */

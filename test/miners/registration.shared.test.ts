@@ -1,10 +1,9 @@
-import type { DatabaseManager } from 'alphatrade-db';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { minerIndexNames } from '../../src/miners/miner-tables.js';
 import { MINER_TABLE_KINDS, minerTableName } from '../../src/sql/identifiers.js';
 import { ENGINES } from '../support/open-db.js';
 import { rejection } from '../support/rejection.js';
-import { ALICE, contentOf, key, schemaOf, setUpDb, units } from './miner-fixtures.js';
+import { ALICE, contentOf, key, schemaOf, setUpDbPerTest, units } from './miner-fixtures.js';
 
 /** Flips the case of the first letter that has another case (a valid key in the wrong case). */
 const flipCase = (text: string): string => {
@@ -36,15 +35,7 @@ const HOSTILE_KEYS: readonly unknown[] = [
 ];
 
 describe.each(ENGINES)('miner registration (%s)', (engine) => {
-  const opened: DatabaseManager[] = [];
-  const open = async () => {
-    const db = await setUpDb(engine);
-    opened.push(db);
-    return db;
-  };
-  afterEach(async () => {
-    await Promise.all(opened.splice(0).map((db) => db.close()));
-  });
+  const open = setUpDbPerTest(engine);
 
   it('registers idempotently for the same (uid, hotkey), with SS58 keys and its own tables', async () => {
     const db = await open();

@@ -1,9 +1,11 @@
 /**
- * A bounded least-recently-used cache of prepared statements keyed by SQL text.
- * Evicted statements are handed to `dispose` (finalized).
+ * A bounded cache of prepared statements keyed by SQL text, with second-chance ("clock")
+ * eviction: a hit only sets a flag — no map reordering on the hot path — and eviction walks
+ * from the oldest entry, giving recently used ones another round. Evicted statements are handed
+ * to `dispose` (finalized).
  */
 export class StatementCache<S> {
-  readonly #entries = new Map<string, S>();
+  readonly #entries = new Map<string, { readonly statement: S; used: boolean }>();
   readonly #capacity: number;
   readonly #dispose: (statement: S) => void;
 
@@ -20,23 +22,31 @@ export class StatementCache<S> {
   get(sql: string, prepare: (sql: string) => S): S {
     const hit = this.#entries.get(sql);
     if (hit !== undefined) {
-      this.#entries.delete(sql);
-      this.#entries.set(sql, hit);
-      return hit;
+      hit.used = true;
+      return hit.statement;
     }
     const statement = prepare(sql);
-    this.#entries.set(sql, statement);
-    if (this.#entries.size > this.#capacity) {
-      const [oldestSql, oldest] = this.#entries.entries().next().value as [string, S];
-      this.#entries.delete(oldestSql);
-      this.#dispose(oldest);
-    }
+    if (this.#entries.size >= this.#capacity) this.#evictOne();
+    this.#entries.set(sql, { statement, used: false });
     return statement;
   }
 
   /** Finalizes and forgets every statement (before close, or after a schema change). */
   clear(): void {
-    for (const statement of this.#entries.values()) this.#dispose(statement);
+    for (const { statement } of this.#entries.values()) this.#dispose(statement);
     this.#entries.clear();
+  }
+
+  #evictOne(): void {
+    for (const [sql, entry] of this.#entries) {
+      this.#entries.delete(sql);
+      if (entry.used) {
+        entry.used = false;
+        this.#entries.set(sql, entry);
+        continue;
+      }
+      this.#dispose(entry.statement);
+      return;
+    }
   }
 }

@@ -28,17 +28,18 @@ function recordEvents(ctx: ProcedureContext, args: unknown): SerializedOutcome[]
   const stake = ledgerProcedures[LEDGER_PROCEDURES.recordStake] as Procedure;
   const unstake = ledgerProcedures[LEDGER_PROCEDURES.recordUnstake] as Procedure;
   return events.map((event: unknown, index: number): SerializedOutcome => {
-    ctx.exec('SAVEPOINT ledger_event');
+    ctx.run('SAVEPOINT ledger_event');
     try {
       const { kind, ...fields } = objectArg(event, `events[${index}]`);
       if (kind !== 'stake' && kind !== 'unstake') {
         throw new DatabaseError('INVALID_ARGUMENT', `events[${index}].kind must be "stake" or "unstake".`);
       }
       const value = (kind === 'stake' ? stake : unstake)(ctx, fields);
-      ctx.exec('RELEASE ledger_event');
+      ctx.run('RELEASE ledger_event');
       return { ok: true, value };
     } catch (error) {
-      ctx.exec('ROLLBACK TO ledger_event; RELEASE ledger_event');
+      ctx.run('ROLLBACK TO ledger_event');
+      ctx.run('RELEASE ledger_event');
       if (!isDatabaseError(error)) throw error;
       return { ok: false, code: error.code, message: error.message };
     }

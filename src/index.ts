@@ -17,6 +17,26 @@ export {
   type DatabaseErrorOptions,
 } from './errors/database-error.js';
 export { MinerManager, type MinerManagerOptions } from './miners/miner-manager.js';
+export {
+  QueryTracker,
+  DEFAULT_SLOW_QUERY_MS,
+  type QueryStats,
+  type QueryTrackerOptions,
+  type QueryTrackerSettings,
+  type StatementSample,
+  type TrackedKind,
+} from './analytics/query-tracker.js';
+export type { SlowQuery, PlanStatus } from './analytics/slow-query-log.js';
+export type { CapturedPlan } from './analytics/plan-capture.js';
+export {
+  DatabaseAnalytics,
+  type AnalyticsReport,
+  type NormalizedStatement,
+  type QueryPattern,
+} from './analytics/database-analytics.js';
+export type { IndexUsage, IndexUse, FullScan } from './analytics/index-usage.js';
+export type { IndexSuggestion } from './analytics/index-suggestions.js';
+export type { TableRelationships, RelationshipEdge } from './analytics/relationships.js';
 export { DEFAULT_PERFORMANCE_CONFIG, type PerformanceConfig, type PerformanceSnapshot } from './miners/performance.js';
 export { isValidSs58, encodeSs58, decodeSs58, type Ss58Parts } from './miners/ss58.js';
 export type {

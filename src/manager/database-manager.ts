@@ -1,3 +1,6 @@
+import { DatabaseAnalytics } from '../analytics/database-analytics.js';
+import { internalSql } from '../analytics/internal-sql.js';
+import { QueryTracker } from '../analytics/query-tracker.js';
 import { DatabaseConnection } from '../connection/database-connection.js';
 import type { QueryOptions, Row, Session, TxOptions } from '../connection/session.js';
 import type { Params, RunResult } from '../engine/types.js';
@@ -43,6 +46,13 @@ export class DatabaseManager {
   readonly name: string;
   /** Miner registration, per-miner tables, the FIFO ledger and performance snapshots. */
   readonly miners: MinerManager;
+  /**
+   * Every statement this database runs (when `trackQueries`, the default): statistics per
+   * fingerprint, the slow-query log with plans (`slowQueryMs`), `reset()`. See {@link QueryTracker}.
+   */
+  readonly tracker: QueryTracker;
+  /** Query patterns, index usage and suggestions, table relationships, reports. See {@link DatabaseAnalytics}. */
+  readonly analytics: DatabaseAnalytics;
   readonly #options: ResolvedOptions;
   #connection: Promise<DatabaseConnection> | undefined;
   #open: DatabaseConnection | undefined;
@@ -59,6 +69,12 @@ export class DatabaseManager {
       call: <T>(procedure: string, args: unknown) => this.#call<T>(procedure, args),
       query: (sql, params) => this.query(sql, params),
     });
+    const internal = (sql: string, params?: Params): Promise<Row[]> => this.query(internalSql(sql), params);
+    this.tracker = new QueryTracker({
+      slowQueryMs: options.slowQueryMs,
+      explain: (sql, params) => internal(`EXPLAIN QUERY PLAN ${sql}`, params),
+    });
+    this.analytics = new DatabaseAnalytics(this.tracker, internal);
   }
 
   /**
@@ -224,6 +240,7 @@ export class DatabaseManager {
       lockTimeoutMs: this.#options.lockTimeoutMs,
       asyncContext: platform.createAsyncContext(),
     });
+    if (this.#options.trackQueries) this.#open.observe(this.tracker);
     return this.#open;
   }
 }

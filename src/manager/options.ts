@@ -1,3 +1,4 @@
+import { DEFAULT_SLOW_QUERY_MS } from '../analytics/query-tracker.js';
 import type { EngineName } from '../engine/engine.js';
 import { DatabaseError } from '../errors/database-error.js';
 import type { Platform } from '../platform/platform.js';
@@ -25,9 +26,16 @@ export interface DatabaseOptions {
   readonly journalMode?: JournalMode | undefined;
   /** Longest wait for the write lock before `LOCK_TIMEOUT` (default 30 000 ms). */
   readonly lockTimeoutMs?: number | undefined;
-  /** Slow-query threshold for query analytics (reserved: analytics arrive with issue #5). */
+  /**
+   * Statements taking at least this long in the engine go to `db.tracker.slowQueries()`, with
+   * their plan (default 100 ms; 0 logs every statement). Change it later with
+   * `db.tracker.configure({ slowQueryMs })`.
+   */
   readonly slowQueryMs?: number | undefined;
-  /** Track every statement for analytics (reserved: analytics arrive with issue #5). */
+  /**
+   * Record every statement in `db.tracker` (default true): per-fingerprint statistics, the slow
+   * log and the workload `db.analytics` reads. False attaches no observer at all.
+   */
   readonly trackQueries?: boolean | undefined;
   /** Where the worker script is, when a bundler moved it (defaults to the one shipped in `dist/workers`). */
   readonly workerUrl?: string | URL | undefined;
@@ -41,6 +49,8 @@ export interface ResolvedOptions {
   readonly storage: Exclude<StorageMode, 'auto'>;
   readonly journalMode: JournalMode;
   readonly lockTimeoutMs: number;
+  readonly slowQueryMs: number;
+  readonly trackQueries: boolean;
   readonly workerUrl: string | URL | undefined;
   readonly sqlJsWasmUrl: string | undefined;
 }
@@ -63,6 +73,14 @@ export function resolveOptions(name: string, options: DatabaseOptions, platform:
   if (!Number.isFinite(lockTimeoutMs) || lockTimeoutMs < 0) {
     throw new DatabaseError('INVALID_ARGUMENT', 'lockTimeoutMs must be a finite number of milliseconds ≥ 0.');
   }
+  const slowQueryMs = options.slowQueryMs ?? DEFAULT_SLOW_QUERY_MS;
+  if (!Number.isFinite(slowQueryMs) || slowQueryMs < 0) {
+    throw new DatabaseError('INVALID_ARGUMENT', 'slowQueryMs must be a finite number of milliseconds ≥ 0.');
+  }
+  const trackQueries = options.trackQueries ?? true;
+  if (typeof trackQueries !== 'boolean') {
+    throw new DatabaseError('INVALID_ARGUMENT', 'trackQueries must be a boolean.');
+  }
   const requested = options.storage ?? 'auto';
   const storage = requested === 'auto' ? (name === ':memory:' ? 'memory' : platform.name === 'node' ? 'file' : 'opfs') : requested;
   if (storage !== 'memory' && storage !== 'file' && storage !== 'opfs') {
@@ -81,7 +99,7 @@ export function resolveOptions(name: string, options: DatabaseOptions, platform:
   if (journalMode !== 'delete' && journalMode !== 'wal') {
     throw new DatabaseError('INVALID_ARGUMENT', `Unknown journalMode "${String(journalMode)}"; use "delete" or "wal".`);
   }
-  return { engine, storage, journalMode, lockTimeoutMs, workerUrl: options.workerUrl, sqlJsWasmUrl: options.sqlJsWasmUrl };
+  return { engine, storage, journalMode, lockTimeoutMs, slowQueryMs, trackQueries, workerUrl: options.workerUrl, sqlJsWasmUrl: options.sqlJsWasmUrl };
 }
 
 /** True when two option sets open the same database the same way. */

@@ -38,7 +38,10 @@ export interface OrderTerm {
 
 /** What {@link extractPredicates} finds. */
 export interface StatementPredicates {
-  /** Constrained columns, in order of appearance (a join predicate appears once per side). */
+  /**
+   * Constrained columns: `WHERE` terms, then `ON` terms (the order in which SQLite itself joins
+   * them), each in order of appearance; a join predicate appears once per side.
+   */
   readonly predicates: readonly ColumnPredicate[];
   /** `ORDER BY` columns, in order. */
   readonly orderBy: readonly OrderTerm[];
@@ -176,7 +179,7 @@ function readOrderBy(tokens: readonly SqlToken[], start: number, resolve: Resolv
  * @example
  * ```ts
  * extractPredicates('SELECT * FROM trades t JOIN miners m ON m.miner_id = t.miner_id WHERE t.netuid = ? AND t.ts > ?');
- * // predicates: m.miner_id eq (other t.miner_id), t.miner_id eq (other m.miner_id), t.netuid eq, t.ts range
+ * // predicates: t.netuid eq, t.ts range, m.miner_id eq (other t.miner_id), t.miner_id eq (other m.miner_id)
  * ```
  */
 export function extractPredicates(sql: string): StatementPredicates {
@@ -184,14 +187,15 @@ export function extractPredicates(sql: string): StatementPredicates {
   const { aliases } = extractTableReferences(sql);
   const resolve: Resolve = (qualifier) => aliases.get(qualifier) ?? qualifier;
   const predicates: ColumnPredicate[] = [];
+  const joinTerms: ColumnPredicate[] = [];
   const orderBy: OrderTerm[] = [];
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i];
-    if (isKeyword(token, 'WHERE') || isKeyword(token, 'ON')) {
-      readClause(tokens, i + 1, resolve, predicates);
-    } else if (isKeyword(token, 'ORDER') && isKeyword(tokens[i + 1], 'BY')) {
+    if (isKeyword(token, 'WHERE')) readClause(tokens, i + 1, resolve, predicates);
+    else if (isKeyword(token, 'ON')) readClause(tokens, i + 1, resolve, joinTerms);
+    else if (isKeyword(token, 'ORDER') && isKeyword(tokens[i + 1], 'BY')) {
       readOrderBy(tokens, i + 2, resolve, orderBy);
     }
   }
-  return { predicates, orderBy };
+  return { predicates: [...predicates, ...joinTerms], orderBy };
 }

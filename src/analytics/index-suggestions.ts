@@ -61,7 +61,7 @@ function indexName(table: string, columns: readonly IndexColumn[]): string {
 }
 
 /** `CREATE INDEX IF NOT EXISTS "name" ON "table"("a", "b" DESC)`. */
-export function createIndexSql(table: string, columns: readonly IndexColumn[]): string {
+function createIndexSql(table: string, columns: readonly IndexColumn[]): string {
   const list = columns.map((c) => quoteIdentifier(c.name) + (c.desc ? ' DESC' : '')).join(', ');
   return `CREATE INDEX IF NOT EXISTS ${quoteIdentifier(indexName(table, columns))} ON ${quoteIdentifier(table)}(${list})`;
 }

@@ -38,9 +38,13 @@ export interface QueryStats extends StatementStatsSnapshot {
 
 /** One fingerprint's sample statement, ready to plan (used by `DatabaseAnalytics`). */
 export interface StatementSample {
+  /** The fingerprint it stands for. */
   readonly fingerprint: string;
+  /** The fingerprint's normalized text. */
   readonly normalized: string;
+  /** What the statement is. */
   readonly kind: TrackedKind;
+  /** Calls recorded for the fingerprint. */
   readonly calls: number;
   /** The first SQL text seen for the fingerprint, as written (literals included). */
   readonly sql: string;
@@ -71,7 +75,7 @@ export const DEFAULT_SLOW_QUERY_MS = 100;
 const DEFAULT_MAX_SLOW_QUERIES = 200;
 const MAX_CACHED_TEXTS = 4096;
 const MAX_CACHED_CHARS = 4 * 1024 * 1024;
-const MAX_SAMPLE_CHARS = 64 * 1024;
+const MAX_SAMPLE_CHARS = 8 * 1024;
 const EXPLAINABLE: ReadonlySet<TrackedKind> = new Set(['select', 'insert', 'update', 'delete']);
 const SCHEMA_CHANGING: ReadonlySet<TrackedKind> = new Set(['ddl', 'pragma', 'other', 'script']);
 
@@ -95,13 +99,6 @@ interface TextEntry {
   readonly normalized: string;
   readonly kind: TrackedKind;
   info: FingerprintInfo | undefined;
-}
-
-function checkMs(name: string, value: number): number {
-  if (!Number.isFinite(value) || value < 0) {
-    throw new DatabaseError('INVALID_ARGUMENT', `${name} must be a finite number ≥ 0.`);
-  }
-  return value;
 }
 
 /**
@@ -139,7 +136,11 @@ export class QueryTracker implements StatementObserver {
    * @throws DatabaseError `INVALID_ARGUMENT` for a negative or non-finite threshold or a capacity < 1
    */
   configure(settings: QueryTrackerSettings): void {
-    if (settings.slowQueryMs !== undefined) this.#slowQueryMs = checkMs('slowQueryMs', settings.slowQueryMs);
+    const { slowQueryMs } = settings;
+    if (slowQueryMs !== undefined && !(Number.isFinite(slowQueryMs) && slowQueryMs >= 0)) {
+      throw new DatabaseError('INVALID_ARGUMENT', 'slowQueryMs must be a finite number of milliseconds ≥ 0.');
+    }
+    if (slowQueryMs !== undefined) this.#slowQueryMs = slowQueryMs;
     if (settings.maxSlowQueries !== undefined) {
       if (!Number.isSafeInteger(settings.maxSlowQueries) || settings.maxSlowQueries < 1) {
         throw new DatabaseError('INVALID_ARGUMENT', 'maxSlowQueries must be an integer ≥ 1.');

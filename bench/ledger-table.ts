@@ -25,7 +25,7 @@ export function ledgerTable(runs: number): string {
   const reference = samples.median('better-sqlite3/replay');
   const row = (label: string, key: string): string => {
     const ms = samples.median(key);
-    return `| ${label} | ${fmt(ms / 1000)} s | ${fmt(ms * 10)} µs | ${(ms / reference).toFixed(2)}× |`;
+    return `| ${label} | ${fmt(ms / 1000)} s | ${fmt(ms / 100)} µs | ${(ms / reference).toFixed(2)}× |`;
   };
   return [
     `Ledger replay: 100k stake/unstake events across 256 miners, ${runs} fresh processes per cell, medians.`,

@@ -7,6 +7,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
+import { analyticsTable } from './analytics-table.js';
 import { ledgerTable } from './ledger-table.js';
 import { fmt, measure, Samples } from './sampling.js';
 
@@ -58,6 +59,7 @@ lines.push(
   '',
   `Raw \`postMessage\` round trip to a worker, same run: ${fmt(postMessage)} µs median → manager point read = ${(value('manager', 'get') / postMessage).toFixed(2)}× a bare round trip.`,
 );
+lines.push('', analyticsTable(RUNS));
 if (LEDGER_RUNS > 0) lines.push('', ledgerTable(LEDGER_RUNS));
 const table = lines.join('\n');
 console.log(table);

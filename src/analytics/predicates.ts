@@ -10,6 +10,7 @@
 
 import { asciiLower, tokenizeSql, type SqlToken } from './sql-tokenizer.js';
 import { extractTableReferences } from './table-refs.js';
+import { isKeyword, isName, isPunct } from './token-tests.js';
 
 /** A column as a predicate names it. */
 export interface ColumnRef {
@@ -56,17 +57,6 @@ const CLAUSE_ENDERS: ReadonlySet<string> = new Set([
 const EQ_OPERATORS: ReadonlySet<string> = new Set(['=', '==']);
 const RANGE_OPERATORS: ReadonlySet<string> = new Set(['<', '<=', '>', '>=']);
 
-function isName(token: SqlToken | undefined): token is SqlToken {
-  return token?.type === 'identifier' || token?.type === 'quoted-identifier';
-}
-
-function isPunct(token: SqlToken | undefined, text: string): boolean {
-  return token?.type === 'punctuation' && token.text === text;
-}
-
-function isKeyword(token: SqlToken | undefined, word: string): boolean {
-  return token?.type === 'keyword' && token.value === word;
-}
 
 type Resolve = (qualifier: string) => string;
 

@@ -8,6 +8,7 @@
 
 import { asciiLower, tokenizeSql } from './sql-tokenizer.js';
 import type { SqlToken } from './sql-tokenizer.js';
+import { isKeyword, isName, isPunct } from './token-tests.js';
 
 /** What {@link extractTableReferences} finds. */
 export interface TableReferences {
@@ -35,17 +36,6 @@ const UPDATE_CONFLICT_WORDS: ReadonlySet<string> = new Set([
   'OR', 'ROLLBACK', 'ABORT', 'REPLACE', 'FAIL', 'IGNORE',
 ]);
 
-function isName(token: SqlToken | undefined): token is SqlToken {
-  return token?.type === 'identifier' || token?.type === 'quoted-identifier';
-}
-
-function isPunct(token: SqlToken | undefined, text: string): boolean {
-  return token?.type === 'punctuation' && token.text === text;
-}
-
-function isKeyword(token: SqlToken | undefined, word: string): boolean {
-  return token?.type === 'keyword' && token.value === word;
-}
 
 /** Index just past the `)` matching the `(` at `open` (or the end of the tokens). */
 function skipParens(tokens: readonly SqlToken[], open: number): number {

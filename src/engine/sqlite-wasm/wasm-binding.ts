@@ -1,4 +1,5 @@
 import { DatabaseError } from '../../errors/database-error.js';
+import { decodeUtf8, encodeShort, SHORT_TEXT } from './utf8.js';
 import { ValueTag, type EncodedParamRows } from '../../protocol/param-rows-codec.js';
 import type { Params, SqlValue } from '../types.js';
 
@@ -367,34 +368,6 @@ export class WasmBinding {
     this.#scratch = grown;
     this.#scratchSize = size;
   }
-}
-
-/** Strings up to this length take the ASCII fast paths (no TextEncoder/TextDecoder call). */
-const SHORT_TEXT = 64;
-
-/** Writes an ASCII string byte by byte; returns its length, or -1 if it is not pure ASCII. */
-function encodeShort(text: string, heap: Uint8Array, at: number): number {
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c > 0x7f) return -1;
-    heap[at + i] = c;
-  }
-  return text.length;
-}
-
-/** Decodes UTF-8 from wasm memory, building short ASCII strings directly. */
-function decodeUtf8(heap: Uint8Array, ptr: number, n: number): string {
-  if (n === 0) return '';
-  if (n <= SHORT_TEXT) {
-    let ascii = '';
-    for (let i = 0; i < n; i++) {
-      const c = heap[ptr + i] as number;
-      if (c > 0x7f) return decoder.decode(heap.subarray(ptr, ptr + n));
-      ascii += String.fromCharCode(c);
-    }
-    return ascii;
-  }
-  return decoder.decode(heap.subarray(ptr, ptr + n));
 }
 
 function isBlank(text: string): boolean {

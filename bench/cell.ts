@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import type { DatabaseManager } from 'alphatrade-db';
 
 const ROWS = 100_000;
 const POINT_READS = 10_000;
@@ -28,37 +29,34 @@ interface Subject {
   close(): Promise<void> | void;
 }
 
+/** The workloads through a DatabaseManager; `cleanup` runs after it closes. */
+async function managerSubject(db: DatabaseManager, cleanup?: () => void): Promise<Subject> {
+  await db.exec(CREATE);
+  return {
+    insertAll: async () => void (await db.executeMany(INSERT, rows())),
+    clear: () => db.execute('DELETE FROM items'),
+    get: (id) => db.get(POINT, [id]),
+    all: () => db.query(ALL),
+    close: async () => {
+      await db.close();
+      cleanup?.();
+    },
+  };
+}
+
 async function subject(variant: string): Promise<Subject> {
   switch (variant) {
     case 'manager':
     case 'manager-sqljs': {
       const { DatabaseManager } = await import('alphatrade-db');
-      const db = DatabaseManager.open(':memory:', { engine: variant === 'manager' ? 'sqlite-wasm' : 'sql.js' });
-      await db.exec(CREATE);
-      return {
-        insertAll: async () => void (await db.executeMany(INSERT, rows())),
-        clear: () => db.execute('DELETE FROM items'),
-        get: (id) => db.get(POINT, [id]),
-        all: () => db.query(ALL),
-        close: () => db.close(),
-      };
+      return managerSubject(DatabaseManager.open(':memory:', { engine: variant === 'manager' ? 'sqlite-wasm' : 'sql.js' }));
     }
     case 'manager-file':
     case 'manager-file-wal': {
       const { DatabaseManager } = await import('alphatrade-db');
       const dir = mkdtempSync(join(tmpdir(), 'bench-'));
       const db = DatabaseManager.open(join(dir, 'bench.db'), { journalMode: variant === 'manager-file' ? 'delete' : 'wal' });
-      await db.exec(CREATE);
-      return {
-        insertAll: async () => void (await db.executeMany(INSERT, rows())),
-        clear: () => db.execute('DELETE FROM items'),
-        get: (id) => db.get(POINT, [id]),
-        all: () => db.query(ALL),
-        close: async () => {
-          await db.close();
-          rmSync(dir, { recursive: true, force: true });
-        },
-      };
+      return managerSubject(db, () => rmSync(dir, { recursive: true, force: true }));
     }
     case 'raw-engine': {
       const { SqliteWasmEngine } = await import('../src/engine/sqlite-wasm/sqlite-wasm-engine.js');

@@ -10,19 +10,14 @@
  */
 
 import { suggestIndexes, type IndexSuggestion, type PlannedStatement } from './index-suggestions.js';
-import { familyName, readIndexes, type InternalQuery } from './schema-catalog.js';
+import { familyName, readIndexes, type IndexInfo, type InternalQuery } from './schema-catalog.js';
 
 /** One index (or per-miner index family) and its use. */
-export interface IndexUse {
+export interface IndexUse extends Pick<IndexInfo, 'columns' | 'unique' | 'origin'> {
   /** The index name (its family for per-miner indexes). */
   readonly name: string;
   /** Its table (family). */
   readonly table: string;
-  /** The indexed columns. */
-  readonly columns: readonly string[];
-  readonly unique: boolean;
-  /** `c`: CREATE INDEX; `u`: UNIQUE constraint; `pk`: PRIMARY KEY constraint. */
-  readonly origin: 'c' | 'u' | 'pk';
   /** Calls of tracked statements whose plan uses it. */
   readonly uses: number;
   /**

@@ -75,19 +75,11 @@ export class EngineHost implements WorkerApi {
   }
 
   query(call: StatementCall): Timed<QueryResult> {
-    this.#admit(call.tx, call.sql, call.depth);
-    assertParams(call.params);
-    const started = performance.now();
-    const { columns, rows } = this.#guard(call.tx, () => this.#engine.query(call.sql, call.params));
-    return { columns, rows, engineMs: performance.now() - started };
+    return this.#read(call, (sql, params) => this.#engine.query(sql, params));
   }
 
   get(call: StatementCall): Timed<QueryResult> {
-    this.#admit(call.tx, call.sql, call.depth);
-    assertParams(call.params);
-    const started = performance.now();
-    const { columns, rows } = this.#guard(call.tx, () => this.#engine.get(call.sql, call.params));
-    return { columns, rows, engineMs: performance.now() - started };
+    return this.#read(call, (sql, params) => this.#engine.get(sql, params));
   }
 
   run(call: StatementCall): Timed<RunResult> {
@@ -206,6 +198,15 @@ export class EngineHost implements WorkerApi {
     if (this.#isTransactionControl(sql)) {
       throw new DatabaseError('INVALID_ARGUMENT', 'Transaction control statements are managed by the library: use db.transaction() / session.transaction().');
     }
+  }
+
+  /** Admits a read, runs it through the engine and times it. */
+  #read(call: StatementCall, read: (sql: string, params: Params | undefined) => QueryResult): Timed<QueryResult> {
+    this.#admit(call.tx, call.sql, call.depth);
+    assertParams(call.params);
+    const started = performance.now();
+    const { columns, rows } = this.#guard(call.tx, () => read(call.sql, call.params));
+    return { columns, rows, engineMs: performance.now() - started };
   }
 
   /** Whether `sql` is a transaction-control statement, remembered per SQL text. */

@@ -1,4 +1,4 @@
-import type { Engine, EngineName } from '../engine/engine.js';
+import type { Engine } from '../engine/engine.js';
 import type { Params, QueryResult, RunResult } from '../engine/types.js';
 import { DatabaseError, isDatabaseError } from '../errors/database-error.js';
 import type { ProcedureCall, ProcedureContext, ProcedureRegistry } from './procedures.js';
@@ -63,11 +63,6 @@ export class EngineHost implements WorkerApi {
       throw error;
     }
     return new EngineHost(engine, procedures);
-  }
-
-  /** Which engine runs. */
-  get engineName(): EngineName {
-    return this.#engine.name;
   }
 
   open(): OpenResult {

@@ -44,7 +44,10 @@ export interface QueryPattern {
   readonly p95Ms: number;
   readonly rows: number;
   readonly errors: number;
-  /** Its share of all tracked engine time, 0…100. */
+  /**
+   * Its share of all tracked engine time, 0…100. Statements only count toward the total: a
+   * procedure's own statements are tracked one by one, so its time is already in theirs.
+   */
   readonly timeSharePct: number;
 }
 
@@ -97,7 +100,7 @@ export class DatabaseAnalytics {
   /** Tracked statements with their share of engine time, largest total time first. */
   queryPatterns(): QueryPattern[] {
     const stats = this.#tracker.stats();
-    const total = stats.reduce((sum, s) => sum + s.totalMs, 0);
+    const total = stats.reduce((sum, s) => (s.kind === 'procedure' ? sum : sum + s.totalMs), 0);
     return stats.map((s) => ({
       fingerprint: s.fingerprint,
       normalized: s.normalized,

@@ -91,7 +91,8 @@ export class DatabaseConnection {
   /** Runs a worker-side procedure atomically, in one round trip, outside any transaction. */
   async call<T>(name: string, args: unknown): Promise<T> {
     const spec = { kind: 'procedure', sql: `procedure:${name}`, params: undefined, batchSize: 1 } as const;
-    return (await this.#outside(spec, () => this.#client.call('call', { name, args }))).value as T;
+    const trace = this.#observer !== undefined;
+    return (await this.#outside(spec, () => this.#client.call('call', { name, args, trace }))).value as T;
   }
 
   /** Runs a script of statements. */
@@ -111,7 +112,8 @@ export class DatabaseConnection {
       await this.#lock.acquire({ signal, timeoutMs: options.timeoutMs ?? this.#settings.lockTimeoutMs });
     }
     const token = this.#nextToken++;
-    const handle = new TransactionHandle(this.#client, token, signal, (event) => this.#report(event));
+    const report = this.#observer === undefined ? undefined : (event: StatementEvent): void => this.#report(event);
+    const handle = new TransactionHandle(this.#client, token, signal, report);
     try {
       await this.#client.call('begin', { tx: token });
     } catch (error) {

@@ -16,7 +16,7 @@ export class TransactionHandle implements Session {
   readonly #client: WorkerClient;
   readonly #token: number;
   readonly #signal: AbortSignal | undefined;
-  readonly #report: (event: StatementEvent) => void;
+  readonly #report: ((event: StatementEvent) => void) | undefined;
   readonly #depth: number;
   #closed = false;
   #childOpen = false;
@@ -25,10 +25,10 @@ export class TransactionHandle implements Session {
    * @param client - the worker client
    * @param token - the transaction token every statement carries
    * @param signal - the transaction's abort signal
-   * @param report - receives every statement's event (query analytics)
+   * @param report - receives every statement's event (query analytics); undefined when nothing observes
    * @param depth - its savepoint depth (0 for the transaction itself)
    */
-  constructor(client: WorkerClient, token: number, signal: AbortSignal | undefined, report: (event: StatementEvent) => void, depth = 0) {
+  constructor(client: WorkerClient, token: number, signal: AbortSignal | undefined, report: ((event: StatementEvent) => void) | undefined, depth = 0) {
     this.#client = client;
     this.#token = token;
     this.#signal = signal;
@@ -77,7 +77,7 @@ export class TransactionHandle implements Session {
   async call<T>(name: string, args: unknown): Promise<T> {
     this.#assertUsable();
     const spec = { kind: 'procedure', sql: `procedure:${name}`, params: undefined, batchSize: 1 } as const;
-    return (await this.#timed(spec, this.#client.call('call', { name, args, tx: this.#token, depth: this.#depth }))).value as T;
+    return (await this.#timed(spec, this.#client.call('call', { name, args, tx: this.#token, depth: this.#depth, trace: this.#report !== undefined }))).value as T;
   }
 
   async transaction<T>(fn: (session: Session) => Promise<T>): Promise<T> {
@@ -107,6 +107,7 @@ export class TransactionHandle implements Session {
 
   /** Awaits a statement's reply and reports it. */
   #timed<R extends { readonly engineMs: number }>(spec: StatementSpec, reply: Promise<R>): Promise<R> {
+    if (this.#report === undefined) return reply;
     return reportSettled(spec, { at: Date.now(), started: performance.now(), lockWaitMs: 0, inTransaction: true }, reply, this.#report);
   }
 

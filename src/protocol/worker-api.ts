@@ -1,6 +1,6 @@
 import type { EngineName } from '../engine/engine.js';
 import type { JournalMode } from '../storage/durable-open.js';
-import type { ProcedureCall } from '../worker/procedures.js';
+import type { ProcedureCall, ProcedureOutcome } from '../worker/procedures.js';
 import type { EncodedParamRows } from './param-rows-codec.js';
 import type { Params, QueryResult, RunResult } from '../engine/types.js';
 
@@ -83,7 +83,7 @@ export interface WorkerApi {
   runMany(call: BatchCall): Timed<RunResult>;
   exec(call: ExecCall): Timed<object>;
   /** Runs a registered worker-side procedure as one atomic unit of work (one round trip). */
-  call(call: ProcedureCall): Timed<{ readonly value: unknown }>;
+  call(call: ProcedureCall): Timed<ProcedureOutcome>;
   begin(call: TxCall): void;
   commit(call: TxCall): void;
   rollback(call: TxCall): void;

@@ -1,7 +1,8 @@
 import type { Engine } from '../engine/engine.js';
 import type { Params, QueryResult, RunResult } from '../engine/types.js';
 import { DatabaseError, isDatabaseError } from '../errors/database-error.js';
-import type { ProcedureCall, ProcedureContext, ProcedureRegistry } from './procedures.js';
+import { ProcedureTrace, procedureContext } from './procedure-context.js';
+import type { ProcedureCall, ProcedureContext, ProcedureOutcome, ProcedureRegistry } from './procedures.js';
 import { assertParamRows, assertParams } from '../protocol/validate-params.js';
 import { assertEncodedParamRows, decodeParamRows, isEncodedParamRows } from '../protocol/param-rows-codec.js';
 import type {
@@ -119,12 +120,15 @@ export class EngineHost implements WorkerApi {
     return { engineMs: performance.now() - started };
   }
 
-  call(call: ProcedureCall): Timed<{ readonly value: unknown }> {
+  call(call: ProcedureCall): Timed<ProcedureOutcome> {
     this.#admit(call.tx, '', call.depth);
     const procedure = this.#procedures.get(call.name);
+    const trace = call.trace === true ? new ProcedureTrace(this.#engine) : undefined;
+    const context = trace?.context ?? this.#context;
     const started = performance.now();
-    const value = this.#unit(call.tx, () => procedure(this.#context, call.args));
-    return { value, engineMs: performance.now() - started };
+    const value = this.#unit(call.tx, () => procedure(context, call.args));
+    const engineMs = performance.now() - started;
+    return trace === undefined ? { value, engineMs } : { value, engineMs, statements: trace.statements() };
   }
 
   begin(call: TxCall): void {
@@ -290,20 +294,6 @@ export class EngineHost implements WorkerApi {
   }
 }
 
-function procedureContext(engine: Engine): ProcedureContext {
-  return {
-    query: (sql, params) => engine.query(sql, params),
-    get<T>(sql: string, params?: Params): T | undefined {
-      const { columns, rows } = engine.query(sql, params);
-      const first = rows[0];
-      if (first === undefined) return undefined;
-      return Object.fromEntries(columns.map((column, i) => [column, first[i]])) as T;
-    },
-    run: (sql, params) => engine.run(sql, params),
-    runMany: (sql, rows) => engine.runMany(sql, rows),
-    exec: (sql) => engine.exec(sql),
-  };
-}
 
 function asDatabaseError(error: unknown): DatabaseError {
   if (isDatabaseError(error)) return error;

@@ -33,7 +33,11 @@ export {
   type AnalyticsReport,
   type NormalizedStatement,
   type QueryPattern,
+  type StatementDescription,
 } from './analytics/database-analytics.js';
+export type { StatementAccess, TableAccess, TableOperation } from './engine/statement-access.js';
+export type { ParsedStatement, ParsedColumn, ParsedJoin, ParsedOperation } from './analytics/sql-parse.js';
+export type { TableActivity, AccessSource } from './analytics/table-activity.js';
 export type { IndexUsage, IndexUse, FullScan } from './analytics/index-usage.js';
 export type { IndexSuggestion } from './analytics/index-suggestions.js';
 export type { TableRelationships, RelationshipEdge } from './analytics/relationships.js';

@@ -1,3 +1,4 @@
+import type { StatementAccess } from '../engine/statement-access.js';
 import type { Params, RunResult } from '../engine/types.js';
 import { DatabaseError } from '../errors/database-error.js';
 import type { AsyncContext } from '../platform/platform.js';
@@ -93,6 +94,14 @@ export class DatabaseConnection {
     const spec = { kind: 'procedure', sql: `procedure:${name}`, params: undefined, batchSize: 1 } as const;
     const trace = this.#observer !== undefined;
     return (await this.#outside(spec, () => this.#client.call('call', { name, args, trace }))).value as T;
+  }
+
+  /**
+   * What one statement touches, from SQLite's authorizer, without running it or taking the write
+   * lock (`null` on an engine without an authorizer).
+   */
+  async describe(sql: string): Promise<StatementAccess | null> {
+    return this.#client.call('describe', { sql });
   }
 
   /** Runs a script of statements. */

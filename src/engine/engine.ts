@@ -1,6 +1,7 @@
 import type { EncodedParamRows } from '../protocol/param-rows-codec.js';
 import type { JournalMode } from '../storage/durable-open.js';
 import type { SyncFileSystem } from '../storage/node/file-system.js';
+import type { StatementAccess } from './statement-access.js';
 import type { Params, QueryResult, RunResult } from './types.js';
 
 /** The engines alphatrade-db can run. */
@@ -30,6 +31,8 @@ export interface Engine {
   runMany(sql: string, rows: readonly Params[]): RunResult;
   /** Runs one statement once per packed parameter row, binding straight from the buffers (optional fast path). */
   runManyEncoded?(sql: string, batch: EncodedParamRows): RunResult;
+  /** Prepares one statement without running it and reports, from SQLite's authorizer, what it touches (engines with an authorizer only). */
+  describeAccess?(sql: string): StatementAccess;
   /** True while a transaction is open (SQLite's autocommit flag is off). */
   inTransaction(): boolean;
   /** Finalizes every statement and closes the connection. */

@@ -74,7 +74,7 @@ export class DatabaseManager {
       slowQueryMs: options.slowQueryMs,
       explain: (sql, params) => internal(`EXPLAIN QUERY PLAN ${sql}`, params),
     });
-    this.analytics = new DatabaseAnalytics(this.tracker, internal);
+    this.analytics = new DatabaseAnalytics(this.tracker, internal, async (sql) => (this.#live() ?? (await this.#ready())).describe(sql));
   }
 
   /**

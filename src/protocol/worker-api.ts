@@ -3,6 +3,7 @@ import type { JournalMode } from '../storage/durable-open.js';
 import type { ProcedureCall, ProcedureOutcome } from '../worker/procedures.js';
 import type { EncodedParamRows } from './param-rows-codec.js';
 import type { Params, QueryResult, RunResult } from '../engine/types.js';
+import type { StatementAccess } from '../engine/statement-access.js';
 
 /**
  * The protocol between the main side and the worker: one type, implemented by the worker's
@@ -84,6 +85,8 @@ export interface WorkerApi {
   exec(call: ExecCall): Timed<object>;
   /** Runs a registered worker-side procedure as one atomic unit of work (one round trip). */
   call(call: ProcedureCall): Timed<ProcedureOutcome>;
+  /** What one statement touches, from SQLite's authorizer, without running it (`null` for an engine without one). */
+  describe(call: { readonly sql: string }): StatementAccess | null;
   begin(call: TxCall): void;
   commit(call: TxCall): void;
   rollback(call: TxCall): void;

@@ -1,6 +1,7 @@
 import type { Engine } from '../engine/engine.js';
 import type { Params, QueryResult, RunResult } from '../engine/types.js';
 import { DatabaseError, isDatabaseError } from '../errors/database-error.js';
+import type { StatementAccess } from '../engine/statement-access.js';
 import { ProcedureTrace, procedureContext } from './procedure-context.js';
 import type { ProcedureCall, ProcedureContext, ProcedureOutcome, ProcedureRegistry } from './procedures.js';
 import { assertParamRows, assertParams } from '../protocol/validate-params.js';
@@ -129,6 +130,12 @@ export class EngineHost implements WorkerApi {
     const value = this.#unit(call.tx, () => procedure(context, call.args));
     const engineMs = performance.now() - started;
     return trace === undefined ? { value, engineMs } : { value, engineMs, statements: trace.statements() };
+  }
+
+  describe(call: { readonly sql: string }): StatementAccess | null {
+    this.#assertOpen();
+    if (typeof call.sql !== 'string') throw new DatabaseError('INVALID_ARGUMENT', 'describe() takes one SQL statement as a string.');
+    return this.#engine.describeAccess?.(call.sql) ?? null;
   }
 
   begin(call: TxCall): void {

@@ -30,6 +30,7 @@ export function serveWorker(endpoint: Endpoint): void {
     runMany: (call) => ready().runMany(call),
     exec: (call) => ready().exec(call),
     call: (call) => ready().call(call),
+    describe: (call) => ready().describe(call),
     begin: (call) => ready().begin(call),
     commit: (call) => ready().commit(call),
     rollback: (call) => ready().rollback(call),

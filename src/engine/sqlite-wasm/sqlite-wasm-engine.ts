@@ -2,6 +2,7 @@ import sqlite3InitModule from '@sqlite.org/sqlite-wasm';
 import { DatabaseError } from '../../errors/database-error.js';
 import type { Engine, EngineOpenOptions } from '../engine.js';
 import { StatementCache } from '../statement-cache.js';
+import { AccessRecorder, type StatementAccess } from '../statement-access.js';
 import type { EncodedParamRows } from '../../protocol/param-rows-codec.js';
 import type { Params, QueryResult, RunResult } from '../types.js';
 import { configureDurableDatabase } from '../../storage/durable-open.js';
@@ -18,8 +19,12 @@ interface Sqlite3Module {
     sqlite3_close_v2(db: number): number;
     sqlite3_extended_result_codes(db: number, onoff: number): number;
     sqlite3_db_config(db: number, op: number, ...args: number[]): number;
+    sqlite3_set_authorizer(db: number, xAuth: AuthorizerCallback | 0, arg: number): number;
   };
 }
+
+/** SQLite's authorizer callback as sqlite-wasm passes it (NULL strings as 0). */
+type AuthorizerCallback = (arg: number, action: number, arg1: string | 0, arg2: string | 0, arg3: string | 0, arg4: string | 0) => number;
 
 let modulePromise: Promise<Sqlite3Module> | undefined;
 
@@ -117,6 +122,28 @@ export class SqliteWasmEngine implements Engine {
 
   exec(sql: string): void {
     this.#binding.exec(sql);
+  }
+
+  /**
+   * Prepares `sql` (without running it) under SQLite's authorizer and reports what it touches.
+   * Setting the authorizer expires cached statements; they re-prepare on their next use.
+   */
+  describeAccess(sql: string): StatementAccess {
+    const recorder = new AccessRecorder();
+    const { capi } = this.#module;
+    capi.sqlite3_set_authorizer(this.#db, (_arg, action, arg1, arg2, arg3, arg4) => {
+      recorder.record(action, arg1, arg2, arg3, arg4);
+      return 0;
+    }, 0);
+    let statement: PreparedStatement | undefined;
+    try {
+      statement = this.#binding.prepare(sql);
+      const readOnly = this.#module.wasm.exports.sqlite3_stmt_readonly(statement.pointer) !== 0;
+      return recorder.result(readOnly, statement.parameterNames.length - 1);
+    } finally {
+      if (statement !== undefined) this.#binding.finalize(statement);
+      capi.sqlite3_set_authorizer(this.#db, 0, 0);
+    }
   }
 
   query(sql: string, params?: Params): QueryResult {

@@ -38,6 +38,13 @@ export {
 export type { StatementAccess, TableAccess, TableOperation } from './engine/statement-access.js';
 export type { ParsedStatement, ParsedColumn, ParsedJoin, ParsedOperation } from './analytics/sql-parse.js';
 export type { TableActivity, AccessSource } from './analytics/table-activity.js';
+export {
+  QuerySummaryHistory,
+  QUERY_STATS_HISTORY_TABLE,
+  type QuerySummary,
+  type QuerySummaryFilter,
+  type SummaryScheduleOptions,
+} from './analytics/summary-history.js';
 export type { IndexUsage, IndexUse, FullScan } from './analytics/index-usage.js';
 export type { IndexSuggestion } from './analytics/index-suggestions.js';
 export type { TableRelationships, RelationshipEdge } from './analytics/relationships.js';

@@ -18,6 +18,7 @@ import { familyName } from './schema-catalog.js';
 import { classifyStatement, normalizeSql } from './sql-normalizer.js';
 import type { SlowQuery } from './slow-query-log.js';
 import { parseStatement, type ParsedStatement } from './sql-parse.js';
+import type { QuerySummaryHistory } from './summary-history.js';
 import { readTableActivity, type AccessLookup, type TableActivity } from './table-activity.js';
 import { extractTableReferences } from './table-refs.js';
 
@@ -95,16 +96,20 @@ export class DatabaseAnalytics {
   readonly #tables = new Map<string, readonly string[]>();
   readonly #describeAccess: AccessLookup;
   readonly #access = new Map<string, StatementAccess | null>();
+  /** The tracker's statistics persisted over time (captures on demand or on a timer). */
+  readonly summaries: QuerySummaryHistory;
 
   /**
    * @param tracker - the tracker whose workload is analyzed
    * @param query - runs a read-only statement without tracking it
    * @param describeAccess - prepares a statement under SQLite's authorizer (resolves `null` on an engine without one)
+   * @param summaries - the persisted history of the tracker's statistics
    */
-  constructor(tracker: QueryTracker, query: InternalQuery, describeAccess: AccessLookup) {
+  constructor(tracker: QueryTracker, query: InternalQuery, describeAccess: AccessLookup, summaries: QuerySummaryHistory) {
     this.#tracker = tracker;
     this.#query = query;
     this.#describeAccess = describeAccess;
+    this.summaries = summaries;
   }
 
   /**

@@ -1,6 +1,7 @@
 import { DatabaseAnalytics } from '../analytics/database-analytics.js';
 import { internalSql } from '../analytics/internal-sql.js';
 import { QueryTracker } from '../analytics/query-tracker.js';
+import { QuerySummaryHistory } from '../analytics/summary-history.js';
 import { DatabaseConnection } from '../connection/database-connection.js';
 import type { QueryOptions, Row, Session, TxOptions } from '../connection/session.js';
 import type { Params, RunResult } from '../engine/types.js';
@@ -74,7 +75,8 @@ export class DatabaseManager {
       slowQueryMs: options.slowQueryMs,
       explain: (sql, params) => internal(`EXPLAIN QUERY PLAN ${sql}`, params),
     });
-    this.analytics = new DatabaseAnalytics(this.tracker, internal, async (sql) => (this.#live() ?? (await this.#ready())).describe(sql));
+    const summaries = new QuerySummaryHistory(this.tracker, { exec: (sql) => this.exec(sql), executeMany: (sql, rows) => this.executeMany(sql, rows), query: internal });
+    this.analytics = new DatabaseAnalytics(this.tracker, internal, async (sql) => (this.#live() ?? (await this.#ready())).describe(sql), summaries);
   }
 
   /**
@@ -192,6 +194,7 @@ export class DatabaseManager {
 
   #markClosed(error: DatabaseError): void {
     this.#closed ??= error;
+    this.analytics.summaries.stop();
     if (managerRegistry().get(this.name) === this) managerRegistry().delete(this.name);
   }
 

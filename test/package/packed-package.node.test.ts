@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { build } from 'vite';
+import { build, createServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectPageErrors, launchChromium } from '../support/chromium.js';
 import { serveStatic } from '../support/static-server.js';
@@ -64,6 +64,32 @@ try {
 }
 `;
 
+/** Writes the page and its script into a new directory `name` of the consumer project. */
+function writeWebApp(name: string): string {
+  const root = join(project, name);
+  mkdirSync(root);
+  writeFileSync(join(root, 'index.html'), PAGE);
+  writeFileSync(join(root, 'main.js'), BROWSER_APP);
+  return root;
+}
+
+/** Opens the page at `origin` in Chromium and checks both round trips and a clean console. */
+async function expectPageWorks(origin: string): Promise<void> {
+  const browser = await launchChromium();
+  try {
+    const page = await browser.newPage();
+    const errors = collectPageErrors(page);
+    await page.goto(`${origin}/`);
+    await page.waitForFunction(() => document.getElementById('out')?.textContent !== 'running', undefined, { timeout: 30_000 });
+    const result = JSON.parse((await page.textContent('#out')) ?? '{}');
+    const expected = { names: 'a,b,c', total: 6, engine: 'sqlite-wasm' };
+    expect(result).toEqual({ defaultWorker: expected, exportedWorker: expected });
+    expect(errors).toEqual([]);
+  } finally {
+    await browser.close();
+  }
+}
+
 beforeAll(async () => {
   if (!existsSync(join(repoRoot, 'dist/src/index.node.js'))) throw new Error('dist/ is missing: run `npm run build` first.');
   const { stdout } = await npm(['pack', '--ignore-scripts', '--pack-destination', project], repoRoot);
@@ -98,26 +124,26 @@ describe('the packed tarball', () => {
   }, 60_000);
 
   it('bundles with Vite and runs in Chromium, with the default worker and with the ./worker export', async () => {
-    const root = join(project, 'web');
-    mkdirSync(root);
-    writeFileSync(join(root, 'index.html'), PAGE);
-    writeFileSync(join(root, 'main.js'), BROWSER_APP);
+    const root = writeWebApp('web-build');
     await build({ root, configFile: false, logLevel: 'warn', worker: { format: 'es' }, build: { outDir: 'dist', emptyOutDir: true } });
     expect(readdirSync(join(root, 'dist/assets')).some((file) => file.endsWith('.wasm'))).toBe(true);
-
     const server = await serveStatic(join(root, 'dist'));
-    const browser = await launchChromium();
     try {
-      const page = await browser.newPage();
-      const errors = collectPageErrors(page);
-      await page.goto(`${server.origin}/`);
-      await page.waitForFunction(() => document.getElementById('out')?.textContent !== 'running', undefined, { timeout: 20_000 });
-      const result = JSON.parse((await page.textContent('#out')) ?? '{}');
-      const expected = { names: 'a,b,c', total: 6, engine: 'sqlite-wasm' };
-      expect(result).toEqual({ defaultWorker: expected, exportedWorker: expected });
-      expect(errors).toEqual([]);
+      await expectPageWorks(server.origin);
     } finally {
-      await browser.close();
+      await server.close();
+    }
+  }, 90_000);
+
+  it('runs in the Vite dev server as installed, without configuration', async () => {
+    const root = writeWebApp('web-dev');
+    const server = await createServer({ root, configFile: false, logLevel: 'warn', server: { host: '127.0.0.1', port: 0 }, worker: { format: 'es' } });
+    await server.listen();
+    try {
+      const address = server.httpServer?.address();
+      if (address === null || address === undefined || typeof address === 'string') throw new Error('the dev server has no port');
+      await expectPageWorks(`http://127.0.0.1:${address.port}`);
+    } finally {
       await server.close();
     }
   }, 90_000);

@@ -114,18 +114,19 @@ export class ValidatorSimulation {
   }
 
   /**
-   * Registers the miners (idempotent) and reads back where an earlier run stopped: events
+   * Registers the miners not registered yet and reads back where an earlier run stopped: events
    * recorded so far, the latest event time, and each miner's open alpha per subnet.
    */
   static async start(db: DatabaseManager, options: SimulationOptions = {}): Promise<ValidatorSimulation> {
     const seed = options.seed ?? 7;
     const count = options.miners ?? 48;
     const netuids = options.netuids ?? 4;
+    const registered = new Map((await db.miners.listMiners({ registered: true })).map((m) => [`${m.uid}/${m.hotkey}`, m]));
     const miners: Miner[] = [];
     for (let uid = 0; uid < count; uid++) {
       const hotkey = simulatedKey(seed * 1_000 + uid, 'hotkey');
       const coldkey = simulatedKey(seed * 1_000 + (uid % Math.max(1, Math.floor(count / 3))), 'coldkey');
-      miners.push(await db.miners.registerMiner({ uid, hotkey, coldkey, trackingStartDate: GENESIS_MS }));
+      miners.push(registered.get(`${uid}/${hotkey}`) ?? (await db.miners.registerMiner({ uid, hotkey, coldkey, trackingStartDate: GENESIS_MS })));
     }
     const held = new Map<string, bigint>();
     for (const miner of miners) {

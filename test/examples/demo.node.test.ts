@@ -6,6 +6,7 @@
  * saved to test-artifacts/demo.png.
  */
 import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { build } from 'vite';
@@ -39,6 +40,53 @@ const ready = (page: Page) => page.waitForSelector('body[data-ready="true"]', { 
 const events = async (page: Page): Promise<number> => Number(await page.getAttribute('#event-count', 'data-events'));
 const rowsOf = (page: Page, panel: string) => page.locator(`[data-testid="${panel}"] tbody tr`).count();
 
+/** Clicks a maintenance action and returns the panel's answer once it has one. */
+async function maintenanceAction(page: Page, testId: string, answer: string): Promise<string> {
+  await page.click(`[data-testid="${testId}"]`);
+  await page.waitForFunction(
+    (prefix) => {
+      const text = document.querySelector('[data-testid="maintenance-result"]')?.textContent ?? '';
+      return text.startsWith(prefix) || text.includes('failed');
+    },
+    answer,
+    { timeout: 60_000 },
+  );
+  return (await page.textContent('[data-testid="maintenance-result"]')) ?? '';
+}
+
+/**
+ * Each maintenance action the page enables (the library has it) runs without failing: optimize,
+ * archive (its progress bar full), a backup download, and a restore of that backup. Actions the
+ * library lacks are disabled, and the panel says so.
+ */
+async function exerciseMaintenance(page: Page, recorded: number): Promise<void> {
+  const enabled = async (testId: string): Promise<boolean> => page.isEnabled(`[data-testid="${testId}"]`);
+  const actions = ['optimize', 'archive', 'backup', 'restore'];
+  const available = await Promise.all(actions.map(enabled));
+  if (available.includes(false)) expect(await page.textContent('[data-testid="maintenance"]')).toContain('not available');
+  if (await enabled('optimize')) expect(await maintenanceAction(page, 'optimize', 'optimize:')).not.toContain('failed');
+  if (await enabled('archive')) {
+    expect(await maintenanceAction(page, 'archive', 'archive:')).not.toContain('failed');
+    expect(await page.getAttribute('[data-testid="archive-progress"]', 'value')).toBe('1');
+  }
+  let backupFile: string | undefined;
+  if (await enabled('backup')) {
+    const download = page.waitForEvent('download', { timeout: 60_000 });
+    const answer = await maintenanceAction(page, 'backup', 'backup:');
+    expect(answer).not.toContain('failed');
+    if (answer.includes('downloaded')) {
+      backupFile = join(artifacts, 'demo-backup.sqlite3');
+      await (await download).saveAs(backupFile);
+    }
+  }
+  if (backupFile !== undefined && (await enabled('restore'))) {
+    await page.setInputFiles('[data-testid="maintenance"] input[type="file"]', backupFile);
+    await page.waitForSelector('[data-testid="maintenance-result"]:text-matches("^restore(:| failed)")', { timeout: 60_000 });
+    expect(await page.textContent('[data-testid="maintenance-result"]')).not.toContain('failed');
+    expect(await events(page)).toBe(recorded);
+  }
+}
+
 describe('the demo page', () => {
   it('simulates a validator, shows leaderboard and analytics, checks integrity, and keeps or resets its data on reload as its storage says', async () => {
     const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
@@ -70,11 +118,12 @@ describe('the demo page', () => {
     expect(await page.locator('[data-testid="relationships"] svg .edge').count()).toBeGreaterThanOrEqual(6);
     expect(await page.locator('[data-testid="latency"] polyline').count()).toBe(3);
 
+    mkdirSync(artifacts, { recursive: true });
+    await exerciseMaintenance(page, recorded);
     await page.click('[data-testid="integrity-check"]');
     await page.waitForSelector('[data-testid="maintenance-result"]:has-text("integrity:")', { timeout: 30_000 });
     expect(await page.textContent('[data-testid="maintenance-result"]')).toContain('integrity: ok');
 
-    mkdirSync(artifacts, { recursive: true });
     await page.screenshot({ path: `${artifacts}/demo.png`, fullPage: true });
 
     const leader = await page.textContent('[data-testid="leaderboard"] tbody tr:first-child');

@@ -3,6 +3,11 @@
 /** Children an element accepts: nodes, text, or nothing. */
 export type Child = Node | string | number | null | undefined | false;
 
+/** The children worth appending: nodes and text, numbers as text. */
+function present(children: readonly Child[]): (Node | string)[] {
+  return children.filter((c): c is Node | string | number => c !== null && c !== undefined && c !== false).map((c) => (typeof c === 'number' ? String(c) : c));
+}
+
 /** Creates `<tag>` with attributes (`class`, `data-*`, …) and children. */
 export function h<K extends keyof HTMLElementTagNameMap>(
   tag: K,
@@ -14,7 +19,7 @@ export function h<K extends keyof HTMLElementTagNameMap>(
     if (value === undefined || value === false) continue;
     element.setAttribute(name, value === true ? '' : String(value));
   }
-  element.append(...children.filter((c): c is Node | string | number => c !== null && c !== undefined && c !== false).map((c) => (typeof c === 'number' ? String(c) : c)));
+  element.append(...present(children));
   return element;
 }
 
@@ -35,7 +40,7 @@ export function byId<T extends HTMLElement = HTMLElement>(id: string): T {
 
 /** Replaces the children of `#id`. */
 export function fill(id: string, ...children: Child[]): void {
-  byId(id).replaceChildren(...children.filter((c): c is Node | string | number => c !== null && c !== undefined && c !== false).map((c) => (typeof c === 'number' ? String(c) : c)));
+  byId(id).replaceChildren(...present(children));
 }
 
 /** A table with a header row and one row per item. */

@@ -34,6 +34,7 @@ const chart = new LatencyChart();
 let selected: number | undefined;
 let pinned = false;
 let running = false;
+let unloading = false;
 let analyticsAt = 0;
 
 async function refreshLedger(): Promise<void> {
@@ -99,6 +100,7 @@ run.addEventListener('click', () => {
   if (running) {
     runLoop().catch((error: unknown) => {
       running = false;
+      if (unloading) return;
       run.textContent = '▶ Run simulation';
       status(`stopped: ${error instanceof Error ? error.message : String(error)}`);
       console.error(error);
@@ -106,6 +108,11 @@ run.addEventListener('click', () => {
   }
 });
 
+addEventListener('pagehide', () => {
+  unloading = true;
+  running = false;
+  void db.close();
+});
 renderMaintenance({ db, clock: () => sim.clock, onChanged: refreshAll });
 await refreshLedger();
 await refreshAnalytics();

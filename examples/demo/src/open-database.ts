@@ -35,10 +35,25 @@ async function openAndSetUp(name: string): Promise<DatabaseManager> {
   }
 }
 
+/** Attempts at `demo.db` while it is locked: the page this one replaced may still be letting go. */
+const LOCKED_ATTEMPTS = 6;
+const LOCKED_RETRY_MS = 250;
+
+async function openPersistent(): Promise<DatabaseManager> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await openAndSetUp(DEMO_DATABASE);
+    } catch (error) {
+      if (!isDatabaseError(error) || error.code !== 'DATABASE_LOCKED' || attempt === LOCKED_ATTEMPTS) throw error;
+      await new Promise((resolve) => setTimeout(resolve, LOCKED_RETRY_MS));
+    }
+  }
+}
+
 /** Opens `demo.db` on OPFS, or `:memory:` when OPFS is unsupported here or held by another tab. */
 export async function openDemoDatabase(): Promise<DemoDatabase> {
   try {
-    const db = await openAndSetUp(DEMO_DATABASE);
+    const db = await openPersistent();
     return { db, storage: 'opfs', note: 'OPFS: the ledger survives reloads.' };
   } catch (error) {
     if (!isDatabaseError(error) || !FALLBACK_CODES.has(error.code)) throw error;

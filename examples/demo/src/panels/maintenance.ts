@@ -84,8 +84,9 @@ export function renderMaintenance(host: MaintenanceHost): void {
     say(report.ok ? `integrity: ok ✓ (${via})` : `integrity: ${report.problems.length} problem(s) (${via})\n${text(report.problems)}`, report.ok ? 'ok' : 'bad');
   });
   const optimize = action('Optimize', maintenance?.optimize !== undefined, 'optimize', async () => {
-    say(`optimize: ${text(await maintenance?.optimize?.())}`, 'ok');
+    const result = await maintenance?.optimize?.();
     await host.onChanged();
+    say(`optimize: ${text(result)}`, 'ok');
   });
   const archive = action('Archive closed (older than 1 h)', maintenance?.archive !== undefined, 'archive', async () => {
     progress.hidden = false;
@@ -100,8 +101,8 @@ export function renderMaintenance(host: MaintenanceHost): void {
       },
     });
     progress.value = 1;
-    say(`archive: ${text(result)}`, 'ok');
     await host.onChanged();
+    say(`archive: ${text(result)}`, 'ok');
   });
   const backup = action('Download backup', maintenance?.backup !== undefined, 'backup', async () => {
     const result = await maintenance?.backup?.();
@@ -125,8 +126,8 @@ export function renderMaintenance(host: MaintenanceHost): void {
       .then(async (buffer) => {
         say(`restoring ${chosen.name}…`);
         const result = await maintenance?.restore?.(new Uint8Array(buffer));
-        say(`restore: ${text(result ?? 'done')}`, 'ok');
         await host.onChanged();
+        say(`restore: ${text(result ?? 'done')}`, 'ok');
       })
       .catch((error: unknown) => say(`restore failed: ${error instanceof Error ? error.message : String(error)}`, 'bad'))
       .finally(() => {

@@ -86,6 +86,17 @@ const LEADERBOARD_SQL = `SELECT miner_id AS minerId, uid, hotkey, total_trades A
   realized_pnl_tao AS pnlTao, realized_cost_tao AS costTao, winning_trades AS wins, current_positions AS openPositions
   FROM miners WHERE is_registered = 1 ORDER BY realized_pnl_tao DESC, miner_id LIMIT ?`;
 
+/**
+ * The simulation's own progress: the next block and the latest event time. Written before each
+ * batch is recorded (a reservation), so a batch cut short leaves a gap, never a reused
+ * extrinsic id, whatever maintenance later does to the ledger's rows.
+ */
+const SIMULATION_STATE_DDL = `CREATE TABLE IF NOT EXISTS simulation_state (
+  id INTEGER PRIMARY KEY CHECK (id = 1), block INTEGER NOT NULL, clock INTEGER NOT NULL)`;
+
+const SAVE_STATE_SQL = `INSERT INTO simulation_state(id, block, clock) VALUES (1, ?, ?)
+  ON CONFLICT(id) DO UPDATE SET block = excluded.block, clock = excluded.clock`;
+
 const RECENTLY_ACTIVE_SQL = 'SELECT count(*) AS active FROM miners WHERE last_active >= ?';
 
 /** A simulated validator over one database (set up with `setupDatabase()` first). */
@@ -114,8 +125,8 @@ export class ValidatorSimulation {
   }
 
   /**
-   * Registers the miners not registered yet and reads back where an earlier run stopped: events
-   * recorded so far, the latest event time, and each miner's open alpha per subnet.
+   * Registers the miners not registered yet and reads back where an earlier run stopped: its
+   * block height and clock (table `simulation_state`), and each miner's open alpha per subnet.
    */
   static async start(db: DatabaseManager, options: SimulationOptions = {}): Promise<ValidatorSimulation> {
     const seed = options.seed ?? 7;
@@ -135,11 +146,11 @@ export class ValidatorSimulation {
         held.set(key, (held.get(key) ?? 0n) + position.remainingAlpha);
       }
     }
-    const progress = await db.get<{ events: number; latest: number | null }>(
-      'SELECT coalesce(sum(total_positions + total_trades), 0) AS events, max(last_active) AS latest FROM miners',
-    );
-    const clock = Math.max(GENESIS_MS, (progress?.latest ?? 0) + 1);
-    return new ValidatorSimulation(db, netuids, seed, miners, held, progress?.events ?? 0, clock);
+    await db.exec(SIMULATION_STATE_DDL);
+    const state = await db.get<{ block: number; clock: number }>('SELECT block, clock FROM simulation_state WHERE id = 1');
+    const events = state === undefined ? 0 : state.block - GENESIS_BLOCK;
+    const clock = state?.clock ?? GENESIS_MS;
+    return new ValidatorSimulation(db, netuids, seed, miners, held, events, clock);
   }
 
   /** The registered miners, in uid order. */
@@ -147,7 +158,7 @@ export class ValidatorSimulation {
     return this.#miners;
   }
 
-  /** Events recorded by this database so far, as the block height counts them. */
+  /** Events this database's simulation has generated so far (its block height). */
   get eventsRecorded(): number {
     return this.#block - GENESIS_BLOCK;
   }
@@ -189,6 +200,7 @@ export class ValidatorSimulation {
   /** Generates and records `count` events in one `recordEvents` call. */
   async step(count: number): Promise<BatchResult> {
     const events = this.nextEvents(count);
+    await this.#db.execute(SAVE_STATE_SQL, [this.#block, this.#clock]);
     const started = performance.now();
     const outcomes: LedgerOutcome[] = await this.#db.miners.recordEvents(events);
     const ms = performance.now() - started;

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { build, createServer } from 'vite';
+import { build, createLogger, createServer, type Logger } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectPageErrors, launchChromium } from '../support/chromium.js';
 import { serveStatic } from '../support/static-server.js';
@@ -64,6 +64,20 @@ try {
 }
 `;
 
+/** A Vite logger that records warnings and errors instead of printing them. */
+function recordingLogger(problems: string[]): Logger {
+  const logger = createLogger('warn');
+  return {
+    ...logger,
+    warn: (message) => problems.push(message),
+    warnOnce: (message) => problems.push(message),
+    error: (message) => problems.push(message),
+  };
+}
+
+/** Vite settings of both app builds: ES workers, no bundler timing reports. */
+const QUIET = { checks: { pluginTimings: false } } as const;
+
 /** Writes the page and its script into a new directory `name` of the consumer project. */
 function writeWebApp(name: string): string {
   const root = join(project, name);
@@ -104,10 +118,11 @@ beforeAll(async () => {
 afterAll(() => rmSync(project, { recursive: true, force: true }));
 
 describe('the packed tarball', () => {
-  it('installs only what users need: the built entry points and the worker, no sources or tests', () => {
+  it('installs only what users need: the built entry points and the worker, source maps carrying their sources, no tests', () => {
     const installed = join(project, 'node_modules/alphatrade-db');
     expect(readdirSync(installed).sort()).toEqual(['README.md', 'dist', 'package.json']);
     expect(readdirSync(join(installed, 'dist')).sort()).toEqual(['src', 'workers']);
+    expect(readdirSync(join(installed, 'dist/workers')).sort()).toEqual(['db.worker.d.ts', 'db.worker.js', 'db.worker.js.map']);
   });
 
   it('works from Node ESM against a database file, which persists between processes', async () => {
@@ -123,9 +138,17 @@ describe('the packed tarball', () => {
     expect(existsSync(file)).toBe(true);
   }, 60_000);
 
-  it('bundles with Vite and runs in Chromium, with the default worker and with the ./worker export', async () => {
+  it('bundles with Vite without warnings and runs in Chromium, with the default worker and with the ./worker export', async () => {
     const root = writeWebApp('web-build');
-    await build({ root, configFile: false, logLevel: 'warn', worker: { format: 'es' }, build: { outDir: 'dist', emptyOutDir: true } });
+    const problems: string[] = [];
+    await build({
+      root,
+      configFile: false,
+      customLogger: recordingLogger(problems),
+      worker: { format: 'es', rolldownOptions: QUIET },
+      build: { outDir: 'dist', emptyOutDir: true, rolldownOptions: QUIET },
+    });
+    expect(problems).toEqual([]);
     expect(readdirSync(join(root, 'dist/assets')).some((file) => file.endsWith('.wasm'))).toBe(true);
     const server = await serveStatic(join(root, 'dist'));
     try {
@@ -135,14 +158,16 @@ describe('the packed tarball', () => {
     }
   }, 90_000);
 
-  it('runs in the Vite dev server as installed, without configuration', async () => {
+  it('runs in the Vite dev server as installed, without configuration or warnings', async () => {
     const root = writeWebApp('web-dev');
-    const server = await createServer({ root, configFile: false, logLevel: 'warn', server: { host: '127.0.0.1', port: 0 }, worker: { format: 'es' } });
+    const problems: string[] = [];
+    const server = await createServer({ root, configFile: false, customLogger: recordingLogger(problems), server: { host: '127.0.0.1', port: 0 } });
     await server.listen();
     try {
       const address = server.httpServer?.address();
       if (address === null || address === undefined || typeof address === 'string') throw new Error('the dev server has no port');
       await expectPageWorks(`http://127.0.0.1:${address.port}`);
+      expect(problems).toEqual([]);
     } finally {
       await server.close();
     }

@@ -1,12 +1,13 @@
 /**
  * The package as users receive it: `npm pack`, the tarball installed into a fresh project
  * outside the repository (dependencies from the npm cache that `npm ci` filled), then
- * (a) imported from Node ESM against a database file, and (b) bundled by Vite for the browser
- * and run in Chromium — with the package's default worker and with its `./worker` export.
+ * (a) imported from Node ESM against a database file, (b) bundled by Vite for the browser and
+ * run in Chromium — with the package's default worker and with its `./worker` export — and
+ * (c) served by the Vite dev server; neither Vite run may log a warning.
  * Needs the built `dist/` (`npm test` builds first).
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -75,7 +76,7 @@ function recordingLogger(problems: string[]): Logger {
   };
 }
 
-/** Vite settings of both app builds: ES workers, no bundler timing reports. */
+/** Rolldown settings of the app build and its worker build: no bundler timing reports. */
 const QUIET = { checks: { pluginTimings: false } } as const;
 
 /** Writes the page and its script into a new directory `name` of the consumer project. */
@@ -123,6 +124,8 @@ describe('the packed tarball', () => {
     expect(readdirSync(installed).sort()).toEqual(['README.md', 'dist', 'package.json']);
     expect(readdirSync(join(installed, 'dist')).sort()).toEqual(['src', 'workers']);
     expect(readdirSync(join(installed, 'dist/workers')).sort()).toEqual(['db.worker.d.ts', 'db.worker.js', 'db.worker.js.map']);
+    const map = JSON.parse(readFileSync(join(installed, 'dist/workers/db.worker.js.map'), 'utf8')) as { sourcesContent?: string[] };
+    expect(map.sourcesContent?.[0]).toContain('serveWorker(');
   });
 
   it('works from Node ESM against a database file, which persists between processes', async () => {

@@ -22,6 +22,9 @@ const PAUSE_BETWEEN_BATCHES_MS = 40;
 const status = (line: string): void => fill('status', line);
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
+addEventListener('unhandledrejection', (event) => {
+  status(`failed: ${event.reason instanceof Error ? event.reason.message : String(event.reason)}`);
+});
 status('opening the database…');
 const { db, storage, note } = await openDemoDatabase();
 fill('storage-mode', storage === 'opfs' ? 'OPFS' : 'memory');

@@ -1,4 +1,4 @@
-import { expose, type Endpoint } from 'comlink';
+import { expose, transfer, type Endpoint } from 'comlink';
 import { DatabaseError } from '../errors/database-error.js';
 import type { OpenRequest, WorkerApi } from '../protocol/worker-api.js';
 import { compactServingEndpoint } from '../rpc/compact-wire.js';
@@ -30,6 +30,11 @@ export function serveWorker(endpoint: Endpoint): void {
     runMany: (call) => ready().runMany(call),
     exec: (call) => ready().exec(call),
     call: (call) => ready().call(call),
+    exportImage: () => {
+      const image = ready().exportImage();
+      return transfer(image, [image.bytes.buffer]);
+    },
+    importImage: (call) => ready().importImage(call),
     begin: (call) => ready().begin(call),
     commit: (call) => ready().commit(call),
     rollback: (call) => ready().rollback(call),

@@ -247,6 +247,7 @@ export class DatabaseManager {
     this.#client = client;
     this.#workerThreadId = worker.threadId;
     client.onCrash((error) => {
+      if (this.#client !== client) return;
       this.#markClosed(error);
       this.#releaseFileLock();
     });
@@ -260,7 +261,12 @@ export class DatabaseManager {
       });
     } catch (error) {
       this.#connection = undefined;
+      this.#client = undefined;
       await client.dispose();
+      if (client.failure?.code === 'WORKER_CRASHED') {
+        this.#markClosed(client.failure);
+        this.#releaseFileLock();
+      }
       throw error;
     }
     this.#open = new DatabaseConnection(client, {

@@ -24,6 +24,8 @@ const SQLITE_OK = 0;
 const SQLITE_DONE = 101;
 const SQLITE_DESERIALIZE_FREEONCLOSE = 1;
 const SQLITE_DESERIALIZE_RESIZEABLE = 2;
+/** Header bytes 18–19: the file format versions, 2/2 for a WAL database (memory images need 1/1, a rollback journal). */
+const WAL_VERSION_OFFSET = 18;
 /** The smallest file image: one page of the smallest page size is more than the 100-byte header. */
 const MIN_IMAGE_BYTES = 512;
 
@@ -43,7 +45,8 @@ export function serializeMain(capi: ImageCapi, db: number, errorOf: ErrorOf): Ui
 
 /**
  * Makes `bytes` the content of `db`'s main database, as a resizable in-memory image owned by
- * SQLite. The image is not checked here: a damaged one fails on first read.
+ * SQLite. The image of a WAL database is loaded as a rollback-journal one (memory has no WAL).
+ * The image is not checked here: a damaged one fails on first read.
  * @throws DatabaseError `CORRUPT_DATABASE` for fewer bytes than a database can have; SQLite's code otherwise
  */
 export function deserializeMain(capi: ImageCapi, wasm: WasmHelpers, db: number, bytes: Uint8Array, errorOf: ErrorOf): void {
@@ -52,7 +55,12 @@ export function deserializeMain(capi: ImageCapi, wasm: WasmHelpers, db: number, 
   }
   const pointer = wasm.exports.sqlite3_malloc(bytes.byteLength);
   if (pointer === 0) throw new DatabaseError('SQLITE_NOMEM', `Out of memory loading a ${bytes.byteLength}-byte image.`);
-  wasm.heap8u().set(bytes, pointer);
+  const heap = wasm.heap8u();
+  heap.set(bytes, pointer);
+  if (heap[pointer + WAL_VERSION_OFFSET] === 2 && heap[pointer + WAL_VERSION_OFFSET + 1] === 2) {
+    heap[pointer + WAL_VERSION_OFFSET] = 1;
+    heap[pointer + WAL_VERSION_OFFSET + 1] = 1;
+  }
   const flags = SQLITE_DESERIALIZE_FREEONCLOSE | SQLITE_DESERIALIZE_RESIZEABLE;
   const rc = capi.sqlite3_deserialize(db, 'main', pointer, bytes.byteLength, bytes.byteLength, flags);
   if (rc !== SQLITE_OK) throw errorOf(db, rc);

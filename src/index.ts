@@ -55,6 +55,7 @@ export type {
   IntegrityReport,
   OptimizeOptions,
   OptimizeReport,
+  RecoveryOptions,
   RecoveryReport,
   RestoreReport,
   ScheduledRun,

@@ -18,6 +18,7 @@ import type {
   IntegrityReport,
   OptimizeOptions,
   OptimizeReport,
+  RecoveryOptions,
   RecoveryReport,
   RestoreReport,
   ScheduleOptions,
@@ -77,17 +78,18 @@ export class DatabaseMaintenance {
    * positions, trades and aggregates that disagree with the ledger's facts (one transaction per
    * miner), and reports what it changed.
    */
-  async recoverState(): Promise<RecoveryReport> {
+  async recoverState(options: RecoveryOptions = {}): Promise<RecoveryReport> {
     const migrationsApplied = await this.#port.migrate();
     const report = { tablesCreated: [] as string[], indexesCreated: [] as string[], positionsReconciled: 0, tradesReconciled: 0, aggregatesFixed: [] as string[] };
     const miners = await this.#minerIds();
-    for (const minerId of miners) {
+    for (const [index, minerId] of miners.entries()) {
       const r = await this.#port.call<MinerRecovery>(MAINTENANCE_PROCEDURES.recoverMiner, { minerId });
       report.tablesCreated.push(...r.tablesCreated);
       report.indexesCreated.push(...r.indexesCreated);
       report.positionsReconciled += r.positionsReconciled;
       report.tradesReconciled += r.tradesReconciled;
       report.aggregatesFixed.push(...r.aggregatesFixed);
+      options.onProgress?.({ minerId, minersDone: index + 1, minersTotal: miners.length });
     }
     return { minersChecked: miners.length, migrationsApplied, ...report };
   }

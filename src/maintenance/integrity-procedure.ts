@@ -4,6 +4,7 @@
  * invariants. Problems are collected, never thrown; a corrupt file stops the check after the
  * structural part (reading further would only repeat it).
  */
+import { DatabaseError } from '../errors/database-error.js';
 import { minerIndexNames } from '../miners/miner-tables.js';
 import { MINER_TABLE_KINDS, minerTableName, minerTables } from '../sql/identifiers.js';
 import type { ProcedureContext } from '../worker/procedures.js';
@@ -75,8 +76,19 @@ function ledgerProblems(ctx: ProcedureContext): IntegrityProblem[] {
   return problems;
 }
 
-/** Runs every check; see `src/maintenance/README.md` for the problem kinds. */
-export function verifyIntegrity(ctx: ProcedureContext, args: IntegrityArgs): IntegrityReport {
+/**
+ * Runs every check; see `src/maintenance/README.md` for the problem kinds.
+ * @throws DatabaseError `INVALID_ARGUMENT` for malformed arguments
+ */
+export function verifyIntegrity(ctx: ProcedureContext, value: unknown): IntegrityReport {
+  const args = (value ?? {}) as Partial<IntegrityArgs>;
+  if (!Number.isSafeInteger(args.schemaVersion) || typeof args.full !== 'boolean') {
+    throw new DatabaseError('INVALID_ARGUMENT', 'verifyIntegrity needs { schemaVersion: integer, full: boolean }.');
+  }
+  return check(ctx, args as IntegrityArgs);
+}
+
+function check(ctx: ProcedureContext, args: IntegrityArgs): IntegrityReport {
   const structure = structureCheck(ctx, args.full);
   if (!(structure.length === 1 && structure[0] === 'ok')) {
     return { ok: false, problems: structure.map((detail) => ({ kind: 'corruption', detail })) };

@@ -6,7 +6,7 @@ import type { Procedure } from '../worker/procedures.js';
 import { archiveBatch } from './archive-procedure.js';
 import { cleanupSnapshots } from './cleanup-procedure.js';
 import { checkImage } from './image-check.js';
-import { verifyIntegrity, type IntegrityArgs } from './integrity-procedure.js';
+import { verifyIntegrity } from './integrity-procedure.js';
 import { recoverMiner } from './recovery-procedure.js';
 
 /** Procedure names (main side and worker agree on these). */
@@ -20,7 +20,7 @@ export const MAINTENANCE_PROCEDURES = {
 
 /** The maintenance procedures, for the worker's registry. */
 export const maintenanceProcedures: Readonly<Record<string, Procedure>> = {
-  [MAINTENANCE_PROCEDURES.verifyIntegrity]: (ctx, args) => verifyIntegrity(ctx, args as IntegrityArgs),
+  [MAINTENANCE_PROCEDURES.verifyIntegrity]: verifyIntegrity,
   [MAINTENANCE_PROCEDURES.recoverMiner]: recoverMiner,
   [MAINTENANCE_PROCEDURES.archiveBatch]: archiveBatch,
   [MAINTENANCE_PROCEDURES.cleanupSnapshots]: cleanupSnapshots,

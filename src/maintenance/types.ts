@@ -42,6 +42,12 @@ export interface IntegrityOptions {
   readonly full?: boolean | undefined;
 }
 
+/** Options of {@link DatabaseMaintenance.recoverState}. */
+export interface RecoveryOptions {
+  /** Called after each miner is recovered (one transaction each). */
+  readonly onProgress?: ((progress: { readonly minerId: number; readonly minersDone: number; readonly minersTotal: number }) => void) | undefined;
+}
+
 /** What {@link DatabaseMaintenance.recoverState} changed. */
 export interface RecoveryReport {
   /** Miners whose tables were examined. */

@@ -32,7 +32,9 @@ export function serveWorker(endpoint: Endpoint): void {
     call: (call) => ready().call(call),
     exportImage: () => {
       const image = ready().exportImage();
-      return transfer(image, [image.bytes.buffer]);
+      const { bytes } = image;
+      const ownsBuffer = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
+      return ownsBuffer ? transfer(image, [bytes.buffer]) : image;
     },
     importImage: (call) => ready().importImage(call),
     begin: (call) => ready().begin(call),

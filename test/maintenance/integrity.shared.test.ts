@@ -56,7 +56,9 @@ describe.each(ENGINES)('integrity and recovery (%s)', (engine) => {
     );
     expect(report.problems).toHaveLength(4);
 
-    const recovery = await db.maintenance.recoverState();
+    const steps: number[] = [];
+    const recovery = await db.maintenance.recoverState({ onProgress: (p) => steps.push(p.minersDone * 10 + p.minersTotal) });
+    expect(steps).toEqual([12, 22]);
     expect(recovery).toMatchObject({
       minersChecked: 2,
       migrationsApplied: [],

@@ -64,10 +64,10 @@ export class SqliteWasmEngine implements Engine {
   /** True for a database in memory (replaced by deserializing), false for one in a persistent file. */
   readonly #inMemory: boolean;
 
-  private constructor(module: Sqlite3Module, db: number, releaseStorage: (() => void) | undefined) {
+  private constructor(module: Sqlite3Module, db: number, inMemory: boolean, releaseStorage: (() => void) | undefined) {
     this.#module = module;
     this.#db = db;
-    this.#inMemory = releaseStorage === undefined;
+    this.#inMemory = inMemory;
     this.#releaseStorage = releaseStorage;
     this.sqliteVersion = module.version.libVersion;
     this.#binding = new WasmBinding(module.wasm, db, (pDb, rc) => this.#error(pDb, rc));
@@ -113,7 +113,7 @@ export class SqliteWasmEngine implements Engine {
         throw new DatabaseError(name as `SQLITE_${string}`, `Could not open "${filename}" (${name}).`, { sqliteCode: rc });
       }
       module.capi.sqlite3_extended_result_codes(db, 1);
-      return new SqliteWasmEngine(module, db, release);
+      return new SqliteWasmEngine(module, db, filename === ':memory:', release);
     } finally {
       x.sqlite3_free(ppDb);
     }

@@ -13,8 +13,12 @@ export const WRITERS = 100;
 /** Transactions per writer. */
 export const ROUNDS = 4;
 
-/** Runs WRITERS concurrent writers of ROUNDS transactions each. */
-export async function runWriters(db: DatabaseManager): Promise<void> {
+/**
+ * Runs WRITERS concurrent writers of ROUNDS transactions each. After each of writer 0's commits
+ * but the last, `midway` is called without being awaited: whatever it queues runs while the
+ * other writers are still writing (writer 0 itself has rounds left).
+ */
+export async function runWriters(db: DatabaseManager, midway: () => void = () => undefined): Promise<void> {
   await db.exec('CREATE TABLE w(writer INTEGER, seq INTEGER, PRIMARY KEY (writer, seq)); CREATE TABLE c(n INTEGER); INSERT INTO c VALUES (0);');
   await Promise.all(
     Array.from({ length: WRITERS }, async (_, writer) => {
@@ -23,6 +27,7 @@ export async function runWriters(db: DatabaseManager): Promise<void> {
           await s.execute('INSERT INTO w VALUES (?, ?)', [writer, seq]);
           await s.execute('UPDATE c SET n = n + 1');
         });
+        if (writer === 0 && seq < ROUNDS - 1) midway();
       }
     }),
   );

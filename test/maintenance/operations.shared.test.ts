@@ -21,6 +21,16 @@ describe.each(ENGINES)('backup, optimize, cleanup, schedule (%s)', (engine) => {
     expect(await checkWriterImage(engine, await db.maintenance.backup())).toBe(WRITERS * ROUNDS);
   });
 
+  it('the committed-state check fails for an image that splits a transaction', async () => {
+    const db = await open();
+    await db.exec('CREATE TABLE w(writer INTEGER, seq INTEGER, PRIMARY KEY (writer, seq)); CREATE TABLE c(n INTEGER); INSERT INTO c VALUES (2);');
+    await db.execute('INSERT INTO w VALUES (0, 0)');
+    await expect(checkWriterImage(engine, await db.maintenance.backup())).rejects.toThrow(/expected 2 to be 1/);
+    await db.execute('UPDATE c SET n = 1');
+    await db.execute('UPDATE w SET seq = 1');
+    await expect(checkWriterImage(engine, await db.maintenance.backup())).rejects.toThrow(/\[ 1 \]|deeply equal/);
+  });
+
   it('optimize reports sizes, vacuums past the free-page threshold and not below it', async () => {
     const db = await open();
     await db.exec('CREATE TABLE big(x BLOB)');

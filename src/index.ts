@@ -48,6 +48,30 @@ export {
 export type { IndexUsage, IndexUse, FullScan } from './analytics/index-usage.js';
 export type { IndexSuggestion } from './analytics/index-suggestions.js';
 export type { TableRelationships, RelationshipEdge } from './analytics/relationships.js';
+export { DatabaseMaintenance } from './maintenance/database-maintenance.js';
+export { MaintenanceScheduler } from './maintenance/scheduler.js';
+export type {
+  ArchiveOptions,
+  ArchiveProgress,
+  ArchiveReport,
+  BackupOptions,
+  BackupProgress,
+  BackupReport,
+  CleanupOptions,
+  CleanupReport,
+  DatabaseSize,
+  IntegrityOptions,
+  IntegrityProblem,
+  IntegrityProblemKind,
+  IntegrityReport,
+  OptimizeOptions,
+  OptimizeReport,
+  RecoveryOptions,
+  RecoveryReport,
+  RestoreReport,
+  ScheduledRun,
+  ScheduleOptions,
+} from './maintenance/types.js';
 export { DEFAULT_PERFORMANCE_CONFIG, type PerformanceConfig, type PerformanceSnapshot } from './miners/performance.js';
 export { isValidSs58, encodeSs58, decodeSs58, type Ss58Parts } from './miners/ss58.js';
 export type {

@@ -223,6 +223,11 @@ export class QueryTracker implements StatementObserver {
     await this.#plans?.flush();
   }
 
+  /** Drops slow-query entries logged before `at` (retention; `db.maintenance.cleanup`); returns how many went. */
+  dropSlowQueriesBefore(at: Date): number {
+    return this.#slow.dropBefore(at);
+  }
+
   /** Forgets every statistic and the slow log (like `pg_stat_statements_reset()`). */
   reset(): void {
     for (const info of this.#info.values()) info.live = false;

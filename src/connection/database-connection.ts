@@ -104,6 +104,21 @@ export class DatabaseConnection {
     return this.#client.call('describe', { sql });
   }
 
+  /** A consistent copy of the whole database as a SQLite file image, in one round trip. */
+  async exportImage(): Promise<Uint8Array> {
+    const spec = { kind: 'procedure', sql: 'image:export', params: undefined, batchSize: 1 } as const;
+    return (await this.#outside(spec, () => this.#client.call('exportImage'))).bytes;
+  }
+
+  /**
+   * Checks `bytes` with the worker procedure `check` on a private copy, then replaces the
+   * database with them, in one round trip; returns what the check returned.
+   */
+  async importImage<T>(bytes: Uint8Array, check: string, args: unknown): Promise<T> {
+    const spec = { kind: 'procedure', sql: 'image:import', params: undefined, batchSize: 1 } as const;
+    return (await this.#outside(spec, () => this.#client.call('importImage', { bytes, check, args }))).value as T;
+  }
+
   /** Runs a script of statements. */
   async exec(sql: string): Promise<void> {
     const spec = { kind: 'exec', sql, params: undefined, batchSize: 1 } as const;

@@ -35,6 +35,15 @@ export interface Engine {
   describeAccess?(sql: string): StatementAccess;
   /** True while a transaction is open (SQLite's autocommit flag is off). */
   inTransaction(): boolean;
+  /** A consistent copy of the whole database as a SQLite file image (call outside any transaction). */
+  serialize(): Uint8Array;
+  /** Opens a file image as a private in-memory engine of the same kind, e.g. to check it before a restore. */
+  openImage(bytes: Uint8Array): Engine;
+  /**
+   * Replaces the whole database with a file image, atomically through its storage (call outside
+   * any transaction; check the image first with {@link Engine.openImage}).
+   */
+  replaceWith(bytes: Uint8Array): void;
   /** Finalizes every statement and closes the connection. */
   close(): void;
 }

@@ -60,6 +60,16 @@ export interface ExecCall {
   readonly tx?: number | undefined;
 }
 
+/** A database image to check with a registered procedure (run on a private copy) and then load. */
+export interface ImageCall {
+  /** The SQLite file image. */
+  readonly bytes: Uint8Array;
+  /** The procedure that checks the image; it throws to refuse it. */
+  readonly check: string;
+  /** The check's arguments. */
+  readonly args: unknown;
+}
+
 /** A step of a transaction. */
 export interface TxCall {
   /** The transaction token. */
@@ -87,6 +97,10 @@ export interface WorkerApi {
   call(call: ProcedureCall): Timed<ProcedureOutcome>;
   /** What one statement touches, from SQLite's authorizer, without running it (`null` for an engine without one). */
   describe(call: { readonly sql: string }): StatementAccess | null;
+  /** A consistent copy of the whole database as a SQLite file image (outside any transaction). */
+  exportImage(): Timed<{ readonly bytes: Uint8Array }>;
+  /** Checks an image on a private in-memory copy, then replaces the database with it; returns the check's value. */
+  importImage(call: ImageCall): Timed<{ readonly value: unknown }>;
   begin(call: TxCall): void;
   commit(call: TxCall): void;
   rollback(call: TxCall): void;

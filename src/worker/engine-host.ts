@@ -9,6 +9,7 @@ import { assertEncodedParamRows, decodeParamRows, isEncodedParamRows } from '../
 import type {
   BatchCall,
   ExecCall,
+  ImageCall,
   OpenRequest,
   OpenResult,
   SavepointCall,
@@ -136,6 +137,29 @@ export class EngineHost implements WorkerApi {
     this.#assertOpen();
     if (typeof call.sql !== 'string') throw new DatabaseError('INVALID_ARGUMENT', 'describe() takes one SQL statement as a string.');
     return this.#engine.describeAccess?.(call.sql) ?? null;
+  }
+
+  exportImage(): Timed<{ readonly bytes: Uint8Array }> {
+    this.#admit(undefined, '');
+    const started = performance.now();
+    const bytes = this.#guard(undefined, () => this.#engine.serialize());
+    return { bytes, engineMs: performance.now() - started };
+  }
+
+  importImage(call: ImageCall): Timed<{ readonly value: unknown }> {
+    this.#admit(undefined, '');
+    const check = this.#procedures.get(call.check);
+    const started = performance.now();
+    const value = this.#guard(undefined, () => {
+      const image = this.#engine.openImage(call.bytes);
+      try {
+        return check(procedureContext(image), call.args);
+      } finally {
+        image.close();
+      }
+    });
+    this.#guard(undefined, () => this.#engine.replaceWith(call.bytes));
+    return { value, engineMs: performance.now() - started };
   }
 
   begin(call: TxCall): void {

@@ -1,4 +1,4 @@
-import { expose, type Endpoint } from 'comlink';
+import { expose, transfer, type Endpoint } from 'comlink';
 import { DatabaseError } from '../errors/database-error.js';
 import type { OpenRequest, WorkerApi } from '../protocol/worker-api.js';
 import { compactServingEndpoint } from '../rpc/compact-wire.js';
@@ -31,6 +31,13 @@ export function serveWorker(endpoint: Endpoint): void {
     exec: (call) => ready().exec(call),
     call: (call) => ready().call(call),
     describe: (call) => ready().describe(call),
+    exportImage: () => {
+      const image = ready().exportImage();
+      const { bytes } = image;
+      const ownsBuffer = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
+      return ownsBuffer ? transfer(image, [bytes.buffer]) : image;
+    },
+    importImage: (call) => ready().importImage(call),
     begin: (call) => ready().begin(call),
     commit: (call) => ready().commit(call),
     rollback: (call) => ready().rollback(call),

@@ -8,12 +8,13 @@ import type { Params, QueryResult, RunResult } from '../types.js';
 import { configureDurableDatabase } from '../../storage/durable-open.js';
 import type { VfsModule } from '../../storage/node/wasm-vfs-api.js';
 import { WasmBinding, type PreparedStatement, type WasmHelpers } from './wasm-binding.js';
+import { copyMain, deserializeMain, serializeMain, type ImageCapi } from './database-image.js';
 
 /** The parts of the loaded sqlite3 module this adapter touches. */
 interface Sqlite3Module {
   readonly version: { readonly libVersion: string };
   readonly wasm: WasmHelpers;
-  readonly capi: {
+  readonly capi: ImageCapi & {
     sqlite3_js_rc_str(rc: number): string | undefined;
     sqlite3_open_v2(filename: string, ppDb: number, flags: number, vfs: string | null): number;
     sqlite3_close_v2(db: number): number;
@@ -65,10 +66,13 @@ export class SqliteWasmEngine implements Engine {
   readonly #binding: WasmBinding;
   readonly #cache: StatementCache<PreparedStatement>;
   readonly #releaseStorage: (() => void) | undefined;
+  /** True for a database in memory (replaced by deserializing), false for one in a persistent file. */
+  readonly #inMemory: boolean;
 
-  private constructor(module: Sqlite3Module, db: number, releaseStorage: (() => void) | undefined) {
+  private constructor(module: Sqlite3Module, db: number, inMemory: boolean, releaseStorage: (() => void) | undefined) {
     this.#module = module;
     this.#db = db;
+    this.#inMemory = inMemory;
     this.#releaseStorage = releaseStorage;
     this.sqliteVersion = module.version.libVersion;
     this.#binding = new WasmBinding(module.wasm, db, (pDb, rc) => this.#error(pDb, rc));
@@ -114,7 +118,7 @@ export class SqliteWasmEngine implements Engine {
         throw new DatabaseError(name as `SQLITE_${string}`, `Could not open "${filename}" (${name}).`, { sqliteCode: rc });
       }
       module.capi.sqlite3_extended_result_codes(db, 1);
-      return new SqliteWasmEngine(module, db, release);
+      return new SqliteWasmEngine(module, db, filename === ':memory:', release);
     } finally {
       x.sqlite3_free(ppDb);
     }
@@ -226,6 +230,40 @@ export class SqliteWasmEngine implements Engine {
 
   inTransaction(): boolean {
     return this.#module.wasm.exports.sqlite3_get_autocommit(this.#db) === 0;
+  }
+
+  serialize(): Uint8Array {
+    return serializeMain(this.#module.capi, this.#db, (db, rc) => this.#error(db, rc));
+  }
+
+  openImage(bytes: Uint8Array): SqliteWasmEngine {
+    const image = SqliteWasmEngine.#openOn(this.#module, ':memory:', null, undefined);
+    try {
+      deserializeMain(this.#module.capi, this.#module.wasm, image.#db, bytes, (db, rc) => image.#error(db, rc));
+      return image;
+    } catch (error) {
+      image.close();
+      throw error;
+    }
+  }
+
+  /**
+   * In memory: the image becomes `main` (`sqlite3_deserialize`). In a file: the online backup
+   * API copies it over `main` in one journaled write transaction through the storage's VFS.
+   */
+  replaceWith(bytes: Uint8Array): void {
+    this.#cache.clear();
+    const errorOf = (db: number, rc: number): DatabaseError => this.#error(db, rc);
+    if (this.#inMemory) {
+      deserializeMain(this.#module.capi, this.#module.wasm, this.#db, bytes, errorOf);
+      return;
+    }
+    const image = this.openImage(bytes);
+    try {
+      copyMain(this.#module.capi, this.#db, image.#db, errorOf);
+    } finally {
+      image.close();
+    }
   }
 
   close(): void {

@@ -66,6 +66,23 @@ describe.each(ENGINES)('backup, optimize, cleanup, schedule (%s)', (engine) => {
     expect((await rejection(db.maintenance.cleanup({ retentionDays: -1 }))).code).toBe('INVALID_ARGUMENT');
   });
 
+  it('cleanup deletes query-statistics captures older than the retention and keeps newer ones', async () => {
+    const db = await open();
+    await db.query('SELECT 1 AS one');
+    const first = await db.analytics.summaries.capture();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await db.query('SELECT 2 AS two');
+    const second = await db.analytics.summaries.capture();
+    expect(first.rows).toBeGreaterThan(0);
+    const day = 86_400_000;
+    const now = second.capturedAt.getTime() - 1 + day;
+    const report = await db.maintenance.cleanup({ retentionDays: 1, now, batchSize: 1 });
+    expect(report.queryStatsDeleted).toBe(first.rows);
+    const left = await db.analytics.summaries.read();
+    expect(left.length).toBe(second.rows);
+    expect(left.every((row) => row.capturedAt.getTime() === second.capturedAt.getTime())).toBe(true);
+  });
+
   it('cleanup drops slow-query entries older than the retention', async () => {
     const db = openDb(engine, { slowQueryMs: 0 });
     try {

@@ -1,7 +1,7 @@
 import type { Params, RunResult } from '../engine/types.js';
 import { DatabaseError } from '../errors/database-error.js';
 import type { AsyncContext } from '../platform/platform.js';
-import type { WorkerClient } from '../rpc/worker-client.js';
+import type { EngineClient } from './engine-client.js';
 import { assertParams } from '../protocol/validate-params.js';
 import { batchCall } from './batch-call.js';
 import { runResult, shapeRows } from './row-shape.js';
@@ -32,7 +32,7 @@ export interface ConnectionSettings {
  * order, so statements pipeline without waiting for each other's round trips.
  */
 export class DatabaseConnection {
-  readonly #client: WorkerClient;
+  readonly #client: EngineClient;
   readonly #lock = new WriteLock();
   readonly #settings: ConnectionSettings;
   readonly #lost: Promise<never>;
@@ -40,10 +40,10 @@ export class DatabaseConnection {
   #nextToken = 1;
 
   /**
-   * @param client - the worker client (its database already open)
+   * @param client - the engine client: a worker's, or a remote one (its database already open)
    * @param settings - lock timeout and async context
    */
-  constructor(client: WorkerClient, settings: ConnectionSettings) {
+  constructor(client: EngineClient, settings: ConnectionSettings) {
     this.#client = client;
     this.#settings = settings;
     this.#lost = new Promise<never>((_, reject) => {

@@ -1,0 +1,90 @@
+import { tokenizeSql, type SqlToken } from '../analytics/sql-tokenizer.js';
+import { DatabaseError } from '../errors/database-error.js';
+
+/**
+ * Statements a libSQL server refuses or silently ignores, caught before they are sent, with
+ * what to do instead. sqld gives every request its own connection, so transaction control
+ * outside the client's transaction API is a silent no-op (a lone `BEGIN` is rolled back when
+ * its stream closes), connection settings do not persist, and temp objects vanish; its parser
+ * rejects `ATTACH`, `VACUUM` and `ANALYZE`.
+ */
+
+/** Pragmas whose setting lives on one connection (or the server owns). */
+const CONNECTION_PRAGMAS = new Set([
+  'analysis_limit', 'automatic_index', 'busy_timeout', 'cache_size', 'cache_spill', 'case_sensitive_like', 'cell_size_check',
+  'checkpoint_fullfsync', 'foreign_keys', 'fullfsync', 'hard_heap_limit', 'ignore_check_constraints', 'journal_mode',
+  'journal_size_limit', 'legacy_alter_table', 'locking_mode', 'mmap_size', 'optimize', 'query_only', 'read_uncommitted',
+  'recursive_triggers', 'reverse_unordered_selects', 'secure_delete', 'shrink_memory', 'soft_heap_limit', 'synchronous',
+  'temp_store', 'threads', 'trusted_schema', 'wal_autocheckpoint', 'wal_checkpoint', 'writable_schema',
+]);
+
+const TRANSACTION_CONTROL = new Set(['BEGIN', 'COMMIT', 'END', 'ROLLBACK', 'SAVEPOINT', 'RELEASE']);
+
+const VERDICT_CACHE_SIZE = 512;
+const verdicts = new Map<string, DatabaseError | null>();
+
+/**
+ * Refuses a statement (or script) the remote engine cannot run as asked.
+ * @param script - true for `exec` scripts: a trigger body's `END` is not transaction control there
+ * @throws DatabaseError `INVALID_ARGUMENT` for transaction control; `REMOTE_UNSUPPORTED` for the server's gaps
+ */
+export function assertRemoteStatement(sql: string, script = false): void {
+  let verdict = verdicts.get(sql);
+  if (verdict === undefined) {
+    verdict = classify(sql, script);
+    if (verdicts.size >= VERDICT_CACHE_SIZE) verdicts.clear();
+    verdicts.set(sql, verdict);
+  }
+  if (verdict !== null) throw new DatabaseError(verdict.code, verdict.message);
+}
+
+function classify(sql: string, script: boolean): DatabaseError | null {
+  const tokens = tokenizeSql(sql);
+  let head = 0;
+  for (let i = 0; i <= tokens.length; i++) {
+    if (i < tokens.length && (tokens[i] as SqlToken).text !== ';') continue;
+    const refusal = refuse(tokens.slice(head, i), script && head > 0);
+    if (refusal !== null) return refusal;
+    head = i + 1;
+  }
+  return null;
+}
+
+/** Why one statement is refused, if it is. */
+function refuse(statement: readonly SqlToken[], insideScript: boolean): DatabaseError | null {
+  const word = (i: number): string => (statement[i]?.value ?? '').toUpperCase();
+  const first = word(0);
+  if (TRANSACTION_CONTROL.has(first) && !(insideScript && first === 'END')) {
+    return new DatabaseError('INVALID_ARGUMENT', 'Transaction control statements are managed by the library: use db.transaction() / session.transaction().');
+  }
+  switch (first) {
+    case 'ATTACH':
+    case 'DETACH':
+      return unsupported(`${first} is not available on a libSQL server: each database is its own server (or namespace); open another DatabaseManager for it.`);
+    case 'VACUUM':
+    case 'ANALYZE':
+      return unsupported(`${first} cannot run through a libSQL server; the server maintains its own files. Run it with the sqlite3 shell on the server's data file while sqld is stopped.`);
+    case 'CREATE':
+      if (word(1) === 'TEMP' || word(1) === 'TEMPORARY') {
+        return unsupported('Temporary objects do not survive on a libSQL server (every request gets its own connection); create a regular table or view and drop it when done.');
+      }
+      return null;
+    case 'PRAGMA':
+      return refusePragma(statement);
+    default:
+      return null;
+  }
+}
+
+function refusePragma(statement: readonly SqlToken[]): DatabaseError | null {
+  const nameAt = statement[2]?.text === '.' ? 3 : 1;
+  const name = (statement[nameAt]?.value ?? '').toLowerCase();
+  const sets = statement.length > nameAt + 1;
+  if (!CONNECTION_PRAGMAS.has(name) || (!sets && name !== 'optimize' && name !== 'wal_checkpoint' && name !== 'shrink_memory')) return null;
+  const hint = name === 'foreign_keys' ? ' sqld enforces foreign keys already (foreign_keys is ON).' : ' Configure the server instead.';
+  return unsupported(`PRAGMA ${name} is a per-connection setting or server maintenance; on a libSQL server every request gets its own connection, so it would not persist.${hint}`);
+}
+
+function unsupported(message: string): DatabaseError {
+  return new DatabaseError('REMOTE_UNSUPPORTED', message);
+}

@@ -1,13 +1,14 @@
 import type { Params, QueryResult, RunResult } from '../engine/types.js';
-import { DatabaseError } from '../errors/database-error.js';
+import { DatabaseError, isDatabaseError } from '../errors/database-error.js';
 import type { ProcedureCall, ProcedureRegistry } from '../worker/procedures.js';
 import { assertParamRows, assertParams } from '../protocol/validate-params.js';
+import { assertEncodedParamRows, decodeParamRows, isEncodedParamRows } from '../protocol/param-rows-codec.js';
 import type { AsyncWorkerApi, BatchCall, ExecCall, SavepointCall, StatementCall, Timed, TxCall } from '../protocol/worker-api.js';
 import { fromLibsqlError } from './libsql-errors.js';
 import { libsqlStatement, queryResult, runResult, type LibsqlResultSet } from './libsql-values.js';
 import { replayProcedure, type AsyncProcedureContext } from './procedure-replay.js';
 import type { ReadRouter } from './read-router.js';
-import { assertRemoteStatement } from './remote-gaps.js';
+import { assertRemoteStatement, isSingleStatement } from './remote-gaps.js';
 import type { RemoteClient, RemoteStatements, RemoteTransaction } from './remote-client.js';
 
 /** The servers a host talks to. */
@@ -27,6 +28,18 @@ interface OpenTransaction {
   readonly token: number;
   readonly remote: RemoteTransaction;
   depth: number;
+  /** SQLite rolled the transaction back by itself (`INSERT OR ROLLBACK`, `RAISE(ROLLBACK)`). */
+  abortedBySqlite: boolean;
+}
+
+/** A batch's parameter rows, unpacked if the connection packed them, and checked. */
+function paramRows(rows: BatchCall['rows']): readonly Params[] {
+  if (isEncodedParamRows(rows)) {
+    assertEncodedParamRows(rows);
+    return decodeParamRows(rows);
+  }
+  assertParamRows(rows);
+  return rows;
 }
 
 /**
@@ -79,9 +92,7 @@ export class LibsqlHost implements Omit<AsyncWorkerApi, 'open'> {
 
   async runMany(call: BatchCall): Promise<Timed<RunResult>> {
     this.#admit(call.tx, call.sql, call.depth);
-    if (!Array.isArray(call.rows)) throw new DatabaseError('INVALID_ARGUMENT', 'A batch needs an array of parameter rows.');
-    const rows = call.rows as readonly Params[];
-    assertParamRows(rows);
+    const rows = paramRows(call.rows);
     const statements = rows.map((params) => libsqlStatement(call.sql, params));
     if (statements.length === 0) return { changes: 0, lastInsertRowid: 0n, engineMs: 0 };
     if (call.tx === undefined) return this.#timed(async () => runResult(await this.#write(undefined, (c) => c.batch(statements, 'write'))));
@@ -100,7 +111,7 @@ export class LibsqlHost implements Omit<AsyncWorkerApi, 'open'> {
   async call(call: ProcedureCall): Promise<Timed<{ readonly value: unknown }>> {
     this.#admit(call.tx, '', call.depth);
     const procedure = this.#procedures.get(call.name);
-    const run = (tx: OpenTransaction): Promise<unknown> => replayProcedure(procedure, call.args, this.#context(tx));
+    const run = (tx: OpenTransaction): Promise<unknown> => replayProcedure(procedure, call.args, this.#context(tx), isSingleStatement);
     if (call.tx !== undefined) return this.#timed(async () => ({ value: await this.#unit(call.tx as number, run) }));
     return this.#timed(() => this.#ordered(true, async () => ({ value: await this.#atomically(run) })));
   }
@@ -110,13 +121,16 @@ export class LibsqlHost implements Omit<AsyncWorkerApi, 'open'> {
     if (this.#tx !== null) throw new DatabaseError('TX_CONFLICT', 'A transaction is already open on this connection.');
     await this.#calls.catch(() => undefined);
     const remote = await this.#remote(this.#targets.primary, (c) => c.transaction('write'), this.#targets.primaryLabel);
-    this.#tx = { token: call.tx, remote, depth: 0 };
+    this.#tx = { token: call.tx, remote, depth: 0, abortedBySqlite: false };
   }
 
   async commit(call: TxCall): Promise<void> {
     const tx = this.#owned(call.tx);
     this.#tx = null;
     try {
+      if (tx.abortedBySqlite) {
+        throw new DatabaseError('TX_ROLLED_BACK', 'SQLite already rolled this transaction back after an error inside it; nothing was committed.');
+      }
       await this.#request(tx, (t) => t.commit());
     } finally {
       tx.remote.close();
@@ -136,15 +150,20 @@ export class LibsqlHost implements Omit<AsyncWorkerApi, 'open'> {
   async savepoint(call: TxCall & { readonly depth?: number | undefined }): Promise<number> {
     const tx = this.#usable(call.tx, call.depth);
     const depth = tx.depth + 1;
-    await this.#request(tx, (t) => t.execute(libsqlStatement(`SAVEPOINT sp_${depth}`, undefined)));
     tx.depth = depth;
+    try {
+      await this.#request(tx, (t) => t.execute(libsqlStatement(`SAVEPOINT sp_${depth}`, undefined)));
+    } catch (error) {
+      if (tx.depth === depth) tx.depth = depth - 1;
+      throw error;
+    }
     return depth;
   }
 
   async release(call: SavepointCall): Promise<void> {
     const tx = this.#usable(call.tx, call.depth);
-    await this.#request(tx, (t) => t.execute(libsqlStatement(`RELEASE sp_${call.depth}`, undefined)));
     tx.depth = call.depth - 1;
+    await this.#request(tx, (t) => t.execute(libsqlStatement(`RELEASE sp_${call.depth}`, undefined)));
   }
 
   async rollbackTo(call: SavepointCall): Promise<void> {
@@ -153,6 +172,7 @@ export class LibsqlHost implements Omit<AsyncWorkerApi, 'open'> {
       throw new DatabaseError('TX_CLOSED', `Savepoint ${call.depth} is not open.`);
     }
     tx.depth = call.depth - 1;
+    if (tx.abortedBySqlite) return;
     await this.#request(tx, (t) => t.executeMultiple(`ROLLBACK TO sp_${call.depth}; RELEASE sp_${call.depth}`));
   }
 
@@ -211,7 +231,7 @@ export class LibsqlHost implements Omit<AsyncWorkerApi, 'open'> {
   /** Runs `work` in a write transaction of its own. */
   async #atomically<R>(work: (tx: OpenTransaction) => Promise<R>): Promise<R> {
     const remote = await this.#remote(this.#targets.primary, (c) => c.transaction('write'), this.#targets.primaryLabel);
-    const tx: OpenTransaction = { token: 0, remote, depth: 0 };
+    const tx: OpenTransaction = { token: 0, remote, depth: 0, abortedBySqlite: false };
     try {
       const result = await work(tx);
       await this.#request(tx, (t) => t.commit());
@@ -231,12 +251,42 @@ export class LibsqlHost implements Omit<AsyncWorkerApi, 'open'> {
       run: async (sql, params) => runResult([await this.#request(tx, (t) => t.execute(libsqlStatement(sql, params)))]),
       runMany: async (sql, rows) => runResult(rows.length === 0 ? [] : await this.#request(tx, (t) => t.batch(rows.map((params) => libsqlStatement(sql, params))))),
       exec: (sql) => this.#request(tx, (t) => t.executeMultiple(sql)),
+      execBatch: async (statements) => {
+        try {
+          await this.#request(tx, (t) => t.batch(statements.map((sql) => libsqlStatement(sql, undefined))));
+          return undefined;
+        } catch (error) {
+          const index = (error as { cause?: { statementIndex?: unknown } }).cause?.statementIndex;
+          return { index: typeof index === 'number' ? index : 0, error };
+        }
+      },
     };
   }
 
-  /** One request on the open transaction, on the primary. */
-  #request<R>(tx: OpenTransaction, send: (remote: RemoteTransaction) => Promise<R>): Promise<R> {
-    return this.#remote(tx.remote, send, this.#targets.primaryLabel);
+  /**
+   * One request on the open transaction, on the primary. After a statement fails, checks that
+   * the transaction is still open: a `BEGIN` fails inside a transaction, so when it succeeds
+   * SQLite had rolled back by itself, and the stray transaction is rolled back at once.
+   */
+  async #request<R>(tx: OpenTransaction, send: (remote: RemoteTransaction) => Promise<R>): Promise<R> {
+    try {
+      return await this.#remote(tx.remote, send, this.#targets.primaryLabel);
+    } catch (error) {
+      if (isDatabaseError(error) && error.code.startsWith('SQLITE_') && !tx.abortedBySqlite && (await this.#rolledBackBySqlite(tx))) {
+        tx.abortedBySqlite = true;
+      }
+      throw error;
+    }
+  }
+
+  async #rolledBackBySqlite(tx: OpenTransaction): Promise<boolean> {
+    try {
+      await this.#remote(tx.remote, (t) => t.execute(libsqlStatement('BEGIN', undefined)), this.#targets.primaryLabel);
+    } catch {
+      return false;
+    }
+    await this.#remote(tx.remote, (t) => t.execute(libsqlStatement('ROLLBACK', undefined)), this.#targets.primaryLabel).catch(() => undefined);
+    return true;
   }
 
   /** One request with a deadline; failures become our errors. */
@@ -284,6 +334,9 @@ export class LibsqlHost implements Omit<AsyncWorkerApi, 'open'> {
 
   #usable(token: number, depth?: number): OpenTransaction {
     const tx = this.#owned(token);
+    if (tx.abortedBySqlite) {
+      throw new DatabaseError('TX_ROLLED_BACK', 'SQLite rolled this transaction back after an error inside it; end it and start a new one.');
+    }
     if (depth !== undefined && depth !== tx.depth) {
       throw new DatabaseError('TX_CLOSED', depth > tx.depth ? 'This nested transaction has ended.' : 'A nested transaction of this session is still open.');
     }

@@ -10,10 +10,13 @@ import type { Procedure, ProcedureContext } from '../worker/procedures.js';
  * statement reaches the server once, in order, so the effect is the procedure's own.
  *
  * It relies on what procedures already promise: they are deterministic (no clock, no
- * randomness: callers pass timestamps in) and touch nothing but their context. The price is
- * CPU, not I/O: a procedure of n statements runs n + 1 times, so large ledger batches
- * (`recordEvents`) cost O(n²) local work — split them into batches of tens of events on a
- * remote engine.
+ * randomness: callers pass timestamps in) and touch nothing but their context. `exec`
+ * returns nothing, so single-statement scripts (the per-miner DDL) are answered at once and sent
+ * together in one batch before the next statement that returns something; if one of them fails,
+ * the record keeps only what ran and the replay shows the procedure that failure where it made
+ * the call. The price is CPU, not I/O: a procedure of n round trips runs n + 1 times, so large
+ * ledger batches (`recordEvents`) cost O(n²) local work — send them in batches of tens of
+ * events on a remote engine.
  */
 
 /** The statements a replayed procedure may run, answered asynchronously inside its transaction. */
@@ -22,7 +25,15 @@ export interface AsyncProcedureContext {
   run(sql: string, params?: Params): Promise<RunResult>;
   runMany(sql: string, rows: readonly Params[]): Promise<RunResult>;
   exec(sql: string): Promise<void>;
+  /**
+   * Runs single statements in order in one round trip, stopping at the first failure.
+   * @returns undefined when all ran, or the failing statement's index and its error
+   */
+  execBatch(statements: readonly string[]): Promise<{ readonly index: number; readonly error: unknown } | undefined>;
 }
+
+/** Whether an `exec` script is one statement (so it can travel in a batch). */
+export type SingleStatementTest = (sql: string) => boolean;
 
 type Kind = 'query' | 'run' | 'runMany' | 'exec';
 
@@ -42,14 +53,21 @@ const SUSPENDED: unique symbol = Symbol('procedure suspended');
  * @returns what the procedure returned
  * @throws what the procedure threw; DatabaseError `SQLITE_INTERNAL` if it was not deterministic
  */
-export async function replayProcedure(procedure: Procedure, args: unknown, context: AsyncProcedureContext): Promise<unknown> {
-  const record: { readonly request: Request; readonly outcome: Outcome }[] = [];
+export async function replayProcedure(procedure: Procedure, args: unknown, context: AsyncProcedureContext, single: SingleStatementTest): Promise<unknown> {
+  const record: { readonly request: Request; outcome: Outcome }[] = [];
+  /** Positions in `record` of statements answered but not sent yet. */
+  let unsent: number[] = [];
   for (;;) {
     let cursor = 0;
     let pending: Request | undefined;
     const answer = (request: Request): unknown => {
       if (pending !== undefined) throw SUSPENDED;
       const known = record[cursor++];
+      if (known === undefined && request.kind === 'exec' && single(request.sql)) {
+        unsent.push(record.length);
+        record.push({ request, outcome: { ok: true, value: undefined } });
+        return undefined;
+      }
       if (known === undefined) {
         pending = request;
         throw SUSPENDED;
@@ -65,6 +83,17 @@ export async function replayProcedure(procedure: Procedure, args: unknown, conte
       value = procedure(syncContext(answer), args);
     } catch (error) {
       if (pending === undefined) throw error;
+    }
+    if (unsent.length > 0) {
+      const failure = await context.execBatch(unsent.map((at) => (record[at] as { readonly request: Request }).request.sql));
+      if (failure !== undefined) {
+        const at = unsent[failure.index] as number;
+        record.length = at + 1;
+        (record[at] as { outcome: Outcome }).outcome = { ok: false, error: failure.error };
+        unsent = [];
+        continue;
+      }
+      unsent = [];
     }
     if (pending === undefined) return value;
     record.push({ request: pending, outcome: await perform(context, pending) });

@@ -21,42 +21,82 @@ const CONNECTION_PRAGMAS = new Set([
 const TRANSACTION_CONTROL = new Set(['BEGIN', 'COMMIT', 'END', 'ROLLBACK', 'SAVEPOINT', 'RELEASE']);
 
 const VERDICT_CACHE_SIZE = 512;
-const verdicts = new Map<string, DatabaseError | null>();
+/** Verdicts by SQL text: for single statements, and for scripts. */
+const verdicts = [new Map<string, DatabaseError | null>(), new Map<string, DatabaseError | null>()] as const;
 
 /**
  * Refuses a statement (or script) the remote engine cannot run as asked.
- * @param script - true for `exec` scripts: a trigger body's `END` is not transaction control there
+ * @param script - true for `exec` scripts (several statements allowed; transaction control is checked at the start, as locally)
  * @throws DatabaseError `INVALID_ARGUMENT` for transaction control; `REMOTE_UNSUPPORTED` for the server's gaps
  */
 export function assertRemoteStatement(sql: string, script = false): void {
-  let verdict = verdicts.get(sql);
+  const cache = verdicts[script ? 1 : 0];
+  let verdict = cache.get(sql);
   if (verdict === undefined) {
     verdict = classify(sql, script);
-    if (verdicts.size >= VERDICT_CACHE_SIZE) verdicts.clear();
-    verdicts.set(sql, verdict);
+    if (cache.size >= VERDICT_CACHE_SIZE) cache.clear();
+    cache.set(sql, verdict);
   }
   if (verdict !== null) throw new DatabaseError(verdict.code, verdict.message);
 }
 
+/** Whether `sql` holds exactly one statement. */
+export function isSingleStatement(sql: string): boolean {
+  return splitStatements(tokenizeSql(sql)).length === 1;
+}
+
 function classify(sql: string, script: boolean): DatabaseError | null {
-  const tokens = tokenizeSql(sql);
-  let head = 0;
-  for (let i = 0; i <= tokens.length; i++) {
-    if (i < tokens.length && (tokens[i] as SqlToken).text !== ';') continue;
-    const refusal = refuse(tokens.slice(head, i), script && head > 0);
+  const statements = splitStatements(tokenizeSql(sql));
+  const first = statements[0];
+  if (first !== undefined && TRANSACTION_CONTROL.has(keyword(first, 0))) {
+    return new DatabaseError('INVALID_ARGUMENT', 'Transaction control statements are managed by the library: use db.transaction() / session.transaction().');
+  }
+  if (!script && statements.length === 0) return new DatabaseError('INVALID_ARGUMENT', 'The SQL text holds no statement.');
+  if (!script && statements.length > 1) return new DatabaseError('INVALID_ARGUMENT', 'This call takes exactly one SQL statement; run scripts with exec().');
+  for (const statement of statements) {
+    const refusal = refuse(statement);
     if (refusal !== null) return refusal;
-    head = i + 1;
   }
   return null;
 }
 
-/** Why one statement is refused, if it is. */
-function refuse(statement: readonly SqlToken[], insideScript: boolean): DatabaseError | null {
-  const word = (i: number): string => (statement[i]?.value ?? '').toUpperCase();
-  const first = word(0);
-  if (TRANSACTION_CONTROL.has(first) && !(insideScript && first === 'END')) {
-    return new DatabaseError('INVALID_ARGUMENT', 'Transaction control statements are managed by the library: use db.transaction() / session.transaction().');
+/** The non-empty statements of a token list, split at semicolons (not those inside a trigger's body). */
+function splitStatements(tokens: readonly SqlToken[]): SqlToken[][] {
+  const statements: SqlToken[][] = [];
+  let current: SqlToken[] = [];
+  let body = 0;
+  for (const token of tokens) {
+    if (token.text !== ';' || body > 0) {
+      current.push(token);
+      if (isTrigger(current)) body += blockDelta(token);
+    } else if (current.length > 0) {
+      statements.push(current);
+      current = [];
+    }
   }
+  if (current.length > 0) statements.push(current);
+  return statements;
+}
+
+function isTrigger(statement: readonly SqlToken[]): boolean {
+  return keyword(statement, 0) === 'CREATE' && (keyword(statement, 1) === 'TRIGGER' || keyword(statement, 2) === 'TRIGGER');
+}
+
+/** How a token changes the nesting of a trigger body (`BEGIN`/`CASE` … `END`). */
+function blockDelta(token: SqlToken): number {
+  if (token.type !== 'keyword') return 0;
+  const word = token.value.toUpperCase();
+  return word === 'BEGIN' || word === 'CASE' ? 1 : word === 'END' ? -1 : 0;
+}
+
+function keyword(statement: readonly SqlToken[], at: number): string {
+  return (statement[at]?.value ?? '').toUpperCase();
+}
+
+/** Why one statement is refused, if it is. */
+function refuse(statement: readonly SqlToken[]): DatabaseError | null {
+  const word = (i: number): string => keyword(statement, i);
+  const first = word(0);
   switch (first) {
     case 'ATTACH':
     case 'DETACH':

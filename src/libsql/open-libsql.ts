@@ -20,7 +20,6 @@ interface ClientConfig {
   readonly url: string;
   readonly authToken?: string | undefined;
   readonly syncUrl?: string | undefined;
-  readonly syncInterval?: number | undefined;
   readonly intMode: 'bigint';
 }
 
@@ -34,7 +33,9 @@ type CreateClient = (config: ClientConfig) => RemoteClient;
 export async function openLibsql(settings: LibsqlSettings): Promise<OpenedLibsql> {
   const createClient = await loadClient();
   const clients: RemoteClient[] = [];
+  const timers: ReturnType<typeof setInterval>[] = [];
   const release = (): void => {
+    for (const timer of timers.splice(0)) clearInterval(timer);
     for (const client of clients.splice(0)) client.close();
   };
   try {
@@ -42,7 +43,7 @@ export async function openLibsql(settings: LibsqlSettings): Promise<OpenedLibsql
     clients.push(primary);
     const replicas: ReadTarget[] = [];
     for (const url of settings.replicaUrls) {
-      const replica = url.startsWith('file:') ? await embeddedReplica(createClient, url, settings) : createClient({ url, authToken: settings.authToken, intMode: 'bigint' });
+      const replica = url.startsWith('file:') ? await embeddedReplica(createClient, url, settings, timers) : createClient({ url, authToken: settings.authToken, intMode: 'bigint' });
       clients.push(replica);
       replicas.push({ label: url, client: replica });
     }
@@ -56,16 +57,34 @@ export async function openLibsql(settings: LibsqlSettings): Promise<OpenedLibsql
   }
 }
 
-/** An embedded replica: a local file synced from the primary over HTTP, pulled once before use. */
-async function embeddedReplica(createClient: CreateClient, url: string, settings: LibsqlSettings): Promise<RemoteClient> {
+/**
+ * An embedded replica: a local file synced from the primary over HTTP, pulled once before use
+ * and then every `syncIntervalMs` by our own timer (stopped when the database closes; the
+ * client's own `syncInterval` thread outlives `close()`). A failed periodic pull is retried at
+ * the next tick; reads meanwhile see the replica as it is.
+ */
+async function embeddedReplica(createClient: CreateClient, url: string, settings: LibsqlSettings, timers: ReturnType<typeof setInterval>[]): Promise<RemoteClient> {
   const syncUrl = settings.url.replace(/^ws(s?):\/\//i, 'http$1://');
-  const syncInterval = settings.syncIntervalMs > 0 ? settings.syncIntervalMs / 1000 : undefined;
-  const replica = createClient({ url, syncUrl, syncInterval, authToken: settings.authToken, intMode: 'bigint' });
+  const replica = createClient({ url, syncUrl, authToken: settings.authToken, intMode: 'bigint' });
   try {
     await replica.sync();
   } catch (error) {
     replica.close();
     throw fromLibsqlError(error, syncUrl);
+  }
+  if (settings.syncIntervalMs > 0) {
+    let pulling = false;
+    const pull = (): void => {
+      if (pulling) return;
+      pulling = true;
+      replica.sync().then(
+        () => (pulling = false),
+        () => (pulling = false),
+      );
+    };
+    const timer = setInterval(pull, settings.syncIntervalMs);
+    timer.unref?.();
+    timers.push(timer);
   }
   return replica;
 }

@@ -21,10 +21,15 @@ export interface LibsqlConnectOptions {
 
 /** libSQL options, checked, with defaults applied. */
 export interface LibsqlSettings {
+  /** The primary's URL. */
   readonly url: string;
+  /** The bearer token, if any. */
   readonly authToken: string | undefined;
+  /** Read replicas (server URLs or `file:` embedded replicas), in the order they are tried. */
   readonly replicaUrls: readonly string[];
+  /** How often embedded replicas pull (0: only at open). */
   readonly syncIntervalMs: number;
+  /** Longest wait for one request. */
   readonly requestTimeoutMs: number;
 }
 

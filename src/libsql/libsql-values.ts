@@ -12,15 +12,21 @@ export type LibsqlValue = null | string | number | bigint | Uint8Array;
 
 /** A statement as the client accepts it. */
 export interface LibsqlStatement {
+  /** One SQL statement. */
   readonly sql: string;
+  /** Positional or named arguments. */
   readonly args: LibsqlValue[] | Record<string, LibsqlValue>;
 }
 
 /** The part of the client's `ResultSet` we read. */
 export interface LibsqlResultSet {
+  /** Column names in order. */
   readonly columns: string[];
+  /** Rows, array-like in column order. */
   readonly rows: ArrayLike<unknown>[];
+  /** Rows changed. */
   readonly rowsAffected: number;
+  /** The rowid of the row inserted, when one was. */
   readonly lastInsertRowid: bigint | undefined;
 }
 

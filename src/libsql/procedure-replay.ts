@@ -21,9 +21,13 @@ import type { Procedure, ProcedureContext } from '../worker/procedures.js';
 
 /** The statements a replayed procedure may run, answered asynchronously inside its transaction. */
 export interface AsyncProcedureContext {
+  /** Runs one statement and returns its rows. */
   query(sql: string, params?: Params): Promise<QueryResult>;
+  /** Runs one write statement. */
   run(sql: string, params?: Params): Promise<RunResult>;
+  /** Runs one statement per parameter row. */
   runMany(sql: string, rows: readonly Params[]): Promise<RunResult>;
+  /** Runs a script. */
   exec(sql: string): Promise<void>;
   /**
    * Runs single statements in order in one round trip, stopping at the first failure.

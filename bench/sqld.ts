@@ -66,7 +66,13 @@ async function start(httpPort: number, extra: string[], grpcUrl: string | undefi
   let log = '';
   child.stderr?.on('data', (chunk: Buffer) => (log = (log + chunk.toString()).slice(-4000)));
   const httpUrl = `http://127.0.0.1:${httpPort}`;
-  const stop = (): Promise<void> => stopChild(child).finally(() => rmSync(dir, { recursive: true, force: true }));
+  const killOnExit = (): void => void child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  const stop = (): Promise<void> =>
+    stopChild(child).finally(() => {
+      process.off('exit', killOnExit);
+      rmSync(dir, { recursive: true, force: true });
+    });
   try {
     await waitHealthy(httpUrl, child);
   } catch (error) {

@@ -25,7 +25,7 @@ export interface ConnectionSettings {
 }
 
 /**
- * The write-lock transaction layer over the worker client. Every statement goes through one
+ * The write-lock transaction layer over the engine client (a worker's, or libSQL's). Every statement goes through one
  * FIFO lock; a transaction holds it from BEGIN to COMMIT, so no other caller's statement can
  * run inside it (the worker double-checks with the transaction token). A statement outside a
  * transaction holds the lock only while its message is posted: the worker runs messages in

@@ -2,7 +2,7 @@
  * The behaviour suites — statements, transactions, the miner registry and the FIFO ledger —
  * with the same assertions as locally, against a real sqld primary started on loopback.
  */
-import { afterAll, beforeEach, vi } from 'vitest';
+import { afterAll, afterEach, vi } from 'vitest';
 import { pointSuitesAtLibsql } from '../support/libsql-target.js';
 import { startPrimary } from '../support/sqld.js';
 import { wipeServer } from '../support/sqld-wipe.js';
@@ -14,7 +14,7 @@ vi.setConfig({ testTimeout: 180_000 });
 
 const primary = await startPrimary();
 pointSuitesAtLibsql(primary.url);
-beforeEach(() => wipeServer(primary.url));
+afterEach(() => wipeServer(primary.url));
 afterAll(() => primary.stop());
 
 await import('../core/statements.shared.test.js');
@@ -23,3 +23,4 @@ await import('../miners/registration.shared.test.js');
 await import('../miners/ledger.shared.test.js');
 await import('../miners/ledger-batch.shared.test.js');
 await import('../miners/snapshots.shared.test.js');
+await import('../miners/ledger-properties.shared.test.js');

@@ -1,6 +1,7 @@
 /**
  * The behaviour suites — statements, transactions, the miner registry and the FIFO ledger —
- * with the same assertions as locally, against a real sqld primary started on loopback.
+ * with the same assertions as locally, against a real sqld primary started on loopback. The
+ * ledger's property suite (200 random sequences) is left out: over sqld it runs past 5 minutes.
  */
 import { afterAll, afterEach, vi } from 'vitest';
 import { pointSuitesAtLibsql } from '../support/libsql-target.js';
@@ -23,4 +24,3 @@ await import('../miners/registration.shared.test.js');
 await import('../miners/ledger.shared.test.js');
 await import('../miners/ledger-batch.shared.test.js');
 await import('../miners/snapshots.shared.test.js');
-await import('../miners/ledger-properties.shared.test.js');

@@ -1,6 +1,6 @@
 import type { Params, RunResult } from '../engine/types.js';
 import { DatabaseError } from '../errors/database-error.js';
-import type { WorkerClient } from '../rpc/worker-client.js';
+import type { EngineClient } from './engine-client.js';
 import { assertParams } from '../protocol/validate-params.js';
 import { batchCall } from './batch-call.js';
 import { runResult, shapeRows } from './row-shape.js';
@@ -13,7 +13,7 @@ import { reportSettled, type StatementEvent, type StatementSpec } from './statem
  * (`TX_REENTRANT`), and use after its transaction's signal fired (`ABORTED`).
  */
 export class TransactionHandle implements Session {
-  readonly #client: WorkerClient;
+  readonly #client: EngineClient;
   readonly #token: number;
   readonly #signal: AbortSignal | undefined;
   readonly #report: ((event: StatementEvent) => void) | undefined;
@@ -22,13 +22,13 @@ export class TransactionHandle implements Session {
   #childOpen = false;
 
   /**
-   * @param client - the worker client
+   * @param client - the engine client
    * @param token - the transaction token every statement carries
    * @param signal - the transaction's abort signal
    * @param report - receives every statement's event (query analytics); undefined when nothing observes
    * @param depth - its savepoint depth (0 for the transaction itself)
    */
-  constructor(client: WorkerClient, token: number, signal: AbortSignal | undefined, report: ((event: StatementEvent) => void) | undefined, depth = 0) {
+  constructor(client: EngineClient, token: number, signal: AbortSignal | undefined, report: ((event: StatementEvent) => void) | undefined, depth = 0) {
     this.#client = client;
     this.#token = token;
     this.#signal = signal;

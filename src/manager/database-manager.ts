@@ -11,8 +11,12 @@ import { DatabaseMaintenance } from '../maintenance/database-maintenance.js';
 import { MinerManager } from '../miners/miner-manager.js';
 import { MINER_MIGRATIONS } from '../miners/schema.js';
 import { WorkerClient } from '../rpc/worker-client.js';
+import type { EngineClient } from '../connection/engine-client.js';
+import { libsqlOpener } from './remote-engines.js';
+import type { EngineName } from '../engine/engine.js';
+import type { LibsqlSettings } from '../libsql/libsql-settings.js';
 import { applyMigrations, type Migration } from './migrations.js';
-import { resolveOptions, sameOptions, type DatabaseOptions, type ResolvedOptions } from './options.js';
+import { resolveOptions, sameOptions, type DatabaseOptions, type ManagerEngine, type ResolvedOptions } from './options.js';
 import { managerRegistry } from './registry.js';
 
 /** The schema migrations of the library, in version order (feature modules add theirs here). */
@@ -24,7 +28,7 @@ let scratchCounter = 0;
 /** What the worker reported when it opened the database. */
 export interface DatabaseInfo {
   /** The engine in use. */
-  readonly engine: 'sqlite-wasm' | 'sql.js';
+  readonly engine: ManagerEngine;
   /** SQLite's version inside that engine. */
   readonly sqliteVersion: string;
 }
@@ -64,7 +68,7 @@ export class DatabaseManager {
   #connection: Promise<DatabaseConnection> | undefined;
   #open: DatabaseConnection | undefined;
   #info: DatabaseInfo | undefined;
-  #client: WorkerClient | undefined;
+  #client: EngineClient | undefined;
   #closed: DatabaseError | undefined;
   #closing: Promise<void> | undefined;
   #workerThreadId: number | undefined;
@@ -114,7 +118,7 @@ export class DatabaseManager {
   static open(name: string, options: DatabaseOptions = {}): DatabaseManager {
     const platform = currentPlatform();
     const resolved = resolveOptions(name, options, platform);
-    const key = platform.resolveName(name);
+    const key = resolved.remote === undefined ? platform.resolveName(name) : `libsql:${name}`;
     const existing = managerRegistry().get(key);
     if (existing !== undefined) {
       if (!sameOptions(existing.#options, resolved)) {
@@ -244,6 +248,36 @@ export class DatabaseManager {
   }
 
   async #connect(): Promise<DatabaseConnection> {
+    const { engine, storage, remote } = this.#options;
+    const client = engine === 'libsql' || storage === 'remote' ? await this.#connectRemote(remote) : await this.#spawn(engine, storage);
+    this.#open = new DatabaseConnection(client, {
+      lockTimeoutMs: this.#options.lockTimeoutMs,
+      asyncContext: currentPlatform().createAsyncContext(),
+    });
+    if (this.#options.trackQueries) this.#open.observe(this.tracker);
+    return this.#open;
+  }
+
+  /** Connects to the libSQL server (no worker: the network is already asynchronous). */
+  async #connectRemote(remote: LibsqlSettings | undefined): Promise<EngineClient> {
+    const open = libsqlOpener();
+    if (open === undefined || remote === undefined) {
+      throw new DatabaseError('UNSUPPORTED_STORAGE', 'engine "libsql" runs in Node; in browsers use ":memory:" (OPFS is coming).');
+    }
+    try {
+      const { client, sqliteVersion } = await open(remote);
+      this.#client = client;
+      this.#info = { engine: 'libsql', sqliteVersion };
+      client.onCrash((error) => this.#markClosed(error));
+      return client;
+    } catch (error) {
+      this.#connection = undefined;
+      throw error;
+    }
+  }
+
+  /** Starts the worker and opens the database in it. */
+  async #spawn(engine: EngineName, storage: 'memory' | 'file' | 'opfs'): Promise<EngineClient> {
     const platform = currentPlatform();
     const worker = platform.spawnWorker(this.#options.workerUrl);
     const client = new WorkerClient(worker);
@@ -256,9 +290,9 @@ export class DatabaseManager {
     });
     try {
       this.#info = await client.call('open', {
-        engine: this.#options.engine,
+        engine,
         filename: this.name,
-        storage: this.#options.storage,
+        storage,
         sqlJsWasmUrl: this.#options.sqlJsWasmUrl,
         journalMode: this.#options.journalMode,
       });
@@ -272,11 +306,6 @@ export class DatabaseManager {
       }
       throw error;
     }
-    this.#open = new DatabaseConnection(client, {
-      lockTimeoutMs: this.#options.lockTimeoutMs,
-      asyncContext: platform.createAsyncContext(),
-    });
-    if (this.#options.trackQueries) this.#open.observe(this.tracker);
-    return this.#open;
+    return client;
   }
 }

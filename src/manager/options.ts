@@ -3,14 +3,21 @@ import type { EngineName } from '../engine/engine.js';
 import { DatabaseError } from '../errors/database-error.js';
 import type { Platform } from '../platform/platform.js';
 import type { JournalMode } from '../storage/durable-open.js';
+import { resolveLibsqlSettings, sameLibsqlSettings, type LibsqlConnectOptions, type LibsqlSettings } from '../libsql/libsql-settings.js';
 
 /** Where a database lives. */
 export type StorageMode = 'auto' | 'memory' | 'file' | 'opfs';
 
+/** Every engine a manager can use: the worker-hosted ones, or a libSQL server over the network. */
+export type ManagerEngine = EngineName | 'libsql';
+
 /** Options of {@link DatabaseManager.open}. */
-export interface DatabaseOptions {
-  /** The engine: `sqlite-wasm` (default) or `sql.js` (memory only). */
-  readonly engine?: EngineName | undefined;
+export interface DatabaseOptions extends LibsqlConnectOptions {
+  /**
+   * The engine: `sqlite-wasm` (default), `sql.js` (memory only), or `libsql`: a libSQL server
+   * (sqld, Turso) reached at `url` (Node). See docs/libsql.md.
+   */
+  readonly engine?: ManagerEngine | undefined;
   /**
    * Where the database lives. `auto` (default): memory for `:memory:`, otherwise a file in Node
    * and OPFS in browsers. `memory` keeps any name in memory. `file` (Node, sqlite-wasm): a real
@@ -45,8 +52,10 @@ export interface DatabaseOptions {
 
 /** Options with defaults applied and storage decided. */
 export interface ResolvedOptions {
-  readonly engine: EngineName;
-  readonly storage: Exclude<StorageMode, 'auto'>;
+  readonly engine: ManagerEngine;
+  readonly storage: Exclude<StorageMode, 'auto'> | 'remote';
+  /** The server settings of a `libsql` database. */
+  readonly remote: LibsqlSettings | undefined;
   readonly journalMode: JournalMode;
   readonly lockTimeoutMs: number;
   readonly slowQueryMs: number;
@@ -66,8 +75,8 @@ export function resolveOptions(name: string, options: DatabaseOptions, platform:
     throw new DatabaseError('INVALID_ARGUMENT', 'The database name must be a non-empty string without NUL characters.');
   }
   const engine = options.engine ?? 'sqlite-wasm';
-  if (engine !== 'sqlite-wasm' && engine !== 'sql.js') {
-    throw new DatabaseError('INVALID_ARGUMENT', `Unknown engine "${String(engine)}"; use "sqlite-wasm" or "sql.js".`);
+  if (engine !== 'sqlite-wasm' && engine !== 'sql.js' && engine !== 'libsql') {
+    throw new DatabaseError('INVALID_ARGUMENT', `Unknown engine "${String(engine)}"; use "sqlite-wasm", "sql.js" or "libsql".`);
   }
   const lockTimeoutMs = options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS;
   if (!Number.isFinite(lockTimeoutMs) || lockTimeoutMs < 0) {
@@ -80,6 +89,11 @@ export function resolveOptions(name: string, options: DatabaseOptions, platform:
   const trackQueries = options.trackQueries ?? true;
   if (typeof trackQueries !== 'boolean') {
     throw new DatabaseError('INVALID_ARGUMENT', 'trackQueries must be a boolean.');
+  }
+  const remote = engine === 'libsql' ? resolveLibsqlSettings(options) : undefined;
+  if (remote !== undefined) {
+    if (options.storage !== undefined) throw new DatabaseError('INVALID_ARGUMENT', 'A libsql database lives on its server: leave storage unset.');
+    return { engine, storage: 'remote', remote, journalMode: 'delete', lockTimeoutMs, slowQueryMs, trackQueries, workerUrl: undefined, sqlJsWasmUrl: undefined };
   }
   const requested = options.storage ?? 'auto';
   const storage = requested === 'auto' ? (name === ':memory:' ? 'memory' : platform.name === 'node' ? 'file' : 'opfs') : requested;
@@ -99,10 +113,16 @@ export function resolveOptions(name: string, options: DatabaseOptions, platform:
   if (journalMode !== 'delete' && journalMode !== 'wal') {
     throw new DatabaseError('INVALID_ARGUMENT', `Unknown journalMode "${String(journalMode)}"; use "delete" or "wal".`);
   }
-  return { engine, storage, journalMode, lockTimeoutMs, slowQueryMs, trackQueries, workerUrl: options.workerUrl, sqlJsWasmUrl: options.sqlJsWasmUrl };
+  return { engine, storage, remote, journalMode, lockTimeoutMs, slowQueryMs, trackQueries, workerUrl: options.workerUrl, sqlJsWasmUrl: options.sqlJsWasmUrl };
 }
 
 /** True when two option sets open the same database the same way. */
 export function sameOptions(a: ResolvedOptions, b: ResolvedOptions): boolean {
-  return a.engine === b.engine && a.storage === b.storage && a.journalMode === b.journalMode && a.lockTimeoutMs === b.lockTimeoutMs;
+  return (
+    a.engine === b.engine &&
+    a.storage === b.storage &&
+    a.journalMode === b.journalMode &&
+    a.lockTimeoutMs === b.lockTimeoutMs &&
+    sameLibsqlSettings(a.remote, b.remote)
+  );
 }

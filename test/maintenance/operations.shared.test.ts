@@ -1,7 +1,7 @@
 /** Backups under load, optimize, cleanup and the scheduler, on both engines in memory. */
 import { describe, expect, it } from 'vitest';
 import { setUpDbPerTest } from '../miners/miner-fixtures.js';
-import { ENGINES, openDb } from '../support/open-db.js';
+import { LOCAL_ENGINES as ENGINES, openDb } from '../support/open-db.js';
 import { rejection } from '../support/rejection.js';
 import { seedLedger } from './ledger-fixture.js';
 import { checkWriterImage, ROUNDS, runWriters, WRITERS } from './writers-fixture.js';

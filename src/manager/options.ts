@@ -14,12 +14,12 @@ export interface DatabaseOptions {
   /**
    * Where the database lives. `auto` (default): memory for `:memory:`, otherwise a file in Node
    * and OPFS in browsers. `memory` keeps any name in memory. `file` (Node, sqlite-wasm): a real
-   * file through a `node:fs` VFS, its directory created if missing. `opfs` is not built yet
-   * and is refused with `UNSUPPORTED_STORAGE`. See docs/storage.md.
+   * file through a `node:fs` VFS, its directory created if missing. `opfs` (browsers,
+   * sqlite-wasm): the origin private file system, one tab or worker at a time. See docs/storage.md.
    */
   readonly storage?: StorageMode | undefined;
   /**
-   * The journal of a `file` database: `delete` (default, a rollback journal with
+   * The journal of a `file` database (OPFS always uses `delete`): `delete` (default, a rollback journal with
    * `synchronous=FULL`) or `wal` (a write-ahead log in exclusive locking mode: faster
    * commits, one connection).
    */
@@ -59,7 +59,7 @@ const DEFAULT_LOCK_TIMEOUT_MS = 30_000;
 
 /**
  * Applies defaults and checks every option.
- * @throws DatabaseError `INVALID_ARGUMENT` for a bad value; `UNSUPPORTED_STORAGE` for storage this platform or engine cannot give (OPFS, not built yet; `file` in browsers or with sql.js)
+ * @throws DatabaseError `INVALID_ARGUMENT` for a bad value; `UNSUPPORTED_STORAGE` for storage this platform or engine cannot give (`opfs` outside browsers with OPFS or with sql.js; `file` in browsers or with sql.js)
  */
 export function resolveOptions(name: string, options: DatabaseOptions, platform: Platform): ResolvedOptions {
   if (typeof name !== 'string' || name.length === 0 || name.includes('\0')) {
@@ -86,9 +86,7 @@ export function resolveOptions(name: string, options: DatabaseOptions, platform:
   if (storage !== 'memory' && storage !== 'file' && storage !== 'opfs') {
     throw new DatabaseError('INVALID_ARGUMENT', `Unknown storage "${String(requested)}"; use auto, memory, file or opfs.`);
   }
-  if (storage === 'opfs') {
-    throw new DatabaseError('UNSUPPORTED_STORAGE', '"opfs" storage is not built yet. Open ":memory:" or pass storage: "memory" for now.');
-  }
+  if (storage === 'opfs') checkOpfs(platform, engine);
   if (storage === 'file' && platform.name !== 'node') {
     throw new DatabaseError('UNSUPPORTED_STORAGE', '"file" storage needs Node; in browsers use ":memory:" or storage: "memory" for now.');
   }
@@ -99,7 +97,23 @@ export function resolveOptions(name: string, options: DatabaseOptions, platform:
   if (journalMode !== 'delete' && journalMode !== 'wal') {
     throw new DatabaseError('INVALID_ARGUMENT', `Unknown journalMode "${String(journalMode)}"; use "delete" or "wal".`);
   }
+  if (journalMode === 'wal' && storage === 'opfs') {
+    throw new DatabaseError('INVALID_ARGUMENT', 'journalMode "wal" is for file storage; OPFS databases use a rollback journal (the default).');
+  }
   return { engine, storage, journalMode, lockTimeoutMs, slowQueryMs, trackQueries, workerUrl: options.workerUrl, sqlJsWasmUrl: options.sqlJsWasmUrl };
+}
+
+/** Refuses OPFS where it cannot work: outside browsers, without `navigator.storage`, or with sql.js. */
+function checkOpfs(platform: Platform, engine: EngineName): void {
+  if (platform.name !== 'browser') {
+    throw new DatabaseError('UNSUPPORTED_STORAGE', '"opfs" storage exists only in browsers; in Node open a file path (storage "file") or ":memory:".');
+  }
+  if (typeof globalThis.navigator?.storage?.getDirectory !== 'function') {
+    throw new DatabaseError('UNSUPPORTED_STORAGE', 'This browser has no origin private file system (navigator.storage.getDirectory); use storage: "memory".');
+  }
+  if (engine !== 'sqlite-wasm') {
+    throw new DatabaseError('UNSUPPORTED_STORAGE', 'sql.js has no OPFS support; use the sqlite-wasm engine for OPFS, or storage: "memory".');
+  }
 }
 
 /** True when two option sets open the same database the same way. */

@@ -124,3 +124,33 @@ describe('OPFS storage (opfs-sahpool)', () => {
     expect(() => DatabaseManager.open('x.db', { storage: 'opfs', journalMode: 'wal' })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
   });
 });
+
+/** The next report of the reload probe page in `frame`. */
+function nextReport(frame: HTMLIFrameElement): Promise<{ before?: number; after?: number; integrity?: string; error?: string }> {
+  return new Promise((resolve) => {
+    const listener = (event: MessageEvent): void => {
+      const data = event.data as { source?: string };
+      if (event.source !== frame.contentWindow || data.source !== 'opfs-reload-page') return;
+      removeEventListener('message', listener);
+      resolve(data);
+    };
+    addEventListener('message', listener);
+  });
+}
+
+describe('OPFS across a real page reload', () => {
+  it('a page that commits rows and is reloaded without closing finds them all after the reload', async () => {
+    const frame = document.createElement('iframe');
+    const loaded = nextReport(frame);
+    frame.src = new URL(`../support/opfs-reload-page.html?db=${encodeURIComponent(uniqueName('reload'))}`, import.meta.url).href;
+    document.body.append(frame);
+    try {
+      expect(await loaded).toEqual({ source: 'opfs-reload-page', before: 0, after: 10, integrity: 'ok' });
+      const reloaded = nextReport(frame);
+      frame.contentWindow?.location.reload();
+      expect(await reloaded).toEqual({ source: 'opfs-reload-page', before: 10, after: 20, integrity: 'ok' });
+    } finally {
+      frame.remove();
+    }
+  });
+});

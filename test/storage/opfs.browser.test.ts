@@ -125,11 +125,20 @@ describe('OPFS storage (opfs-sahpool)', () => {
   });
 });
 
+/** What the reload probe page reports. */
+interface ProbeReport {
+  readonly source?: string;
+  readonly before?: number;
+  readonly after?: number;
+  readonly integrity?: string;
+  readonly error?: string;
+}
+
 /** The next report of the reload probe page in `frame`. */
-function nextReport(frame: HTMLIFrameElement): Promise<{ before?: number; after?: number; integrity?: string; error?: string }> {
+function nextReport(frame: HTMLIFrameElement): Promise<ProbeReport> {
   return new Promise((resolve) => {
     const listener = (event: MessageEvent): void => {
-      const data = event.data as { source?: string };
+      const data = event.data as ProbeReport;
       if (event.source !== frame.contentWindow || data.source !== 'opfs-reload-page') return;
       removeEventListener('message', listener);
       resolve(data);

@@ -9,7 +9,7 @@ export type StorageMode = 'auto' | 'memory' | 'file' | 'opfs';
 
 /** Options of {@link DatabaseManager.open}. */
 export interface DatabaseOptions {
-  /** The engine: `sqlite-wasm` (default) or `sql.js` (memory only). */
+  /** The engine: `sqlite-wasm` (default) or `sql.js` (memory, or durable by whole-image snapshots after every write). */
   readonly engine?: EngineName | undefined;
   /**
    * Where the database lives. `auto` (default): memory for `:memory:`, otherwise a file in Node
@@ -59,7 +59,7 @@ const DEFAULT_LOCK_TIMEOUT_MS = 30_000;
 
 /**
  * Applies defaults and checks every option.
- * @throws DatabaseError `INVALID_ARGUMENT` for a bad value; `UNSUPPORTED_STORAGE` for storage this platform or engine cannot give (`opfs` outside browsers with OPFS or with sql.js; `file` in browsers or with sql.js)
+ * @throws DatabaseError `INVALID_ARGUMENT` for a bad value; `UNSUPPORTED_STORAGE` for storage this platform cannot give (`opfs` outside browsers with OPFS; `file` in browsers)
  */
 export function resolveOptions(name: string, options: DatabaseOptions, platform: Platform): ResolvedOptions {
   if (typeof name !== 'string' || name.length === 0 || name.includes('\0')) {
@@ -86,33 +86,27 @@ export function resolveOptions(name: string, options: DatabaseOptions, platform:
   if (storage !== 'memory' && storage !== 'file' && storage !== 'opfs') {
     throw new DatabaseError('INVALID_ARGUMENT', `Unknown storage "${String(requested)}"; use auto, memory, file or opfs.`);
   }
-  if (storage === 'opfs') checkOpfs(platform, engine);
+  if (storage === 'opfs') checkOpfs(platform);
   if (storage === 'file' && platform.name !== 'node') {
     throw new DatabaseError('UNSUPPORTED_STORAGE', '"file" storage needs Node; in browsers use ":memory:" or storage: "memory" for now.');
-  }
-  if (storage === 'file' && engine !== 'sqlite-wasm') {
-    throw new DatabaseError('UNSUPPORTED_STORAGE', 'sql.js keeps databases in memory only; use the sqlite-wasm engine for a file, or storage: "memory".');
   }
   const journalMode = options.journalMode ?? 'delete';
   if (journalMode !== 'delete' && journalMode !== 'wal') {
     throw new DatabaseError('INVALID_ARGUMENT', `Unknown journalMode "${String(journalMode)}"; use "delete" or "wal".`);
   }
-  if (journalMode === 'wal' && storage === 'opfs') {
-    throw new DatabaseError('INVALID_ARGUMENT', 'journalMode "wal" is for file storage; OPFS databases use a rollback journal (the default).');
+  if (journalMode === 'wal' && (storage === 'opfs' || engine !== 'sqlite-wasm')) {
+    throw new DatabaseError('INVALID_ARGUMENT', 'journalMode "wal" is for sqlite-wasm file storage; OPFS and sql.js snapshot databases use the default.');
   }
   return { engine, storage, journalMode, lockTimeoutMs, slowQueryMs, trackQueries, workerUrl: options.workerUrl, sqlJsWasmUrl: options.sqlJsWasmUrl };
 }
 
-/** Refuses OPFS where it cannot work: outside browsers, without `navigator.storage`, or with sql.js. */
-function checkOpfs(platform: Platform, engine: EngineName): void {
+/** Refuses OPFS where it cannot work: outside browsers or without `navigator.storage`. */
+function checkOpfs(platform: Platform): void {
   if (platform.name !== 'browser') {
     throw new DatabaseError('UNSUPPORTED_STORAGE', '"opfs" storage exists only in browsers; in Node open a file path (storage "file") or ":memory:".');
   }
   if (typeof globalThis.navigator?.storage?.getDirectory !== 'function') {
     throw new DatabaseError('UNSUPPORTED_STORAGE', 'This browser has no origin private file system (navigator.storage.getDirectory); use storage: "memory".');
-  }
-  if (engine !== 'sqlite-wasm') {
-    throw new DatabaseError('UNSUPPORTED_STORAGE', 'sql.js has no OPFS support; use the sqlite-wasm engine for OPFS, or storage: "memory".');
   }
 }
 

@@ -52,7 +52,11 @@ export function configureDurableDatabase(db: SqlRunner, plan: DurableOpenPlan, f
   if (plan.walFormat && plan.journalMode === 'delete' && !exclusive) db.exec('PRAGMA locking_mode = NORMAL');
 }
 
-function quickCheck(db: SqlRunner, filename: string): void {
+/**
+ * Runs `PRAGMA quick_check` on a database just opened from existing bytes.
+ * @throws DatabaseError `CORRUPT_DATABASE` unless it reports `ok`
+ */
+export function quickCheck(db: SqlRunner, filename: string): void {
   let problems: string[];
   try {
     problems = db.query('PRAGMA quick_check').rows.map((row) => String(row[0]));

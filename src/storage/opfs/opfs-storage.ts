@@ -4,6 +4,7 @@
  * exclusively for the connection's life, plus a Web Lock naming the database.
  */
 import { DatabaseError } from '../../errors/database-error.js';
+import { opfsAvailable, retryWhileHandlesBusy, takeWebLock } from './opfs-exclusion.js';
 import { takeVfsError } from './vfs-error-log.js';
 
 /** The pool object `installOpfsSAHPoolVfs` resolves to (the parts used here). */
@@ -42,14 +43,6 @@ export interface OpfsStorage {
   release(): void;
 }
 
-/**
- * How long an open waits for a previous holder that is going away — a closed or terminated
- * worker, a page being reloaded — to let go of its access handles. Chromium releases a
- * terminated worker's handles within 0.5–2.5 s (measured); a live holder keeps them, and the
- * open then fails with `DATABASE_LOCKED`.
- */
-const HOLDER_GRACE_MS = 3000;
-const RETRY_EVERY_MS = 100;
 /** Files per pool: the database, its journal, and room for SQLite's occasional extras. */
 const POOL_CAPACITY = 4;
 const POOL_ROOT = 'alphatrade-db';
@@ -57,21 +50,6 @@ const SQLITE_IOERR = 10;
 const SQLITE_FULL = 13;
 /** What the pool of sqlite-wasm 3.54.1 throws (and logs) when a sync access handle writes fewer bytes than asked. */
 const SHORT_WRITE_MESSAGE = 'Unknown write() failure.';
-
-/** True when the browser offers what `opfs-sahpool` needs. */
-export function opfsAvailable(): boolean {
-  const handle = (globalThis as { FileSystemFileHandle?: { prototype?: { createSyncAccessHandle?: unknown } } }).FileSystemFileHandle;
-  return typeof globalThis.navigator?.storage?.getDirectory === 'function' && typeof handle?.prototype?.createSyncAccessHandle === 'function';
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-function isBusyHandle(error: unknown): boolean {
-  const name = (error as { name?: unknown } | undefined)?.name;
-  return name === 'NoModificationAllowedError' || name === 'InvalidStateError';
-}
 
 /**
  * True for an OPFS write that ran out of room: a `QuotaExceededError`, or a short write — which
@@ -82,60 +60,19 @@ function isOutOfSpace(error: { readonly name: string; readonly message: string }
   return error !== undefined && (error.name === 'QuotaExceededError' || error.message === SHORT_WRITE_MESSAGE);
 }
 
-function lockedError(name: string): DatabaseError {
-  return new DatabaseError(
-    'DATABASE_LOCKED',
-    `"${name}" is open in another tab or worker of this origin. Close it there (or wait for that page to unload), then open it again.`,
-  );
-}
-
-/**
- * Takes the Web Lock of `name`, waiting up to {@link HOLDER_GRACE_MS}; resolves to its release
- * function, or undefined when another holder kept it. Browsers without Web Locks get a no-op
- * (the access handles still exclude other workers).
- */
-function takeWebLock(name: string): Promise<(() => void) | undefined> {
-  const locks = globalThis.navigator?.locks;
-  if (locks === undefined) return Promise.resolve(() => undefined);
-  return new Promise((resolve, reject) => {
-    let release!: () => void;
-    const held = new Promise<void>((done) => (release = done));
-    locks
-      .request(`alphatrade-db:opfs:${name}`, { mode: 'exclusive', signal: AbortSignal.timeout(HOLDER_GRACE_MS) }, () => {
-        resolve(release);
-        return held;
-      })
-      .catch((error: unknown) => {
-        const errorName = (error as { name?: unknown } | undefined)?.name;
-        if (errorName === 'TimeoutError' || errorName === 'AbortError') resolve(undefined);
-        else reject(new DatabaseError('SQLITE_CANTOPEN', `Could not take the Web Lock of "${name}": ${String(error)}`, { cause: error }));
-      });
-  });
-}
-
 /** Installs the database's pool, retrying while a previous holder's access handles are still open. */
-async function installPool(sqlite3: Required<SahPoolModule>, name: string): Promise<SahPool> {
-  const options: SahPoolOptions = {
-    name: `alphatrade-opfs:${name}`,
-    directory: `${POOL_ROOT}/${encodeURIComponent(name)}`,
-    initialCapacity: POOL_CAPACITY,
-    clearOnInit: false,
-    // The default deletes the pool's directory — the database — when a handle cannot be taken.
-    preserveOnInitFailure: true,
-    forceReinitIfPreviouslyFailed: true,
-  };
-  const deadline = Date.now() + HOLDER_GRACE_MS;
-  for (;;) {
-    try {
-      return await sqlite3.installOpfsSAHPoolVfs(options);
-    } catch (error) {
-      if (!isBusyHandle(error)) {
-        throw new DatabaseError('SQLITE_CANTOPEN', `Could not open "${name}" in OPFS: ${String(error)}`, { cause: error });
-      }
-      if (Date.now() >= deadline) throw lockedError(name);
-      await delay(RETRY_EVERY_MS);
-    }
-  }
+function installPool(sqlite3: Required<SahPoolModule>, name: string): Promise<SahPool> {
+  return retryWhileHandlesBusy(name, () =>
+    sqlite3.installOpfsSAHPoolVfs({
+      name: `alphatrade-opfs:${name}`,
+      directory: `${POOL_ROOT}/${encodeURIComponent(name)}`,
+      initialCapacity: POOL_CAPACITY,
+      clearOnInit: false,
+      // The default deletes the pool's directory — the database — when a handle cannot be taken.
+      preserveOnInitFailure: true,
+      forceReinitIfPreviouslyFailed: true,
+    }),
+  );
 }
 
 /**
@@ -149,7 +86,6 @@ export async function openOpfsStorage(sqlite3: SahPoolModule, name: string): Pro
     throw new DatabaseError('UNSUPPORTED_STORAGE', 'OPFS sync access handles are not available here (they need a worker in a current browser); use storage: "memory".');
   }
   const releaseLock = await takeWebLock(name);
-  if (releaseLock === undefined) throw lockedError(name);
   let pool: SahPool;
   try {
     pool = await installPool(sqlite3 as Required<SahPoolModule>, name);

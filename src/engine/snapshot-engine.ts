@@ -1,0 +1,97 @@
+import type { EncodedParamRows } from '../protocol/param-rows-codec.js';
+import type { SnapshotStore } from '../storage/snapshot/snapshot-store.js';
+import type { Engine } from './engine.js';
+import type { Params, QueryResult, RunResult } from './types.js';
+
+/** An in-memory engine whose whole database can be exported as one image. */
+export interface ImageEngine extends Engine {
+  /** The database as a SQLite file image (only outside a write transaction). */
+  exportImage(): Uint8Array;
+  /** SQLite's `total_changes()`: rows changed since the connection opened. */
+  totalChanges(): bigint;
+}
+
+/**
+ * Makes an in-memory engine durable by snapshots: after every call that may have written and
+ * left no transaction open — an autocommit write, a COMMIT, a script, a procedure — the whole
+ * image is saved atomically before the call returns. A write the caller saw succeed is
+ * therefore on disk; a crash loses at most the call in flight. Reads save nothing.
+ */
+export class SnapshotEngine implements Engine {
+  readonly name: Engine['name'];
+  readonly sqliteVersion: string;
+  readonly #inner: ImageEngine;
+  readonly #store: SnapshotStore;
+  #savedChanges: bigint;
+
+  /**
+   * @param inner - the in-memory engine, loaded with the store's last image
+   * @param store - where the snapshots go
+   */
+  constructor(inner: ImageEngine, store: SnapshotStore) {
+    this.#inner = inner;
+    this.#store = store;
+    this.name = inner.name;
+    this.sqliteVersion = inner.sqliteVersion;
+    this.#savedChanges = inner.totalChanges();
+  }
+
+  exec(sql: string): void {
+    this.#writing(() => this.#inner.exec(sql), true);
+  }
+
+  query(sql: string, params?: Params): QueryResult {
+    return this.#writing(() => this.#inner.query(sql, params), false);
+  }
+
+  get(sql: string, params?: Params): QueryResult {
+    return this.#writing(() => this.#inner.get(sql, params), false);
+  }
+
+  run(sql: string, params?: Params): RunResult {
+    return this.#writing(() => this.#inner.run(sql, params), true);
+  }
+
+  runMany(sql: string, rows: readonly Params[]): RunResult {
+    return this.#writing(() => this.#inner.runMany(sql, rows), true);
+  }
+
+  runManyEncoded(sql: string, batch: EncodedParamRows): RunResult {
+    const inner = this.#inner;
+    if (inner.runManyEncoded === undefined) throw new TypeError('The engine has no encoded batch path.');
+    return this.#writing(() => (inner.runManyEncoded as (s: string, b: EncodedParamRows) => RunResult).call(inner, sql, batch), true);
+  }
+
+  inTransaction(): boolean {
+    return this.#inner.inTransaction();
+  }
+
+  /** Saves the image one last time if anything changed since the last save, then closes. */
+  close(): void {
+    try {
+      if (!this.#inner.inTransaction() && this.#inner.totalChanges() !== this.#savedChanges) this.#save();
+    } finally {
+      this.#inner.close();
+      this.#store.release();
+    }
+  }
+
+  /**
+   * Runs `work`; then, outside a transaction, saves a snapshot when the call may have changed
+   * the schema or pragmas (`always`: scripts and run calls) or changed rows. A failed call
+   * saves too when it committed part of a script before failing.
+   */
+  #writing<T>(work: () => T, always: boolean): T {
+    try {
+      return work();
+    } finally {
+      if (!this.#inner.inTransaction() && (always || this.#inner.totalChanges() !== this.#savedChanges)) this.#save();
+    }
+  }
+
+  #save(): void {
+    const changes = this.#inner.totalChanges();
+    this.#store.save(this.#inner.exportImage());
+    this.#savedChanges = changes;
+  }
+}

@@ -23,6 +23,8 @@ export class SnapshotEngine implements Engine {
   readonly #inner: ImageEngine;
   readonly #store: SnapshotStore;
   #savedChanges: bigint;
+  /** The inner engine's packed-batch path, when it has one. */
+  readonly runManyEncoded?: (sql: string, batch: EncodedParamRows) => RunResult;
 
   /**
    * @param inner - the in-memory engine, loaded with the store's last image
@@ -34,6 +36,8 @@ export class SnapshotEngine implements Engine {
     this.name = inner.name;
     this.sqliteVersion = inner.sqliteVersion;
     this.#savedChanges = inner.totalChanges();
+    const encoded = inner.runManyEncoded?.bind(inner);
+    if (encoded !== undefined) this.runManyEncoded = (sql, batch) => this.#writing(() => encoded(sql, batch), true);
   }
 
   exec(sql: string): void {
@@ -54,12 +58,6 @@ export class SnapshotEngine implements Engine {
 
   runMany(sql: string, rows: readonly Params[]): RunResult {
     return this.#writing(() => this.#inner.runMany(sql, rows), true);
-  }
-
-  runManyEncoded(sql: string, batch: EncodedParamRows): RunResult {
-    const inner = this.#inner;
-    if (inner.runManyEncoded === undefined) throw new TypeError('The engine has no encoded batch path.');
-    return this.#writing(() => (inner.runManyEncoded as (s: string, b: EncodedParamRows) => RunResult).call(inner, sql, batch), true);
   }
 
   inTransaction(): boolean {

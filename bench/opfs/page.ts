@@ -1,7 +1,7 @@
 /**
  * The OPFS bench page (served by Vite, driven by `opfs-browser.ts`): the same workloads on an
- * OPFS database and on a memory database in this page, alternating, several runs; the medians
- * land in `window.benchResult`.
+ * OPFS database (rollback journal, and WAL) and on a memory database in this page, alternating,
+ * several runs; the medians land in `window.benchResult`.
  */
 import { DatabaseManager } from '../../src/index.browser.js';
 
@@ -27,8 +27,16 @@ const median = (values: number[]): number => {
 
 const ids = Array.from({ length: POINT_READS }, (_, i) => ((i * 7919) % ROWS) + 1);
 
-async function measure(storage: 'opfs' | 'memory', run: number): Promise<Figures> {
-  const db = DatabaseManager.open(`bench-${storage}-${Date.now()}-${run}.db`, { storage, trackQueries: false });
+/** The databases compared. */
+const SUBJECTS = {
+  memory: { storage: 'memory', journalMode: 'delete' },
+  opfs: { storage: 'opfs', journalMode: 'delete' },
+  opfsWal: { storage: 'opfs', journalMode: 'wal' },
+} as const;
+type Subject = keyof typeof SUBJECTS;
+
+async function measure(subject: Subject, run: number): Promise<Figures> {
+  const db = DatabaseManager.open(`bench-${subject}-${Date.now()}-${run}.db`, { ...SUBJECTS[subject], trackQueries: false });
   await db.exec('CREATE TABLE items(id INTEGER PRIMARY KEY, name TEXT, score REAL)');
   await db.executeMany(INSERT, Array.from({ length: ROWS }, (_, i) => [`item-${i}`, i * 0.5]));
   let started = performance.now();
@@ -49,18 +57,17 @@ async function measure(storage: 'opfs' | 'memory', run: number): Promise<Figures
   return { readsInSessionMs, readsAutocommitMs, commitMedianMs: median(commits) };
 }
 
-const results: Record<'opfs' | 'memory', Figures[]> = { opfs: [], memory: [] };
+const results: Record<Subject, Figures[]> = { memory: [], opfs: [], opfsWal: [] };
 try {
   for (let run = 0; run < RUNS; run++) {
-    results.memory.push(await measure('memory', run));
-    results.opfs.push(await measure('opfs', run));
+    for (const subject of Object.keys(SUBJECTS) as Subject[]) results[subject].push(await measure(subject, run));
   }
-  const summary = (storage: 'opfs' | 'memory'): Figures => ({
-    readsInSessionMs: median(results[storage].map((f) => f.readsInSessionMs)),
-    readsAutocommitMs: median(results[storage].map((f) => f.readsAutocommitMs)),
-    commitMedianMs: median(results[storage].map((f) => f.commitMedianMs)),
+  const summary = (subject: Subject): Figures => ({
+    readsInSessionMs: median(results[subject].map((f) => f.readsInSessionMs)),
+    readsAutocommitMs: median(results[subject].map((f) => f.readsAutocommitMs)),
+    commitMedianMs: median(results[subject].map((f) => f.commitMedianMs)),
   });
-  (window as { benchResult?: object }).benchResult = { runs: RUNS, opfs: summary('opfs'), memory: summary('memory') };
+  (window as { benchResult?: object }).benchResult = { runs: RUNS, opfs: summary('opfs'), opfsWal: summary('opfsWal'), memory: summary('memory') };
 } catch (error) {
   (window as { benchResult?: object }).benchResult = { error: String(error) };
 }

@@ -19,7 +19,7 @@ export interface DatabaseOptions {
    */
   readonly storage?: StorageMode | undefined;
   /**
-   * The journal of a `file` database (OPFS always uses `delete`): `delete` (default, a rollback journal with
+   * The journal of a `file` or `opfs` database: `delete` (default, a rollback journal with
    * `synchronous=FULL`) or `wal` (a write-ahead log in exclusive locking mode: faster
    * commits, one connection).
    */
@@ -94,8 +94,8 @@ export function resolveOptions(name: string, options: DatabaseOptions, platform:
   if (journalMode !== 'delete' && journalMode !== 'wal') {
     throw new DatabaseError('INVALID_ARGUMENT', `Unknown journalMode "${String(journalMode)}"; use "delete" or "wal".`);
   }
-  if (journalMode === 'wal' && (storage === 'opfs' || engine !== 'sqlite-wasm')) {
-    throw new DatabaseError('INVALID_ARGUMENT', 'journalMode "wal" is for sqlite-wasm file storage; OPFS and sql.js snapshot databases use the default.');
+  if (journalMode === 'wal' && storage !== 'memory' && engine !== 'sqlite-wasm') {
+    throw new DatabaseError('INVALID_ARGUMENT', 'journalMode "wal" is for the sqlite-wasm engine; sql.js snapshot databases have no journal to choose.');
   }
   return { engine, storage, journalMode, lockTimeoutMs, slowQueryMs, trackQueries, workerUrl: options.workerUrl, sqlJsWasmUrl: options.sqlJsWasmUrl };
 }

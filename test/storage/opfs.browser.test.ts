@@ -119,9 +119,22 @@ describe('OPFS storage (opfs-sahpool)', () => {
     await db.close();
   });
 
-  it('refuses OPFS with sql.js and WAL with UNSUPPORTED_STORAGE / INVALID_ARGUMENT', () => {
-    expect(() => DatabaseManager.open('x.db', { storage: 'opfs', engine: 'sql.js' })).toThrow(expect.objectContaining({ code: 'UNSUPPORTED_STORAGE' }));
-    expect(() => DatabaseManager.open('x.db', { storage: 'opfs', journalMode: 'wal' })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+  it('with journalMode "wal": a write-ahead log in exclusive mode that reopens in either journal mode', async () => {
+    const name = uniqueName('wal');
+    const wal = DatabaseManager.open(name, { storage: 'opfs', journalMode: 'wal' });
+    expect(await wal.get('PRAGMA journal_mode')).toEqual({ journal_mode: 'wal' });
+    await wal.exec('CREATE TABLE t(v INTEGER)');
+    await wal.executeMany('INSERT INTO t VALUES (?)', [[1], [2], [3]]);
+    await wal.close();
+    const again = DatabaseManager.open(name, { storage: 'opfs', journalMode: 'wal' });
+    expect(await again.get('SELECT sum(v) AS s FROM t')).toEqual({ s: 6 });
+    await again.execute('INSERT INTO t VALUES (4)');
+    await again.terminate();
+    const rollback = DatabaseManager.open(name, OPFS);
+    expect(await rollback.get('PRAGMA journal_mode')).toEqual({ journal_mode: 'delete' });
+    expect(await rollback.get('SELECT sum(v) AS s FROM t')).toEqual({ s: 10 });
+    expect(await rollback.get('PRAGMA integrity_check')).toEqual({ integrity_check: 'ok' });
+    await rollback.close();
   });
 });
 

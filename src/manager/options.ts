@@ -14,19 +14,20 @@ export type ManagerEngine = EngineName | 'libsql';
 /** Options of {@link DatabaseManager.open}. */
 export interface DatabaseOptions extends LibsqlConnectOptions {
   /**
-   * The engine: `sqlite-wasm` (default), `sql.js` (memory only), or `libsql`: a libSQL server
-   * (sqld, Turso) reached at `url` (Node). See docs/libsql.md.
+   * The engine: `sqlite-wasm` (default), `sql.js` (memory, or durable by whole-image snapshots
+   * after every write), or `libsql`: a libSQL server (sqld, Turso) reached at `url` (Node). See
+   * docs/libsql.md.
    */
   readonly engine?: ManagerEngine | undefined;
   /**
    * Where the database lives. `auto` (default): memory for `:memory:`, otherwise a file in Node
    * and OPFS in browsers. `memory` keeps any name in memory. `file` (Node, sqlite-wasm): a real
-   * file through a `node:fs` VFS, its directory created if missing. `opfs` is not built yet
-   * and is refused with `UNSUPPORTED_STORAGE`. See docs/storage.md.
+   * file through a `node:fs` VFS, its directory created if missing. `opfs` (browsers,
+   * sqlite-wasm): the origin private file system, one tab or worker at a time. See docs/storage.md.
    */
   readonly storage?: StorageMode | undefined;
   /**
-   * The journal of a `file` database: `delete` (default, a rollback journal with
+   * The journal of a `file` or `opfs` database: `delete` (default, a rollback journal with
    * `synchronous=FULL`) or `wal` (a write-ahead log in exclusive locking mode: faster
    * commits, one connection).
    */
@@ -68,7 +69,7 @@ const DEFAULT_LOCK_TIMEOUT_MS = 30_000;
 
 /**
  * Applies defaults and checks every option.
- * @throws DatabaseError `INVALID_ARGUMENT` for a bad value; `UNSUPPORTED_STORAGE` for storage this platform or engine cannot give (OPFS, not built yet; `file` in browsers or with sql.js)
+ * @throws DatabaseError `INVALID_ARGUMENT` for a bad value; `UNSUPPORTED_STORAGE` for storage this platform cannot give (`opfs` outside browsers with OPFS; `file` in browsers)
  */
 export function resolveOptions(name: string, options: DatabaseOptions, platform: Platform): ResolvedOptions {
   if (typeof name !== 'string' || name.length === 0 || name.includes('\0')) {
@@ -100,20 +101,28 @@ export function resolveOptions(name: string, options: DatabaseOptions, platform:
   if (storage !== 'memory' && storage !== 'file' && storage !== 'opfs') {
     throw new DatabaseError('INVALID_ARGUMENT', `Unknown storage "${String(requested)}"; use auto, memory, file or opfs.`);
   }
-  if (storage === 'opfs') {
-    throw new DatabaseError('UNSUPPORTED_STORAGE', '"opfs" storage is not built yet. Open ":memory:" or pass storage: "memory" for now.');
-  }
+  if (storage === 'opfs') checkOpfs(platform);
   if (storage === 'file' && platform.name !== 'node') {
     throw new DatabaseError('UNSUPPORTED_STORAGE', '"file" storage needs Node; in browsers use ":memory:" or storage: "memory" for now.');
-  }
-  if (storage === 'file' && engine !== 'sqlite-wasm') {
-    throw new DatabaseError('UNSUPPORTED_STORAGE', 'sql.js keeps databases in memory only; use the sqlite-wasm engine for a file, or storage: "memory".');
   }
   const journalMode = options.journalMode ?? 'delete';
   if (journalMode !== 'delete' && journalMode !== 'wal') {
     throw new DatabaseError('INVALID_ARGUMENT', `Unknown journalMode "${String(journalMode)}"; use "delete" or "wal".`);
   }
+  if (journalMode === 'wal' && storage !== 'memory' && engine !== 'sqlite-wasm') {
+    throw new DatabaseError('INVALID_ARGUMENT', 'journalMode "wal" is for the sqlite-wasm engine; sql.js snapshot databases have no journal to choose.');
+  }
   return { engine, storage, remote, journalMode, lockTimeoutMs, slowQueryMs, trackQueries, workerUrl: options.workerUrl, sqlJsWasmUrl: options.sqlJsWasmUrl };
+}
+
+/** Refuses OPFS where it cannot work: outside browsers or without `navigator.storage`. */
+function checkOpfs(platform: Platform): void {
+  if (platform.name !== 'browser') {
+    throw new DatabaseError('UNSUPPORTED_STORAGE', '"opfs" storage exists only in browsers; in Node open a file path (storage "file") or ":memory:".');
+  }
+  if (typeof globalThis.navigator?.storage?.getDirectory !== 'function') {
+    throw new DatabaseError('UNSUPPORTED_STORAGE', 'This browser has no origin private file system (navigator.storage.getDirectory); use storage: "memory".');
+  }
 }
 
 /** True when two option sets open the same database the same way. */

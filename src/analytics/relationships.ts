@@ -47,9 +47,15 @@ function addEdge(edges: Map<string, MutableEdge>, from: string, to: string, kind
   for (const column of columns) if (!edge.columns.includes(column)) edge.columns.push(column);
 }
 
-/** The joins of one statement: table pairs (families, ordered) and their column pairs. */
-function joinsOf(sample: StatementSample): Map<string, { from: string; to: string; columns: string[] }> {
-  const tables = extractTableReferences(sample.sql).tables.slice(sample.kind === 'insert' ? 1 : 0);
+/**
+ * The joins of one statement between tables of the schema (`known`, families): table pairs
+ * (ordered) and their column pairs. Names that are not schema tables — `pragma_*` table-valued
+ * functions, eponymous virtual tables, views — take no part.
+ */
+function joinsOf(sample: StatementSample, known: ReadonlySet<string>): Map<string, { from: string; to: string; columns: string[] }> {
+  const tables = extractTableReferences(sample.sql)
+    .tables.slice(sample.kind === 'insert' ? 1 : 0)
+    .filter((table) => known.has(familyName(table)));
   const joins = new Map<string, { from: string; to: string; columns: string[] }>();
   if (tables.length < 2) return joins;
   const joined = new Set<string>();
@@ -100,12 +106,13 @@ export function toMermaid(nodes: readonly string[], edges: readonly Relationship
  */
 export async function readRelationships(query: InternalQuery, samples: readonly StatementSample[]): Promise<TableRelationships> {
   const nodes = new Set((await readTables(query)).map(familyName));
+  const known: ReadonlySet<string> = new Set(nodes);
   const edges = new Map<string, MutableEdge>();
   for (const fk of await readForeignKeys(query)) {
     addEdge(edges, familyName(fk.table), familyName(fk.references), 'foreign-key', 1, fk.columns);
   }
   for (const sample of samples) {
-    for (const join of joinsOf(sample).values()) {
+    for (const join of joinsOf(sample, known).values()) {
       addEdge(edges, join.from, join.to, 'join', sample.calls, join.columns);
     }
   }

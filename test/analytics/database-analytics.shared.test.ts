@@ -79,6 +79,8 @@ describe.each(ENGINES)('DatabaseAnalytics (%s)', (engine) => {
     await db.query('SELECT * FROM miner_1_trades tr JOIN miner_1_positions p ON p.position_id = tr.position_id');
     await db.query('SELECT * FROM miner_2_trades tr JOIN miner_2_positions p ON p.position_id = tr.position_id');
     await db.query('SELECT * FROM users JOIN tags USING (id)');
+    await db.query('SELECT (SELECT page_count FROM pragma_page_count) AS pages, (SELECT freelist_count FROM pragma_freelist_count) AS free');
+    await db.query('SELECT count(*) AS n FROM sqlite_schema, pragma_table_list WHERE sqlite_schema.name = pragma_table_list.name');
     const { nodes, edges, mermaid } = await db.analytics.tableRelationships();
     expect(nodes).toEqual(['items', 'miner_*_positions', 'miner_*_trades', 'miners', 'orders', 'tags', 'users']);
     const keys = edges.filter((e) => e.kind === 'foreign-key');

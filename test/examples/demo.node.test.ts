@@ -110,7 +110,7 @@ describe('the demo page', () => {
 
     expect(await rowsOf(page, 'leaderboard')).toBe(15);
     expect(await rowsOf(page, 'miner-detail')).toBeGreaterThan(0);
-    expect(await page.textContent('[data-testid="patterns"]')).toContain('procedure:ledger.recordEvents');
+    expect(await page.textContent('[data-testid="patterns"]')).toContain('INSERT INTO miner_*_positions');
     expect(await rowsOf(page, 'patterns')).toBeGreaterThanOrEqual(5);
     expect(await page.locator('[data-testid="slow-queries"] li').count()).toBeGreaterThan(0);
     expect(await page.textContent('[data-testid="suggestions"]')).toContain('"miners"("last_active")');

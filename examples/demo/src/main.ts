@@ -63,7 +63,7 @@ async function refreshLedger(): Promise<void> {
 async function refreshAnalytics(): Promise<void> {
   analyticsAt = performance.now();
   await db.tracker.flush();
-  renderPatterns(db.analytics.queryPatterns());
+  renderPatterns(db.analytics.queryPatterns().filter((pattern) => pattern.kind !== 'procedure'));
   renderSlowQueries(db.tracker.slowQueries({ limit: 100 }), db.tracker.slowQueryMs);
   renderIndexUsage(await db.analytics.indexUsage(), (suggestion) => void applySuggestion(suggestion));
   renderRelationshipGraph(await db.analytics.tableRelationships());

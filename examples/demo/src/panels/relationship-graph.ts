@@ -101,7 +101,7 @@ export function renderRelationshipGraph(graph: TableRelationships): void {
   const joins = graph.edges.filter((e) => e.kind === 'join').length;
   fill(
     'relationships',
-    h('div', { class: 'graph-wrap' }, svg('svg', { viewBox: `0 0 ${width} ${height}`, width, height, class: 'graph', role: 'img', 'aria-label': 'table relationships' }, markers, ...edges, ...nodes)),
+    h('div', { class: 'graph-wrap' }, svg('svg', { viewBox: `0 0 ${width} ${height}`, width: '100%', style: `max-width: ${width}px`, class: 'graph', role: 'img', 'aria-label': 'table relationships' }, markers, ...edges, ...nodes)),
     h(
       'p',
       { class: 'muted' },

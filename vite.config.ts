@@ -23,6 +23,19 @@ const chromiumArgs = [
   '--disable-quic',
 ];
 
+/** Headless Debian Chromium through Playwright, as every browser project runs. */
+const chromium = {
+  enabled: true,
+  headless: true,
+  screenshotFailures: false,
+  provider: playwright({
+    launchOptions: { executablePath: '/usr/bin/chromium', args: chromiumArgs },
+  }),
+  instances: [{ browser: 'chromium' as const }],
+};
+
+const browserAliases = { 'alphatrade-db': fromRoot('./src/index.browser.ts'), 'test-env': fromRoot('./test/support/env.browser.ts') };
+
 export default defineConfig({
   optimizeDeps: {
     exclude: ['@sqlite.org/sqlite-wasm'],
@@ -48,21 +61,22 @@ export default defineConfig({
       },
       {
         extends: true,
-        resolve: {
-          alias: { 'alphatrade-db': fromRoot('./src/index.browser.ts'), 'test-env': fromRoot('./test/support/env.browser.ts') },
-        },
+        resolve: { alias: browserAliases },
         test: {
           name: 'browser',
           include: ['test/**/*.shared.test.ts', 'test/**/*.browser.test.ts'],
-          browser: {
-            enabled: true,
-            headless: true,
-            screenshotFailures: false,
-            provider: playwright({
-              launchOptions: { executablePath: '/usr/bin/chromium', args: chromiumArgs },
-            }),
-            instances: [{ browser: 'chromium' }],
-          },
+          browser: chromium,
+        },
+      },
+      {
+        // The maintenance and ledger suites again, each database on OPFS instead of memory.
+        extends: true,
+        resolve: { alias: browserAliases },
+        define: { 'import.meta.env.VITE_TEST_STORAGE': JSON.stringify('opfs') },
+        test: {
+          name: 'browser-opfs',
+          include: ['test/maintenance/*.shared.test.ts', 'test/miners/ledger.shared.test.ts'],
+          browser: chromium,
         },
       },
     ],

@@ -30,6 +30,13 @@ export interface Engine {
   runMany(sql: string, rows: readonly Params[]): RunResult;
   /** Runs one statement once per packed parameter row, binding straight from the buffers (optional fast path). */
   runManyEncoded?(sql: string, batch: EncodedParamRows): RunResult;
+  /**
+   * Installs `check` as SQLite's progress handler (called every few thousand VM steps; a true
+   * result interrupts the running statement with `SQLITE_INTERRUPT`), or removes it. Absent on
+   * engines without a progress handler (sql.js): their runaway statements cannot be stopped
+   * from inside the worker.
+   */
+  setProgressCheck?(check: (() => boolean) | undefined): void;
   /** True while a transaction is open (SQLite's autocommit flag is off). */
   inTransaction(): boolean;
   /** Finalizes every statement and closes the connection. */

@@ -2,7 +2,7 @@ import { DatabaseAnalytics } from '../analytics/database-analytics.js';
 import { internalSql } from '../analytics/internal-sql.js';
 import { QueryTracker } from '../analytics/query-tracker.js';
 import { DatabaseConnection } from '../connection/database-connection.js';
-import type { QueryOptions, Row, Session, TxOptions } from '../connection/session.js';
+import type { QueryOptions, Row, Session, StatementOptions, TxOptions } from '../connection/session.js';
 import type { Params, RunResult } from '../engine/types.js';
 import { DatabaseError } from '../errors/database-error.js';
 import { currentPlatform } from '../platform/platform.js';
@@ -131,18 +131,18 @@ export class DatabaseManager {
   }
 
   /** Runs one statement and returns its first row, if any. */
-  async get<T = Row>(sql: string, params?: Params): Promise<T | undefined> {
-    return (this.#live() ?? (await this.#ready())).get<T>(sql, params);
+  async get<T = Row>(sql: string, params?: Params, options?: StatementOptions): Promise<T | undefined> {
+    return (this.#live() ?? (await this.#ready())).get<T>(sql, params, options);
   }
 
   /** Runs one write statement. */
-  async execute(sql: string, params?: Params): Promise<RunResult> {
-    return (this.#live() ?? (await this.#ready())).execute(sql, params);
+  async execute(sql: string, params?: Params, options?: StatementOptions): Promise<RunResult> {
+    return (this.#live() ?? (await this.#ready())).execute(sql, params, options);
   }
 
   /** Runs one statement once per parameter row, atomically, in one round trip. */
-  async executeMany(sql: string, rows: readonly Params[]): Promise<RunResult> {
-    return (this.#live() ?? (await this.#ready())).executeMany(sql, rows);
+  async executeMany(sql: string, rows: readonly Params[], options?: StatementOptions): Promise<RunResult> {
+    return (this.#live() ?? (await this.#ready())).executeMany(sql, rows, options);
   }
 
   /** Runs a worker-side procedure as one transaction, in one round trip. */
@@ -196,10 +196,29 @@ export class DatabaseManager {
   }
 
   /** After the worker died or was terminated: its file lock, if it left one, is released (Node). */
-  #releaseFileLock(): void {
-    if (this.#options.storage === 'file' && this.#workerThreadId !== undefined) {
-      currentPlatform().releaseFileLock?.(this.name, this.#workerThreadId);
+  #releaseFileLock(threadId = this.#workerThreadId): void {
+    if (this.#options.storage === 'file' && threadId !== undefined) {
+      currentPlatform().releaseFileLock?.(this.name, threadId);
     }
+  }
+
+  /**
+   * Stops the worker of an engine that cannot stop a runaway statement (sql.js): pending calls
+   * reject with the returned `INTERRUPTED` error, and the next call opens the database again.
+   */
+  #recycle(client: WorkerClient, overrun: string): DatabaseError {
+    const kept =
+      this.#options.storage === 'file'
+        ? 'Committed data is kept: the next call reopens the file.'
+        : 'Its in-memory database is lost: the next call opens a fresh, empty one (run setupDatabase() again).';
+    const error = new DatabaseError('INTERRUPTED', `${overrun} This engine cannot stop a running statement, so its worker was stopped and every pending call rejected. ${kept}`);
+    if (this.#client !== client) return error;
+    const threadId = this.#workerThreadId;
+    this.#client = undefined;
+    this.#connection = undefined;
+    this.#open = undefined;
+    void client.kill(error).then(() => this.#releaseFileLock(threadId));
+    return error;
   }
 
   /** The open connection, when there is one and the database is not closed. */
@@ -220,17 +239,21 @@ export class DatabaseManager {
     this.#client = client;
     this.#workerThreadId = worker.threadId;
     client.onCrash((error) => {
+      if (this.#client !== client) return;
       this.#markClosed(error);
       this.#releaseFileLock();
     });
+    const interruptFlag = typeof SharedArrayBuffer === 'function' ? new SharedArrayBuffer(4) : undefined;
+    let interruptible: boolean;
     try {
-      this.#info = await client.call('open', {
+      ({ interruptible, ...this.#info } = await client.call('open', {
         engine: this.#options.engine,
         filename: this.name,
         storage: this.#options.storage,
         sqlJsWasmUrl: this.#options.sqlJsWasmUrl,
         journalMode: this.#options.journalMode,
-      });
+        interruptFlag,
+      }));
     } catch (error) {
       this.#connection = undefined;
       await client.dispose();
@@ -239,6 +262,11 @@ export class DatabaseManager {
     this.#open = new DatabaseConnection(client, {
       lockTimeoutMs: this.#options.lockTimeoutMs,
       asyncContext: platform.createAsyncContext(),
+      runaway: {
+        interruptible,
+        abortFlag: interruptFlag === undefined ? undefined : new Int32Array(interruptFlag),
+        recycle: (overrun) => this.#recycle(client, overrun),
+      },
     });
     if (this.#options.trackQueries) this.#open.observe(this.tracker);
     return this.#open;

@@ -26,16 +26,28 @@ export interface OpenRequest {
   readonly sqlJsWasmUrl?: string | undefined;
   /** The journal of a `file` database (default `delete`). */
   readonly journalMode?: JournalMode | undefined;
+  /** A 4-byte shared abort flag: a statement whose `interruptKey` it holds stops at once (where SharedArrayBuffer exists). */
+  readonly interruptFlag?: SharedArrayBuffer | undefined;
 }
 
 /** What the worker opened. */
 export interface OpenResult {
   readonly engine: EngineName;
   readonly sqliteVersion: string;
+  /** The engine stops runaway statements itself (a progress handler); false for sql.js. */
+  readonly interruptible: boolean;
+}
+
+/** How long a statement may run, and how it can be cancelled while it runs. */
+export interface StatementLimits {
+  /** The longest the engine may spend on it, counted from when the worker starts it; then `INTERRUPTED`. */
+  readonly timeoutMs?: number | undefined;
+  /** It stops with `INTERRUPTED` once the shared abort flag holds this key (a transaction's token). */
+  readonly interruptKey?: number | undefined;
 }
 
 /** One statement, optionally inside a transaction. */
-export interface StatementCall {
+export interface StatementCall extends StatementLimits {
   readonly sql: string;
   readonly params?: Params | undefined;
   /** The transaction token, for statements of a transaction. */
@@ -45,7 +57,7 @@ export interface StatementCall {
 }
 
 /** One statement run once per parameter row, atomically. */
-export interface BatchCall {
+export interface BatchCall extends StatementLimits {
   readonly sql: string;
   /** The rows as they are, or packed into transferable buffers. */
   readonly rows: readonly Params[] | EncodedParamRows;
@@ -54,7 +66,7 @@ export interface BatchCall {
 }
 
 /** A script of statements. */
-export interface ExecCall {
+export interface ExecCall extends StatementLimits {
   readonly sql: string;
   readonly tx?: number | undefined;
 }
@@ -83,7 +95,7 @@ export interface WorkerApi {
   runMany(call: BatchCall): Timed<RunResult>;
   exec(call: ExecCall): Timed<object>;
   /** Runs a registered worker-side procedure as one atomic unit of work (one round trip). */
-  call(call: ProcedureCall): Timed<{ readonly value: unknown }>;
+  call(call: ProcedureCall & StatementLimits): Timed<{ readonly value: unknown }>;
   begin(call: TxCall): void;
   commit(call: TxCall): void;
   rollback(call: TxCall): void;

@@ -2,6 +2,7 @@ import type { Engine } from '../engine/engine.js';
 import type { Params, QueryResult, RunResult } from '../engine/types.js';
 import { DatabaseError, isDatabaseError } from '../errors/database-error.js';
 import type { ProcedureCall, ProcedureContext, ProcedureRegistry } from './procedures.js';
+import { InterruptWatch } from './interrupt-watch.js';
 import { assertParamRows, assertParams } from '../protocol/validate-params.js';
 import { assertEncodedParamRows, decodeParamRows, isEncodedParamRows } from '../protocol/param-rows-codec.js';
 import type {
@@ -11,6 +12,7 @@ import type {
   OpenResult,
   SavepointCall,
   StatementCall,
+  StatementLimits,
   Timed,
   TxCall,
   WorkerApi,
@@ -40,12 +42,14 @@ export class EngineHost implements WorkerApi {
   readonly #engine: Engine;
   readonly #procedures: ProcedureRegistry;
   readonly #context: ProcedureContext;
+  readonly #watch: InterruptWatch;
   #tx: OpenTransaction | null = null;
   #closed = false;
   readonly #transactionControl = new Map<string, boolean>();
 
-  private constructor(engine: Engine, procedures: ProcedureRegistry) {
+  private constructor(engine: Engine, procedures: ProcedureRegistry, interruptFlag: SharedArrayBuffer | undefined) {
     this.#engine = engine;
+    this.#watch = new InterruptWatch(engine, interruptFlag);
     this.#procedures = procedures;
     this.#context = procedureContext(engine);
   }
@@ -62,11 +66,11 @@ export class EngineHost implements WorkerApi {
       engine.close();
       throw error;
     }
-    return new EngineHost(engine, procedures);
+    return new EngineHost(engine, procedures, request.interruptFlag);
   }
 
   open(): OpenResult {
-    return { engine: this.#engine.name, sqliteVersion: this.#engine.sqliteVersion };
+    return { engine: this.#engine.name, sqliteVersion: this.#engine.sqliteVersion, interruptible: this.#watch.interruptible };
   }
 
   query(call: StatementCall): Timed<QueryResult> {
@@ -81,7 +85,7 @@ export class EngineHost implements WorkerApi {
     this.#admit(call.tx, call.sql, call.depth);
     assertParams(call.params);
     const started = performance.now();
-    const { changes, lastInsertRowid } = this.#guard(call.tx, () => this.#engine.run(call.sql, call.params));
+    const { changes, lastInsertRowid } = this.#guard(call.tx, () => this.#watch.run(call, () => this.#engine.run(call.sql, call.params)));
     return { changes, lastInsertRowid, engineMs: performance.now() - started };
   }
 
@@ -99,7 +103,7 @@ export class EngineHost implements WorkerApi {
       runBatch = () => this.#engine.runMany(sql, rows);
     }
     const started = performance.now();
-    const { changes, lastInsertRowid } = this.#unit(call.tx, runBatch);
+    const { changes, lastInsertRowid } = this.#unit(call.tx, () => this.#watch.run(call, runBatch));
     return { changes, lastInsertRowid, engineMs: performance.now() - started };
   }
 
@@ -108,7 +112,7 @@ export class EngineHost implements WorkerApi {
     const started = performance.now();
     let failed = true;
     try {
-      this.#guard(call.tx, () => this.#engine.exec(call.sql));
+      this.#guard(call.tx, () => this.#watch.run(call, () => this.#engine.exec(call.sql)));
       failed = false;
     } finally {
       if (call.tx === undefined && this.#engine.inTransaction()) {
@@ -119,11 +123,11 @@ export class EngineHost implements WorkerApi {
     return { engineMs: performance.now() - started };
   }
 
-  call(call: ProcedureCall): Timed<{ readonly value: unknown }> {
+  call(call: ProcedureCall & StatementLimits): Timed<{ readonly value: unknown }> {
     this.#admit(call.tx, '', call.depth);
     const procedure = this.#procedures.get(call.name);
     const started = performance.now();
-    const value = this.#unit(call.tx, () => procedure(this.#context, call.args));
+    const value = this.#unit(call.tx, () => this.#watch.run(call, () => procedure(this.#context, call.args)));
     return { value, engineMs: performance.now() - started };
   }
 
@@ -200,7 +204,7 @@ export class EngineHost implements WorkerApi {
     this.#admit(call.tx, call.sql, call.depth);
     assertParams(call.params);
     const started = performance.now();
-    const { columns, rows } = this.#guard(call.tx, () => read(call.sql, call.params));
+    const { columns, rows } = this.#guard(call.tx, () => this.#watch.run(call, () => read(call.sql, call.params)));
     return { columns, rows, engineMs: performance.now() - started };
   }
 

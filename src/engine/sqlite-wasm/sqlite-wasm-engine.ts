@@ -45,6 +45,8 @@ const SQLITE_DBCONFIG_DEFENSIVE = 1010;
 const SQLITE_CORRUPT = 11;
 const SQLITE_FULL = 13;
 const SQLITE_NOTADB = 26;
+/** VM steps between two calls of the progress handler: often enough to stop within a millisecond. */
+const PROGRESS_STEPS = 1000;
 /** Loaded only for storage "file" (Node), by a specifier bundlers do not follow into browser builds. */
 const NODE_FILE_STORAGE = '../../storage/node/file-storage.js';
 
@@ -60,6 +62,8 @@ export class SqliteWasmEngine implements Engine {
   readonly #binding: WasmBinding;
   readonly #cache: StatementCache<PreparedStatement>;
   readonly #releaseStorage: (() => void) | undefined;
+  #progressPointer = 0;
+  #progressCheck: (() => boolean) | undefined;
 
   private constructor(module: Sqlite3Module, db: number, releaseStorage: (() => void) | undefined) {
     this.#module = module;
@@ -197,6 +201,19 @@ export class SqliteWasmEngine implements Engine {
     return { changes, lastInsertRowid: this.#binding.lastInsertRowid() };
   }
 
+  setProgressCheck(check: (() => boolean) | undefined): void {
+    const x = this.#module.wasm.exports;
+    this.#progressCheck = check;
+    if (check === undefined) {
+      x.sqlite3_progress_handler(this.#db, 0, 0, 0);
+      return;
+    }
+    if (this.#progressPointer === 0) {
+      this.#progressPointer = this.#module.wasm.installFunction('i(p)', () => (this.#progressCheck?.() === true ? 1 : 0));
+    }
+    x.sqlite3_progress_handler(this.#db, PROGRESS_STEPS, this.#progressPointer, 0);
+  }
+
   inTransaction(): boolean {
     return this.#module.wasm.exports.sqlite3_get_autocommit(this.#db) === 0;
   }
@@ -205,6 +222,8 @@ export class SqliteWasmEngine implements Engine {
     this.#cache.clear();
     this.#binding.dispose();
     this.#module.capi.sqlite3_close_v2(this.#db);
+    if (this.#progressPointer !== 0) this.#module.wasm.uninstallFunction(this.#progressPointer);
+    this.#progressPointer = 0;
     this.#releaseStorage?.();
   }
 

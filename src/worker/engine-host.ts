@@ -3,6 +3,7 @@ import type { Params, QueryResult, RunResult } from '../engine/types.js';
 import { DatabaseError, isDatabaseError } from '../errors/database-error.js';
 import type { ProcedureCall, ProcedureContext, ProcedureRegistry } from './procedures.js';
 import { InterruptWatch } from './interrupt-watch.js';
+import { applyConnectionSafety } from './connection-safety.js';
 import { assertParamRows, assertParams } from '../protocol/validate-params.js';
 import { assertEncodedParamRows, decodeParamRows, isEncodedParamRows } from '../protocol/param-rows-codec.js';
 import type {
@@ -55,13 +56,13 @@ export class EngineHost implements WorkerApi {
   }
 
   /**
-   * Opens the engine and applies the per-connection pragmas.
+   * Opens the engine and applies the per-connection safety pragmas (read back to prove them).
    * @throws DatabaseError from the engine when the open fails
    */
   static async open(request: OpenRequest, load: EngineLoader, procedures: ProcedureRegistry): Promise<EngineHost> {
     const engine = await load(request);
     try {
-      engine.exec('PRAGMA foreign_keys = ON; PRAGMA trusted_schema = OFF;');
+      applyConnectionSafety(engine);
     } catch (error) {
       engine.close();
       throw error;

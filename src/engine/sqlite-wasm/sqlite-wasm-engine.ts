@@ -75,8 +75,8 @@ export class SqliteWasmEngine implements Engine {
   }
 
   /**
-   * Opens a database: in memory, or (Node) a file through the `node:fs` VFS, checked with
-   * `quick_check` and configured for durability before it is returned.
+   * Opens a database in defensive mode: in memory, or (Node) a file through the `node:fs` VFS,
+   * checked with `quick_check` and configured for durability before it is returned.
    * @throws DatabaseError `UNSUPPORTED_STORAGE` for OPFS; `DATABASE_LOCKED`, `CORRUPT_DATABASE`, `DISK_FULL`, or SQLite's code when the open fails
    */
   static async open(options: EngineOpenOptions): Promise<SqliteWasmEngine> {
@@ -90,7 +90,7 @@ export class SqliteWasmEngine implements Engine {
     let engine: SqliteWasmEngine | undefined;
     try {
       engine = SqliteWasmEngine.#openOn(module, storage.path, storage.vfsName, () => storage.release());
-      module.capi.sqlite3_db_config(engine.#db, SQLITE_DBCONFIG_DEFENSIVE, 1, 0);
+      engine.exec('PRAGMA trusted_schema = OFF; PRAGMA cell_size_check = ON;');
       configureDurableDatabase(engine, { journalMode: options.journalMode ?? 'delete', existed: storage.existed, walFormat: storage.walFormat }, storage.path);
       return engine;
     } catch (error) {
@@ -113,6 +113,10 @@ export class SqliteWasmEngine implements Engine {
         throw new DatabaseError(name as `SQLITE_${string}`, `Could not open "${filename}" (${name}).`, { sqliteCode: rc });
       }
       module.capi.sqlite3_extended_result_codes(db, 1);
+      if (module.capi.sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, 0) !== 0) {
+        module.capi.sqlite3_close_v2(db);
+        throw new DatabaseError('SQLITE_ERROR', `Could not put "${filename}" in defensive mode (SQLITE_DBCONFIG_DEFENSIVE).`);
+      }
       return new SqliteWasmEngine(module, db, release);
     } finally {
       x.sqlite3_free(ppDb);

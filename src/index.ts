@@ -6,7 +6,8 @@ export { DatabaseManager, type DatabaseInfo } from './manager/database-manager.j
 export type { DatabaseOptions, StorageMode } from './manager/options.js';
 export type { JournalMode } from './storage/durable-open.js';
 export type { Migration } from './manager/migrations.js';
-export type { Session, Row, QueryOptions, TxOptions } from './connection/session.js';
+export type { Session, Row, QueryOptions, TxOptions, StatementOptions, IterateOptions } from './connection/session.js';
+export { DEFAULT_LIMITS, type DatabaseLimits } from './protocol/limits.js';
 export type { SqlValue, Params, RunResult, QueryResult } from './engine/types.js';
 export type { EngineName } from './engine/engine.js';
 export {

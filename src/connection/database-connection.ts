@@ -1,4 +1,4 @@
-import type { Params, RunResult } from '../engine/types.js';
+import type { Params, QueryResult, RunResult } from '../engine/types.js';
 import { DatabaseError } from '../errors/database-error.js';
 import type { AsyncContext } from '../platform/platform.js';
 import type { WorkerClient } from '../rpc/worker-client.js';
@@ -6,7 +6,7 @@ import { assertParams } from '../protocol/validate-params.js';
 import { batchCall } from './batch-call.js';
 import { runResult, shapeRows } from './row-shape.js';
 import { RunawayGuard, assertTimeout, statementLimits, type RunawayPolicy } from './runaway-guard.js';
-import type { QueryOptions, Row, Session, StatementOptions, TxOptions } from './session.js';
+import type { IterateOptions, QueryOptions, Row, Session, StatementOptions, TxOptions } from './session.js';
 import { reportSettled, type StatementEvent, type StatementObserver, type StatementSpec } from './statement-observer.js';
 import { TransactionHandle } from './transaction-handle.js';
 import { watchTransaction } from './transaction-stop.js';
@@ -73,6 +73,31 @@ export class DatabaseConnection {
     assertTimeout(timeoutMs);
     const spec = { kind: 'query', sql, params, batchSize: 1 } as const;
     return shapeRows<T>(await this.#outside(spec, () => this.#client.call('query', { sql, params, timeoutMs }), timeoutMs), options);
+  }
+
+  /**
+   * Reads one statement's rows a page at a time through a worker-side cursor; leaving the loop
+   * early closes it.
+   * @throws DatabaseError `INVALID_ARGUMENT` for a bad page size; `LIMIT_EXCEEDED` when too many cursors are open
+   */
+  async *iterate<T = Row>(sql: string, params?: Params, options: IterateOptions = {}): AsyncGenerator<T, void, undefined> {
+    assertParams(params);
+    const { timeoutMs, pageSize } = options;
+    assertTimeout(timeoutMs);
+    const spec = { kind: 'query', sql, params, batchSize: 1 } as const;
+    const opened = await this.#outside(spec, () => this.#client.call('openCursor', { sql, params, pageSize, timeoutMs }), timeoutMs);
+    const { cursor, columns } = opened;
+    let page: { readonly rows: QueryResult['rows']; readonly done: boolean } = opened;
+    try {
+      for (;;) {
+        yield* shapeRows<T>({ columns, rows: page.rows }, options);
+        if (page.done) return;
+        this.#assertNotReentrant();
+        page = await this.#send(() => this.#client.call('fetchCursor', { cursor, pageSize, timeoutMs }), timeoutMs);
+      }
+    } finally {
+      if (!page.done) await this.#send(() => this.#client.call('closeCursor', { cursor }), undefined).catch(() => undefined);
+    }
   }
 
   /** Runs one statement outside any transaction and returns its first row (stepping no further). */

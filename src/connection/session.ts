@@ -20,6 +20,12 @@ export interface QueryOptions extends StatementOptions {
   readonly rowMode?: 'object' | 'array';
 }
 
+/** Options of `db.iterate()`. */
+export interface IterateOptions extends QueryOptions {
+  /** Rows per round trip to the worker (default 500); `timeoutMs` applies to each page. */
+  readonly pageSize?: number | undefined;
+}
+
 /** Options of a transaction. */
 export interface TxOptions {
   /** Abort: a queued transaction rejects without running; a running one rolls back. */

@@ -1,7 +1,8 @@
 import type { EncodedParamRows } from '../protocol/param-rows-codec.js';
 import type { JournalMode } from '../storage/durable-open.js';
 import type { SyncFileSystem } from '../storage/node/file-system.js';
-import type { Params, QueryResult, RunResult } from './types.js';
+import type { ResultMeter } from './result-meter.js';
+import type { Params, QueryResult, RunResult, SqlValue } from './types.js';
 
 /** The engines alphatrade-db can run. */
 export type EngineName = 'sqlite-wasm' | 'sql.js';
@@ -20,8 +21,10 @@ export interface Engine {
   readonly sqliteVersion: string;
   /** Runs a script of zero or more statements, discarding results. */
   exec(sql: string): void;
-  /** Runs one statement and returns all its rows. */
-  query(sql: string, params?: Params): QueryResult;
+  /** Runs one statement and returns all its rows, counting each on `meter` (which may stop the read). */
+  query(sql: string, params?: Params, meter?: ResultMeter): QueryResult;
+  /** Prepares one statement of its own to be read a page at a time (`db.iterate`). */
+  cursor(sql: string, params?: Params): EngineCursor;
   /** Runs one statement and returns its first row only (it stops stepping after one row). */
   get(sql: string, params?: Params): QueryResult;
   /** Runs one statement and reports its changes. */
@@ -40,6 +43,24 @@ export interface Engine {
   /** True while a transaction is open (SQLite's autocommit flag is off). */
   inTransaction(): boolean;
   /** Finalizes every statement and closes the connection. */
+  close(): void;
+}
+
+/** One page of a cursor. */
+export interface CursorPage {
+  /** The rows, as arrays in column order. */
+  readonly rows: SqlValue[][];
+  /** True when the statement has no more rows. */
+  readonly done: boolean;
+}
+
+/** A statement read a page at a time; it holds its own prepared statement until closed. */
+export interface EngineCursor {
+  /** Column names, current after the first page. */
+  readonly columns: string[];
+  /** Reads up to `maxRows` more rows, counting each on `meter`. */
+  next(maxRows: number, meter: ResultMeter): CursorPage;
+  /** Finalizes the statement (idempotent). */
   close(): void;
 }
 

@@ -2,7 +2,7 @@ import { DatabaseAnalytics } from '../analytics/database-analytics.js';
 import { internalSql } from '../analytics/internal-sql.js';
 import { QueryTracker } from '../analytics/query-tracker.js';
 import { DatabaseConnection } from '../connection/database-connection.js';
-import type { QueryOptions, Row, Session, StatementOptions, TxOptions } from '../connection/session.js';
+import type { IterateOptions, QueryOptions, Row, Session, StatementOptions, TxOptions } from '../connection/session.js';
 import type { Params, RunResult } from '../engine/types.js';
 import { DatabaseError } from '../errors/database-error.js';
 import { currentPlatform } from '../platform/platform.js';
@@ -130,6 +130,15 @@ export class DatabaseManager {
     return (this.#live() ?? (await this.#ready())).query<T>(sql, params, options);
   }
 
+  /**
+   * Reads one statement's rows a page at a time (`pageSize` rows per round trip), for results
+   * too large for `query` (see `limits`). Outside transactions only; breaking out of the loop
+   * closes the cursor. Writes that commit meanwhile may or may not be seen.
+   */
+  async *iterate<T = Row>(sql: string, params?: Params, options?: IterateOptions): AsyncGenerator<T, void, undefined> {
+    yield* (this.#live() ?? (await this.#ready())).iterate<T>(sql, params, options);
+  }
+
   /** Runs one statement and returns its first row, if any. */
   async get<T = Row>(sql: string, params?: Params, options?: StatementOptions): Promise<T | undefined> {
     return (this.#live() ?? (await this.#ready())).get<T>(sql, params, options);
@@ -253,6 +262,7 @@ export class DatabaseManager {
         sqlJsWasmUrl: this.#options.sqlJsWasmUrl,
         journalMode: this.#options.journalMode,
         interruptFlag,
+        limits: this.#options.limits,
       }));
     } catch (error) {
       this.#connection = undefined;

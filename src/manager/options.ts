@@ -3,6 +3,7 @@ import type { EngineName } from '../engine/engine.js';
 import { DatabaseError } from '../errors/database-error.js';
 import type { Platform } from '../platform/platform.js';
 import type { JournalMode } from '../storage/durable-open.js';
+import { resolveLimits, type DatabaseLimits } from '../protocol/limits.js';
 
 /** Where a database lives. */
 export type StorageMode = 'auto' | 'memory' | 'file' | 'opfs';
@@ -41,6 +42,8 @@ export interface DatabaseOptions {
   readonly workerUrl?: string | URL | undefined;
   /** URL of sql.js's `sql-wasm.wasm` (browsers, with `engine: 'sql.js'`). */
   readonly sqlJsWasmUrl?: string | undefined;
+  /** Size limits of SQL text, parameters, batches and results (see {@link DatabaseLimits} and docs/hardening.md). */
+  readonly limits?: Partial<DatabaseLimits> | undefined;
 }
 
 /** Options with defaults applied and storage decided. */
@@ -53,6 +56,7 @@ export interface ResolvedOptions {
   readonly trackQueries: boolean;
   readonly workerUrl: string | URL | undefined;
   readonly sqlJsWasmUrl: string | undefined;
+  readonly limits: DatabaseLimits;
 }
 
 const DEFAULT_LOCK_TIMEOUT_MS = 30_000;
@@ -99,7 +103,8 @@ export function resolveOptions(name: string, options: DatabaseOptions, platform:
   if (journalMode !== 'delete' && journalMode !== 'wal') {
     throw new DatabaseError('INVALID_ARGUMENT', `Unknown journalMode "${String(journalMode)}"; use "delete" or "wal".`);
   }
-  return { engine, storage, journalMode, lockTimeoutMs, slowQueryMs, trackQueries, workerUrl: options.workerUrl, sqlJsWasmUrl: options.sqlJsWasmUrl };
+  const limits = resolveLimits(options.limits);
+  return { engine, storage, journalMode, lockTimeoutMs, slowQueryMs, trackQueries, workerUrl: options.workerUrl, sqlJsWasmUrl: options.sqlJsWasmUrl, limits };
 }
 
 /** True when two option sets open the same database the same way. */

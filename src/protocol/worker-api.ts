@@ -1,4 +1,5 @@
-import type { EngineName } from '../engine/engine.js';
+import type { CursorPage, EngineName } from '../engine/engine.js';
+import type { DatabaseLimits } from './limits.js';
 import type { JournalMode } from '../storage/durable-open.js';
 import type { ProcedureCall } from '../worker/procedures.js';
 import type { EncodedParamRows } from './param-rows-codec.js';
@@ -28,6 +29,8 @@ export interface OpenRequest {
   readonly journalMode?: JournalMode | undefined;
   /** A 4-byte shared abort flag: a statement whose `interruptKey` it holds stops at once (where SharedArrayBuffer exists). */
   readonly interruptFlag?: SharedArrayBuffer | undefined;
+  /** Size limits of statements and results (defaults where absent). */
+  readonly limits?: Partial<DatabaseLimits> | undefined;
 }
 
 /** What the worker opened. */
@@ -77,6 +80,26 @@ export interface TxCall {
   readonly tx: number;
 }
 
+/** Opens a cursor on one statement (outside transactions) and reads its first page. */
+export interface OpenCursorCall extends StatementCall {
+  /** Most rows per page (default: 500, or `maxResultRows` if lower). */
+  readonly pageSize?: number | undefined;
+}
+
+/** Reads the next page of a cursor. */
+export interface CursorCall extends StatementLimits {
+  /** The cursor's id. */
+  readonly cursor: number;
+  /** Most rows per page (for fetches). */
+  readonly pageSize?: number | undefined;
+}
+
+/** The first page of a cursor, with its id and columns. */
+export interface OpenedCursor extends CursorPage {
+  readonly cursor: number;
+  readonly columns: string[];
+}
+
 /** A savepoint step: `depth` is what {@link WorkerApi.savepoint} returned. */
 export interface SavepointCall extends TxCall {
   readonly depth: number;
@@ -89,6 +112,12 @@ export interface SavepointCall extends TxCall {
 export interface WorkerApi {
   open(request: OpenRequest): OpenResult;
   query(call: StatementCall): Timed<QueryResult>;
+  /** Opens a cursor and reads its first page; a cursor that is `done` is already closed. */
+  openCursor(call: OpenCursorCall): Timed<OpenedCursor>;
+  /** Reads a cursor's next page; the cursor closes itself when `done`. */
+  fetchCursor(call: CursorCall): Timed<CursorPage>;
+  /** Closes a cursor (unknown ids are ignored). */
+  closeCursor(call: CursorCall): void;
   /** Like query, but steps only to the first row. */
   get(call: StatementCall): Timed<QueryResult>;
   run(call: StatementCall): Timed<RunResult>;

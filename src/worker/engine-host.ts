@@ -4,11 +4,18 @@ import { DatabaseError, isDatabaseError } from '../errors/database-error.js';
 import type { ProcedureCall, ProcedureContext, ProcedureRegistry } from './procedures.js';
 import { InterruptWatch } from './interrupt-watch.js';
 import { applyConnectionSafety } from './connection-safety.js';
+import { CursorTable } from './cursor-table.js';
+import type { CursorPage } from '../engine/engine.js';
+import { ResultMeter } from '../engine/result-meter.js';
+import { assertWithin, resolveLimits, type DatabaseLimits } from '../protocol/limits.js';
 import { assertParamRows, assertParams } from '../protocol/validate-params.js';
 import { assertEncodedParamRows, decodeParamRows, isEncodedParamRows } from '../protocol/param-rows-codec.js';
 import type {
   BatchCall,
+  CursorCall,
   ExecCall,
+  OpenCursorCall,
+  OpenedCursor,
   OpenRequest,
   OpenResult,
   SavepointCall,
@@ -44,13 +51,17 @@ export class EngineHost implements WorkerApi {
   readonly #procedures: ProcedureRegistry;
   readonly #context: ProcedureContext;
   readonly #watch: InterruptWatch;
+  readonly #limits: DatabaseLimits;
+  readonly #cursors: CursorTable;
   #tx: OpenTransaction | null = null;
   #closed = false;
   readonly #transactionControl = new Map<string, boolean>();
 
-  private constructor(engine: Engine, procedures: ProcedureRegistry, interruptFlag: SharedArrayBuffer | undefined) {
+  private constructor(engine: Engine, procedures: ProcedureRegistry, request: OpenRequest) {
     this.#engine = engine;
-    this.#watch = new InterruptWatch(engine, interruptFlag);
+    this.#watch = new InterruptWatch(engine, request.interruptFlag);
+    this.#limits = resolveLimits(request.limits);
+    this.#cursors = new CursorTable(engine, this.#limits);
     this.#procedures = procedures;
     this.#context = procedureContext(engine);
   }
@@ -60,6 +71,7 @@ export class EngineHost implements WorkerApi {
    * @throws DatabaseError from the engine when the open fails
    */
   static async open(request: OpenRequest, load: EngineLoader, procedures: ProcedureRegistry): Promise<EngineHost> {
+    resolveLimits(request.limits);
     const engine = await load(request);
     try {
       applyConnectionSafety(engine);
@@ -67,7 +79,7 @@ export class EngineHost implements WorkerApi {
       engine.close();
       throw error;
     }
-    return new EngineHost(engine, procedures, request.interruptFlag);
+    return new EngineHost(engine, procedures, request);
   }
 
   open(): OpenResult {
@@ -75,7 +87,28 @@ export class EngineHost implements WorkerApi {
   }
 
   query(call: StatementCall): Timed<QueryResult> {
-    return this.#read(call, (sql, params) => this.#engine.query(sql, params));
+    const limit = { maxRows: this.#limits.maxResultRows, maxBytes: this.#limits.maxResultBytes };
+    return this.#read(call, (sql, params) => this.#engine.query(sql, params, new ResultMeter(limit)));
+  }
+
+  openCursor(call: OpenCursorCall): Timed<OpenedCursor> {
+    this.#admit(undefined, call.sql);
+    this.#assertParamCount(call.params);
+    assertParams(call.params);
+    const started = performance.now();
+    const opened = this.#guard(undefined, () => this.#watch.run(call, () => this.#cursors.open(call.sql, call.params, call.pageSize)));
+    return { ...opened, engineMs: performance.now() - started };
+  }
+
+  fetchCursor(call: CursorCall): Timed<CursorPage> {
+    this.#admit(undefined, '');
+    const started = performance.now();
+    const page = this.#guard(undefined, () => this.#watch.run(call, () => this.#cursors.fetch(call.cursor, call.pageSize)));
+    return { ...page, engineMs: performance.now() - started };
+  }
+
+  closeCursor(call: CursorCall): void {
+    this.#cursors.close(call.cursor);
   }
 
   get(call: StatementCall): Timed<QueryResult> {
@@ -84,6 +117,7 @@ export class EngineHost implements WorkerApi {
 
   run(call: StatementCall): Timed<RunResult> {
     this.#admit(call.tx, call.sql, call.depth);
+    this.#assertParamCount(call.params);
     assertParams(call.params);
     const started = performance.now();
     const { changes, lastInsertRowid } = this.#guard(call.tx, () => this.#watch.run(call, () => this.#engine.run(call.sql, call.params)));
@@ -94,6 +128,7 @@ export class EngineHost implements WorkerApi {
     this.#admit(call.tx, call.sql, call.depth);
     const { rows, sql } = call;
     let runBatch: () => RunResult;
+    this.#assertBatchSize(rows);
     if (isEncodedParamRows(rows)) {
       assertEncodedParamRows(rows);
       const engine = this.#engine;
@@ -182,6 +217,7 @@ export class EngineHost implements WorkerApi {
     if (this.#closed) return;
     this.#closed = true;
     this.#tx = null;
+    this.#cursors.closeAll();
     this.#engine.close();
   }
 
@@ -195,6 +231,7 @@ export class EngineHost implements WorkerApi {
     } else {
       this.#usable(token, depth);
     }
+    assertWithin(sql.length, this.#limits.maxSqlLength, 'The SQL text length', 'Bind values as parameters instead of writing them into the SQL.');
     if (this.#isTransactionControl(sql)) {
       throw new DatabaseError('INVALID_ARGUMENT', 'Transaction control statements are managed by the library: use db.transaction() / session.transaction().');
     }
@@ -203,10 +240,28 @@ export class EngineHost implements WorkerApi {
   /** Admits a read, runs it through the engine and times it. */
   #read(call: StatementCall, read: (sql: string, params: Params | undefined) => QueryResult): Timed<QueryResult> {
     this.#admit(call.tx, call.sql, call.depth);
+    this.#assertParamCount(call.params);
     assertParams(call.params);
     const started = performance.now();
     const { columns, rows } = this.#guard(call.tx, () => this.#watch.run(call, () => read(call.sql, call.params)));
     return { columns, rows, engineMs: performance.now() - started };
+  }
+
+  #assertParamCount(params: Params | undefined): void {
+    if (params === undefined || params === null) return;
+    const count = Array.isArray(params) ? params.length : Object.keys(params).length;
+    assertWithin(count, this.#limits.maxParameters, 'The number of parameters', 'Split the statement, or use executeMany for many rows.');
+  }
+
+  #assertBatchSize(rows: BatchCall['rows']): void {
+    const advice = 'Split the batch into several executeMany calls inside one transaction.';
+    if (isEncodedParamRows(rows)) {
+      assertWithin(rows.count, this.#limits.maxBatchRows, 'The number of rows in the batch', advice);
+      assertWithin(rows.width, this.#limits.maxParameters, 'The number of parameters per row', advice);
+      return;
+    }
+    assertWithin(rows.length, this.#limits.maxBatchRows, 'The number of rows in the batch', advice);
+    for (const row of rows) this.#assertParamCount(row);
   }
 
   /** Whether `sql` is a transaction-control statement, remembered per SQL text. */

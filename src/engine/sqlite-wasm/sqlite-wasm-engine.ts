@@ -1,6 +1,7 @@
 import sqlite3InitModule from '@sqlite.org/sqlite-wasm';
 import { DatabaseError } from '../../errors/database-error.js';
-import type { Engine, EngineOpenOptions } from '../engine.js';
+import type { CursorPage, Engine, EngineCursor, EngineOpenOptions } from '../engine.js';
+import type { ResultMeter } from '../result-meter.js';
 import { StatementCache } from '../statement-cache.js';
 import type { EncodedParamRows } from '../../protocol/param-rows-codec.js';
 import type { Params, QueryResult, RunResult } from '../types.js';
@@ -127,7 +128,7 @@ export class SqliteWasmEngine implements Engine {
     this.#binding.exec(sql);
   }
 
-  query(sql: string, params?: Params): QueryResult {
+  query(sql: string, params?: Params, meter?: ResultMeter): QueryResult {
     const statement = this.#cache.get(sql, (text) => this.#binding.prepare(text));
     try {
       this.#binding.bind(statement, params);
@@ -135,13 +136,48 @@ export class SqliteWasmEngine implements Engine {
       let hasRow = this.#binding.step(statement);
       this.#binding.refreshColumns(statement);
       while (hasRow) {
-        rows.push(this.#binding.readRow(statement));
+        const row = this.#binding.readRow(statement);
+        meter?.add(row);
+        rows.push(row);
         hasRow = this.#binding.step(statement);
       }
       return { columns: statement.columns, rows };
     } finally {
       this.#binding.reset(statement);
     }
+  }
+
+  cursor(sql: string, params?: Params): EngineCursor {
+    const binding = this.#binding;
+    const statement = binding.prepare(sql);
+    try {
+      binding.bind(statement, params);
+    } catch (error) {
+      binding.finalize(statement);
+      throw error;
+    }
+    let open = true;
+    return {
+      get columns() {
+        return statement.columns;
+      },
+      next(maxRows: number, meter: ResultMeter): CursorPage {
+        const rows = [];
+        while (rows.length < maxRows) {
+          const hasRow = binding.step(statement);
+          binding.refreshColumns(statement);
+          if (!hasRow) return { rows, done: true };
+          const row = binding.readRow(statement);
+          meter.add(row);
+          rows.push(row);
+        }
+        return { rows, done: false };
+      },
+      close() {
+        if (open) binding.finalize(statement);
+        open = false;
+      },
+    };
   }
 
   get(sql: string, params?: Params): QueryResult {

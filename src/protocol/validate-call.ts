@@ -9,11 +9,18 @@ import type { BatchCall, ExecCall, SavepointCall, StatementCall, TxCall } from '
  * keeps serving). Parameter values are checked separately (validate-params.ts).
  */
 
-/** A plain record: an object whose prototype is `Object.prototype` or null (no arrays, class instances or proxies). */
+/** Keys that reach prototypes when code copies or merges a record; never part of a call. */
+const PROTOTYPE_KEYS = ['__proto__', 'constructor', 'prototype'] as const;
+
+/**
+ * A plain record: an object whose prototype is `Object.prototype` or null (no arrays, class
+ * instances or proxies), without own keys that lead to prototypes.
+ */
 function record(value: unknown, what: string): Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw refused(`${what} must be an object`);
   const proto: unknown = Object.getPrototypeOf(value);
   if (proto !== Object.prototype && proto !== null) throw refused(`${what} must be a plain object`);
+  for (const key of PROTOTYPE_KEYS) if (Object.hasOwn(value, key)) throw refused(`${what} has an own "${key}" key`);
   return value as Record<string, unknown>;
 }
 

@@ -22,8 +22,9 @@ export function serveWorker(endpoint: Endpoint): void {
   };
   const api: { [K in keyof WorkerApi]: (...args: Parameters<WorkerApi[K]>) => ReturnType<WorkerApi[K]> | Promise<ReturnType<WorkerApi[K]>> } = {
     async open(request: OpenRequest) {
+      const checked = openRequest<OpenRequest>(request);
       if (host !== undefined) throw new DatabaseError('INVALID_ARGUMENT', 'The worker already has an open database.');
-      host = await EngineHost.open(openRequest(request), loadEngine, builtinProcedures());
+      host = await EngineHost.open(checked, loadEngine, builtinProcedures());
       return host.open();
     },
     query: (call) => ready().query(statementCall(call)),

@@ -55,7 +55,7 @@ describe.each(ENGINES)('hostile identifiers against the schema (%s)', (engine) =
         try {
           quoted = quoteIdentifier(name);
         } catch (error) {
-          expect(isDatabaseError(error) && error.code === 'INVALID_ARGUMENT' && name.includes('\u0000')).toBe(true);
+          expect(isDatabaseError(error) && error.code === 'INVALID_ARGUMENT' && (name === '' || name.includes('\u0000'))).toBe(true);
           return;
         }
         const created = await db.exec(`CREATE TABLE ${quoted}(${quoteColumn(name)} INTEGER)`).then(
@@ -86,7 +86,7 @@ describe.each(ENGINES)('hostile identifiers against the schema (%s)', (engine) =
     await db.exec('CREATE TABLE IF NOT EXISTS probe(a INTEGER)');
     await db.exec('DELETE FROM probe; INSERT INTO probe VALUES (1)');
     await fc.assert(
-      fc.asyncProperty(hostileName.filter((name) => !name.includes('\u0000') && name.toLowerCase() !== 'a' && !['rowid', 'oid', '_rowid_'].includes(name.toLowerCase())), async (name) => {
+      fc.asyncProperty(hostileName.filter((name) => name !== '' && !name.includes('\u0000') && name.toLowerCase() !== 'a' && !['rowid', 'oid', '_rowid_'].includes(name.toLowerCase())), async (name) => {
         const error = await rejection(db.query(`SELECT ${quoteColumn(name)} AS v FROM probe`));
         expect(error.code).toBe('SQLITE_ERROR');
         expect(error.message).toMatch(/no such column/);

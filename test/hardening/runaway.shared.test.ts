@@ -35,7 +35,7 @@ describe.each(ENGINES)('runaway statements (%s)', (engine) => {
     expect((await db.execute('INSERT INTO t VALUES (?)', [1], { timeoutMs: 5000 })).changes).toBe(1);
     expect((await db.executeMany('INSERT INTO t VALUES (?)', [[2], [3]], { timeoutMs: 5000 })).changes).toBe(2);
     expect((await rejection(db.get(RUNAWAY, [], { timeoutMs: 100 }))).code).toBe('INTERRUPTED');
-    if (!interruptsInWorker) await db.exec('CREATE TABLE t(v INTEGER)');
+    if (!interruptsInWorker) await db.exec('CREATE TABLE IF NOT EXISTS t(v INTEGER)');
     const insertForever = `INSERT INTO t ${RUNAWAY.replace('count(*) AS n', 'i')}`;
     expect((await rejection(db.execute(insertForever, [], { timeoutMs: 100 }))).code).toBe('INTERRUPTED');
     if (interruptsInWorker) {
@@ -67,7 +67,7 @@ describe.each(ENGINES)('runaway statements (%s)', (engine) => {
     );
     expect(error.code).toBe('INTERRUPTED');
     expect(performance.now() - started).toBeLessThan(500);
-    if (!interruptsInWorker) await db.exec('CREATE TABLE t(v INTEGER)');
+    if (!interruptsInWorker) await db.exec('CREATE TABLE IF NOT EXISTS t(v INTEGER)');
     await db.transaction(async (s) => {
       await s.execute('INSERT INTO t VALUES (2)');
     }, { timeoutMs: 5000 });
@@ -90,6 +90,38 @@ describe.each(ENGINES)('runaway statements (%s)', (engine) => {
     await db.close();
   });
 
+});
+
+describe('a statement budget inside a transaction (sqlite-wasm)', () => {
+  it('an interrupted read leaves the transaction open: its earlier writes commit', async () => {
+    const db = openDb('sqlite-wasm');
+    await db.exec('CREATE TABLE t(v INTEGER)');
+    await db.transaction(async (s) => {
+      await s.execute('INSERT INTO t VALUES (1)');
+      expect((await rejection(s.query(RUNAWAY, [], { timeoutMs: 100 }))).code).toBe('INTERRUPTED');
+      await s.execute('INSERT INTO t VALUES (2)');
+    });
+    expect(await db.query('SELECT v FROM t ORDER BY v')).toEqual([{ v: 1 }, { v: 2 }]);
+    await db.close();
+  });
+  it('an interrupted write inside a transaction: SQLite rolls the whole transaction back, reported as TX_ROLLED_BACK', async () => {
+    const db = openDb('sqlite-wasm');
+    await db.exec('CREATE TABLE t(v INTEGER)');
+    const insertForever = `INSERT INTO t ${RUNAWAY.replace('count(*) AS n', 'i')}`;
+    const error = await rejection(
+      db.transaction(async (s) => {
+        await s.execute('INSERT INTO t VALUES (1)');
+        const stopped = await rejection(s.execute(insertForever, [], { timeoutMs: 100 }));
+        expect(stopped.code).toBe('INTERRUPTED');
+        await s.execute('INSERT INTO t VALUES (2)');
+      }),
+    );
+    expect(error.code).toBe('TX_ROLLED_BACK');
+    expect(await db.query('SELECT count(*) AS n FROM t')).toEqual([{ n: 0 }]);
+    await db.transaction(async (s) => s.execute('INSERT INTO t VALUES (3)'));
+    expect(await db.query('SELECT v FROM t')).toEqual([{ v: 3 }]);
+    await db.close();
+  });
 });
 
 describe('sql.js worker recycling', () => {

@@ -34,10 +34,45 @@ export {
   type AnalyticsReport,
   type NormalizedStatement,
   type QueryPattern,
+  type StatementDescription,
 } from './analytics/database-analytics.js';
+export type { StatementAccess, TableAccess, TableOperation } from './engine/statement-access.js';
+export type { ParsedStatement, ParsedColumn, ParsedJoin, ParsedOperation } from './analytics/sql-parse.js';
+export type { TableActivity, AccessSource } from './analytics/table-activity.js';
+export {
+  QuerySummaryHistory,
+  QUERY_STATS_HISTORY_TABLE,
+  type QuerySummary,
+  type QuerySummaryFilter,
+  type SummaryScheduleOptions,
+} from './analytics/summary-history.js';
 export type { IndexUsage, IndexUse, FullScan } from './analytics/index-usage.js';
 export type { IndexSuggestion } from './analytics/index-suggestions.js';
 export type { TableRelationships, RelationshipEdge } from './analytics/relationships.js';
+export { DatabaseMaintenance } from './maintenance/database-maintenance.js';
+export { MaintenanceScheduler } from './maintenance/scheduler.js';
+export type {
+  ArchiveOptions,
+  ArchiveProgress,
+  ArchiveReport,
+  BackupOptions,
+  BackupProgress,
+  BackupReport,
+  CleanupOptions,
+  CleanupReport,
+  DatabaseSize,
+  IntegrityOptions,
+  IntegrityProblem,
+  IntegrityProblemKind,
+  IntegrityReport,
+  OptimizeOptions,
+  OptimizeReport,
+  RecoveryOptions,
+  RecoveryReport,
+  RestoreReport,
+  ScheduledRun,
+  ScheduleOptions,
+} from './maintenance/types.js';
 export { DEFAULT_PERFORMANCE_CONFIG, type PerformanceConfig, type PerformanceSnapshot } from './miners/performance.js';
 export { isValidSs58, encodeSs58, decodeSs58, type Ss58Parts } from './miners/ss58.js';
 export type {

@@ -8,6 +8,7 @@
  * @module
  */
 
+import type { StatementAccess } from '../engine/statement-access.js';
 import type { PlannedStatement } from './index-suggestions.js';
 import { analyzeIndexUsage, type IndexUsage } from './index-usage.js';
 import type { QueryStats, QueryTracker, TrackedKind } from './query-tracker.js';
@@ -16,6 +17,9 @@ import type { InternalQuery } from './schema-catalog.js';
 import { familyName } from './schema-catalog.js';
 import { classifyStatement, normalizeSql } from './sql-normalizer.js';
 import type { SlowQuery } from './slow-query-log.js';
+import { parseStatement, type ParsedStatement } from './sql-parse.js';
+import type { QuerySummaryHistory } from './summary-history.js';
+import { readTableActivity, type AccessLookup, type TableActivity } from './table-activity.js';
 import { extractTableReferences } from './table-refs.js';
 
 /** What {@link DatabaseAnalytics.normalize} returns. */
@@ -31,6 +35,14 @@ export interface NormalizedStatement {
   readonly kind: TrackedKind;
 }
 
+/** {@link DatabaseAnalytics.describe}: the normalization plus what the statement touches. */
+export interface StatementDescription extends NormalizedStatement {
+  /** Exact table and column access from SQLite's authorizer; `null` on an engine without one (sql.js). */
+  readonly access: StatementAccess | null;
+  /** What `node-sql-parser` found (tables, columns, join predicates); `null` when it cannot parse the text. */
+  readonly parsed: ParsedStatement | null;
+}
+
 /** One fingerprint's place in the workload. */
 export interface QueryPattern {
   readonly fingerprint: string;
@@ -44,7 +56,10 @@ export interface QueryPattern {
   readonly p95Ms: number;
   readonly rows: number;
   readonly errors: number;
-  /** Its share of all tracked engine time, 0…100. */
+  /**
+   * Its share of all tracked engine time, 0…100. Statements only count toward the total: a
+   * procedure's own statements are tracked one by one, so its time is already in theirs.
+   */
   readonly timeSharePct: number;
 }
 
@@ -59,9 +74,11 @@ export interface AnalyticsReport {
   readonly slowQueries: readonly SlowQuery[];
   readonly indexUsage: IndexUsage;
   readonly relationships: TableRelationships;
+  readonly tableActivity: readonly TableActivity[];
 }
 
 const MAX_CACHED_TABLES = 5000;
+const MAX_CACHED_ACCESS = 5000;
 
 /**
  * Analytics over a {@link QueryTracker}'s workload. Exposed as `db.analytics`.
@@ -77,14 +94,37 @@ export class DatabaseAnalytics {
   readonly #tracker: QueryTracker;
   readonly #query: InternalQuery;
   readonly #tables = new Map<string, readonly string[]>();
+  readonly #describeAccess: AccessLookup;
+  readonly #access = new Map<string, StatementAccess | null>();
+  /** The tracker's statistics persisted over time (captures on demand or on a timer). */
+  readonly summaries: QuerySummaryHistory;
 
   /**
    * @param tracker - the tracker whose workload is analyzed
    * @param query - runs a read-only statement without tracking it
+   * @param describeAccess - prepares a statement under SQLite's authorizer (resolves `null` on an engine without one)
+   * @param summaries - the persisted history of the tracker's statistics
    */
-  constructor(tracker: QueryTracker, query: InternalQuery) {
+  constructor(tracker: QueryTracker, query: InternalQuery, describeAccess: AccessLookup, summaries: QuerySummaryHistory) {
     this.#tracker = tracker;
     this.#query = query;
+    this.#describeAccess = describeAccess;
+    this.summaries = summaries;
+  }
+
+  /**
+   * Normalizes `sql` and reports what it touches: exactly, from SQLite's authorizer (the
+   * statement is prepared, not run), and as `node-sql-parser` reads it, where it parses.
+   * @throws DatabaseError SQLite's code when the statement does not prepare (e.g. `SQLITE_ERROR` for a missing table)
+   */
+  async describe(sql: string): Promise<StatementDescription> {
+    const access = await this.#describeAccess(sql);
+    return { ...this.normalize(sql), access, parsed: await parseStatement(sql) };
+  }
+
+  /** Reads and writes per table (per-miner families folded), weighted by calls, busiest first. */
+  async tableActivity(): Promise<TableActivity[]> {
+    return readTableActivity(this.#tracker.samples(), (sql) => this.#cachedAccess(sql), parseStatement);
   }
 
   /** Normalizes and fingerprints `sql` as the tracker does; lists its tables. Pure. */
@@ -97,7 +137,7 @@ export class DatabaseAnalytics {
   /** Tracked statements with their share of engine time, largest total time first. */
   queryPatterns(): QueryPattern[] {
     const stats = this.#tracker.stats();
-    const total = stats.reduce((sum, s) => sum + s.totalMs, 0);
+    const total = stats.reduce((sum, s) => (s.kind === 'procedure' ? sum : sum + s.totalMs), 0);
     return stats.map((s) => ({
       fingerprint: s.fingerprint,
       normalized: s.normalized,
@@ -127,6 +167,7 @@ export class DatabaseAnalytics {
   async report(): Promise<AnalyticsReport> {
     const indexUsage = await this.indexUsage();
     const relationships = await this.tableRelationships();
+    const tableActivity = await this.tableActivity();
     return {
       generatedAt: new Date(),
       statements: this.#tracker.stats(),
@@ -135,6 +176,7 @@ export class DatabaseAnalytics {
       slowQueries: this.#tracker.slowQueries(),
       indexUsage,
       relationships,
+      tableActivity,
     };
   }
 
@@ -146,6 +188,17 @@ export class DatabaseAnalytics {
       if (plan !== null) planned.push({ sample, plan });
     }
     return planned;
+  }
+
+  /** A sample's access through the authorizer, cached by SQL text; `null` when it no longer prepares. */
+  async #cachedAccess(sql: string): Promise<StatementAccess | null> {
+    let access = this.#access.get(sql);
+    if (access === undefined) {
+      access = await this.#describeAccess(sql).catch(() => null);
+      if (this.#access.size >= MAX_CACHED_ACCESS) this.#access.clear();
+      this.#access.set(sql, access);
+    }
+    return access;
   }
 
   #tablesOf(fingerprint: string, normalized: string): readonly string[] {

@@ -13,6 +13,7 @@
 import type { StatementEvent, StatementObserver } from '../connection/statement-observer.js';
 import type { Params } from '../engine/types.js';
 import { DatabaseError } from '../errors/database-error.js';
+import type { TracedStatement } from '../worker/procedures.js';
 import { isInternalSql } from './internal-sql.js';
 import { copyParams, nullParams } from './param-shapes.js';
 import { PlanCapture, type CapturedPlan, type PlanRunner } from './plan-capture.js';
@@ -177,6 +178,7 @@ export class QueryTracker implements StatementObserver {
     info.lockWaitMs += event.lockWaitMs;
     if (SCHEMA_CHANGING.has(text.kind)) this.#plans?.invalidate();
     if (durationMs >= this.#slowQueryMs) this.#logSlow(event, text, durationMs);
+    if (event.statements !== undefined) this.#recordProcedureStatements(event.statements, event.at);
   }
 
   /** Statistics per fingerprint, largest total engine time first. */
@@ -221,12 +223,41 @@ export class QueryTracker implements StatementObserver {
     await this.#plans?.flush();
   }
 
+  /** Drops slow-query entries logged before `at` (retention; `db.maintenance.cleanup`); returns how many went. */
+  dropSlowQueriesBefore(at: Date): number {
+    return this.#slow.dropBefore(at);
+  }
+
   /** Forgets every statistic and the slow log (like `pg_stat_statements_reset()`). */
   reset(): void {
     for (const info of this.#info.values()) info.live = false;
     this.#info.clear();
     this.#table.reset();
     this.#slow.clear();
+  }
+
+  /** Records each execution of the statements a procedure ran inside the worker, as if called one by one. */
+  #recordProcedureStatements(statements: readonly TracedStatement[], at: number): void {
+    for (const traced of statements) {
+      const { sql, kind, durationsMs, rows, batchSizes } = traced;
+      for (let i = 0; i < durationsMs.length; i++) {
+        const engineMs = durationsMs[i] ?? 0;
+        this.statement({
+          kind,
+          sql,
+          params: undefined,
+          rows: rows[i] ?? 0,
+          batchSize: batchSizes[i] ?? 1,
+          engineMs,
+          totalMs: engineMs,
+          lockWaitMs: 0,
+          inTransaction: true,
+          error: undefined,
+          at,
+          statements: undefined,
+        });
+      }
+    }
   }
 
   /** Normalizes a SQL text seen for the first time and caches the result (bounded). */

@@ -80,6 +80,13 @@ export class SlowQueryLog {
       .map((entry) => ({ ...entry }));
   }
 
+  /** Drops the entries logged before `at`; returns how many went. */
+  dropBefore(at: Date): number {
+    const before = this.#entries.length;
+    this.#entries = this.#entries.filter((entry) => entry.at >= at);
+    return before - this.#entries.length;
+  }
+
   /** Forgets every entry. */
   clear(): void {
     this.#entries = [];

@@ -1,3 +1,4 @@
+import type { StatementAccess } from '../engine/statement-access.js';
 import type { Params, QueryResult, RunResult } from '../engine/types.js';
 import { DatabaseError } from '../errors/database-error.js';
 import type { AsyncContext } from '../platform/platform.js';
@@ -130,7 +131,31 @@ export class DatabaseConnection {
   /** Runs a worker-side procedure atomically, in one round trip, outside any transaction. */
   async call<T>(name: string, args: unknown): Promise<T> {
     const spec = { kind: 'procedure', sql: `procedure:${name}`, params: undefined, batchSize: 1 } as const;
-    return (await this.#outside(spec, () => this.#client.call('call', { name, args }))).value as T;
+    const trace = this.#observer !== undefined;
+    return (await this.#outside(spec, () => this.#client.call('call', { name, args, trace }))).value as T;
+  }
+
+  /**
+   * What one statement touches, from SQLite's authorizer, without running it or taking the write
+   * lock (`null` on an engine without an authorizer).
+   */
+  async describe(sql: string): Promise<StatementAccess | null> {
+    return this.#client.call('describe', { sql });
+  }
+
+  /** A consistent copy of the whole database as a SQLite file image, in one round trip. */
+  async exportImage(): Promise<Uint8Array> {
+    const spec = { kind: 'procedure', sql: 'image:export', params: undefined, batchSize: 1 } as const;
+    return (await this.#outside(spec, () => this.#client.call('exportImage'))).bytes;
+  }
+
+  /**
+   * Checks `bytes` with the worker procedure `check` on a private copy, then replaces the
+   * database with them, in one round trip; returns what the check returned.
+   */
+  async importImage<T>(bytes: Uint8Array, check: string, args: unknown): Promise<T> {
+    const spec = { kind: 'procedure', sql: 'image:import', params: undefined, batchSize: 1 } as const;
+    return (await this.#outside(spec, () => this.#client.call('importImage', { bytes, check, args }))).value as T;
   }
 
   /** Runs a script of statements. */
@@ -155,7 +180,8 @@ export class DatabaseConnection {
     const token = this.#nextToken++;
     const cancellable = (signal !== undefined || deadline !== undefined) && this.#guard.abortFlag !== undefined;
     const limits = { signal, deadline, interruptKey: cancellable ? token : undefined, guard: this.#guard };
-    const handle = new TransactionHandle(this.#client, token, limits, (event) => this.#report(event));
+    const report = this.#observer === undefined ? undefined : (event: StatementEvent): void => this.#report(event);
+    const handle = new TransactionHandle(this.#client, token, limits, report);
     try {
       await this.#client.call('begin', { tx: token });
     } catch (error) {

@@ -29,7 +29,7 @@ export class TransactionHandle implements Session {
   readonly #client: WorkerClient;
   readonly #token: number;
   readonly #limits: TransactionLimits;
-  readonly #report: (event: StatementEvent) => void;
+  readonly #report: ((event: StatementEvent) => void) | undefined;
   readonly #depth: number;
   #closed = false;
   #childOpen = false;
@@ -38,10 +38,10 @@ export class TransactionHandle implements Session {
    * @param client - the worker client
    * @param token - the transaction token every statement carries
    * @param limits - the transaction's signal, time budget and abort key
-   * @param report - receives every statement's event (query analytics)
+   * @param report - receives every statement's event (query analytics); undefined when nothing observes
    * @param depth - its savepoint depth (0 for the transaction itself)
    */
-  constructor(client: WorkerClient, token: number, limits: TransactionLimits, report: (event: StatementEvent) => void, depth = 0) {
+  constructor(client: WorkerClient, token: number, limits: TransactionLimits, report: ((event: StatementEvent) => void) | undefined, depth = 0) {
     this.#client = client;
     this.#token = token;
     this.#limits = limits;
@@ -93,8 +93,8 @@ export class TransactionHandle implements Session {
   /** Runs a worker-side procedure inside this transaction (as a savepoint): one round trip. */
   async call<T>(name: string, args: unknown): Promise<T> {
     this.#assertUsable();
-    const call = { ...this.#scope(undefined), name, args };
     const spec = { kind: 'procedure', sql: `procedure:${name}`, params: undefined, batchSize: 1 } as const;
+    const call = { ...this.#scope(undefined), name, args, trace: this.#report !== undefined };
     return (await this.#timed(spec, this.#send(call.timeoutMs, () => this.#client.call('call', call)))).value as T;
   }
 
@@ -138,6 +138,7 @@ export class TransactionHandle implements Session {
 
   /** Awaits a statement's reply and reports it. */
   #timed<R extends { readonly engineMs: number }>(spec: StatementSpec, reply: Promise<R>): Promise<R> {
+    if (this.#report === undefined) return reply;
     return reportSettled(spec, { at: Date.now(), started: performance.now(), lockWaitMs: 0, inTransaction: true }, reply, this.#report);
   }
 

@@ -2,6 +2,7 @@ import type { EncodedParamRows } from '../protocol/param-rows-codec.js';
 import type { JournalMode } from '../storage/durable-open.js';
 import type { SyncFileSystem } from '../storage/node/file-system.js';
 import type { ResultMeter } from './result-meter.js';
+import type { StatementAccess } from './statement-access.js';
 import type { Params, QueryResult, RunResult, SqlValue } from './types.js';
 
 /** The engines alphatrade-db can run. */
@@ -40,8 +41,19 @@ export interface Engine {
    * from inside the worker.
    */
   setProgressCheck?(check: (() => boolean) | undefined): void;
+  /** Prepares one statement without running it and reports, from SQLite's authorizer, what it touches (engines with an authorizer only). */
+  describeAccess?(sql: string): StatementAccess;
   /** True while a transaction is open (SQLite's autocommit flag is off). */
   inTransaction(): boolean;
+  /** A consistent copy of the whole database as a SQLite file image (call outside any transaction). */
+  serialize(): Uint8Array;
+  /** Opens a file image as a private in-memory engine of the same kind, e.g. to check it before a restore. */
+  openImage(bytes: Uint8Array): Engine;
+  /**
+   * Replaces the whole database with a file image, atomically through its storage (call outside
+   * any transaction; check the image first with {@link Engine.openImage}).
+   */
+  replaceWith(bytes: Uint8Array): void;
   /** Finalizes every statement and closes the connection. */
   close(): void;
 }

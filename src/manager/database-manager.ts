@@ -1,11 +1,13 @@
 import { DatabaseAnalytics } from '../analytics/database-analytics.js';
 import { internalSql } from '../analytics/internal-sql.js';
 import { QueryTracker } from '../analytics/query-tracker.js';
+import { QuerySummaryHistory } from '../analytics/summary-history.js';
 import { DatabaseConnection } from '../connection/database-connection.js';
 import type { IterateOptions, QueryOptions, Row, Session, StatementOptions, TxOptions } from '../connection/session.js';
 import type { Params, RunResult } from '../engine/types.js';
 import { DatabaseError } from '../errors/database-error.js';
 import { currentPlatform } from '../platform/platform.js';
+import { DatabaseMaintenance } from '../maintenance/database-maintenance.js';
 import { MinerManager } from '../miners/miner-manager.js';
 import { MINER_MIGRATIONS } from '../miners/schema.js';
 import { WorkerClient } from '../rpc/worker-client.js';
@@ -15,6 +17,9 @@ import { managerRegistry } from './registry.js';
 
 /** The schema migrations of the library, in version order (feature modules add theirs here). */
 const MIGRATIONS: readonly Migration[] = [...MINER_MIGRATIONS];
+
+/** Numbers the private scratch databases `restore` opens to check a backup. */
+let scratchCounter = 0;
 
 /** What the worker reported when it opened the database. */
 export interface DatabaseInfo {
@@ -53,6 +58,8 @@ export class DatabaseManager {
   readonly tracker: QueryTracker;
   /** Query patterns, index usage and suggestions, table relationships, reports. See {@link DatabaseAnalytics}. */
   readonly analytics: DatabaseAnalytics;
+  /** Integrity, recovery, optimization, archival, cleanup, backup and restore. See {@link DatabaseMaintenance}. */
+  readonly maintenance: DatabaseMaintenance;
   readonly #options: ResolvedOptions;
   #connection: Promise<DatabaseConnection> | undefined;
   #open: DatabaseConnection | undefined;
@@ -74,7 +81,29 @@ export class DatabaseManager {
       slowQueryMs: options.slowQueryMs,
       explain: (sql, params) => internal(`EXPLAIN QUERY PLAN ${sql}`, params),
     });
-    this.analytics = new DatabaseAnalytics(this.tracker, internal);
+    const summaries = new QuerySummaryHistory(this.tracker, { exec: (sql) => this.exec(sql), executeMany: (sql, rows) => this.executeMany(sql, rows), query: internal });
+    this.analytics = new DatabaseAnalytics(this.tracker, internal, async (sql) => (this.#live() ?? (await this.#ready())).describe(sql), summaries);
+    const connected = async (): Promise<DatabaseConnection> => this.#live() ?? (await this.#ready());
+    this.maintenance = new DatabaseMaintenance({
+      name,
+      storage: options.storage,
+      schemaVersion: MIGRATIONS.length,
+      backupFiles: currentPlatform().backupFiles,
+      call: (procedure, args) => this.#call(procedure, args),
+      query: (sql, params) => this.query(sql, params),
+      execute: (sql, params) => this.execute(sql, params),
+      exec: (sql) => this.exec(sql),
+      exportImage: async () => (await connected()).exportImage(),
+      importImage: async (bytes, check, args) => (await connected()).importImage(bytes, check, args),
+      migrate: () => applyMigrations(this, MIGRATIONS),
+      dropSlowQueriesBefore: (at) => this.tracker.dropSlowQueriesBefore(at),
+      openScratch: () =>
+        DatabaseManager.open(`alphatrade-scratch-${Date.now()}-${(scratchCounter += 1)}`, {
+          ...options,
+          storage: 'memory',
+          trackQueries: false,
+        }),
+    });
   }
 
   /**
@@ -201,6 +230,7 @@ export class DatabaseManager {
 
   #markClosed(error: DatabaseError): void {
     this.#closed ??= error;
+    this.analytics.summaries.stop();
     if (managerRegistry().get(this.name) === this) managerRegistry().delete(this.name);
   }
 
@@ -266,7 +296,12 @@ export class DatabaseManager {
       }));
     } catch (error) {
       this.#connection = undefined;
+      this.#client = undefined;
       await client.dispose();
+      if (client.failure?.code === 'WORKER_CRASHED') {
+        this.#markClosed(client.failure);
+        this.#releaseFileLock();
+      }
       throw error;
     }
     this.#open = new DatabaseConnection(client, {

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import { DatabaseError } from '../errors/database-error.js';
+import { nodeBackupFiles } from '../maintenance/backup-files.node.js';
 import { nodeFileSystem } from '../storage/node/node-file-system.js';
 import { releaseLockOfExitedWorker } from '../storage/node/process-lock.js';
 import type { AsyncContext, Platform, WorkerHandle } from './platform.js';
@@ -49,6 +50,7 @@ export const nodePlatform: Platform = {
     const storage = new AsyncLocalStorage<T>();
     return { run: (value, work) => storage.run(value, work), get: () => storage.getStore() };
   },
+  backupFiles: nodeBackupFiles,
   releaseFileLock(filename, threadId) {
     try {
       releaseLockOfExitedWorker(nodeFileSystem, filename, threadId);

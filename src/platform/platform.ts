@@ -1,5 +1,6 @@
 import type { Endpoint } from 'comlink';
 import type { DatabaseError } from '../errors/database-error.js';
+import type { BackupFiles } from '../maintenance/backup-files.node.js';
 
 /** A running worker as the main side holds it. */
 export interface WorkerHandle {
@@ -36,6 +37,8 @@ export interface Platform {
    * holds it (a terminated worker's own exit handlers do not run). Best effort, never throws.
    */
   releaseFileLock?(filename: string, threadId: number): void;
+  /** Node: file I/O for backups and restores to and from paths; undefined in browsers. */
+  readonly backupFiles?: BackupFiles | undefined;
 }
 
 const PLATFORM_KEY = Symbol.for('alphatrade-db.platform');

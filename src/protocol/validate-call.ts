@@ -104,3 +104,11 @@ export function openRequest<T>(value: unknown): T {
   }
   return call as unknown as T;
 }
+
+/** An image call: the image's bytes and the name of the procedure that checks it. */
+export function imageCall<T>(value: unknown): T {
+  const call = record(value, 'the call');
+  if (!(call.bytes instanceof Uint8Array)) throw refused('bytes must be a Uint8Array');
+  text(call, 'check');
+  return call as unknown as T;
+}

@@ -1,9 +1,10 @@
 import type { CursorPage, EngineName } from '../engine/engine.js';
 import type { DatabaseLimits } from './limits.js';
 import type { JournalMode } from '../storage/durable-open.js';
-import type { ProcedureCall } from '../worker/procedures.js';
+import type { ProcedureCall, ProcedureOutcome } from '../worker/procedures.js';
 import type { EncodedParamRows } from './param-rows-codec.js';
 import type { Params, QueryResult, RunResult } from '../engine/types.js';
+import type { StatementAccess } from '../engine/statement-access.js';
 
 /**
  * The protocol between the main side and the worker: one type, implemented by the worker's
@@ -74,6 +75,16 @@ export interface ExecCall extends StatementLimits {
   readonly tx?: number | undefined;
 }
 
+/** A database image to check with a registered procedure (run on a private copy) and then load. */
+export interface ImageCall {
+  /** The SQLite file image. */
+  readonly bytes: Uint8Array;
+  /** The procedure that checks the image; it throws to refuse it. */
+  readonly check: string;
+  /** The check's arguments. */
+  readonly args: unknown;
+}
+
 /** A step of a transaction. */
 export interface TxCall {
   /** The transaction token. */
@@ -124,7 +135,13 @@ export interface WorkerApi {
   runMany(call: BatchCall): Timed<RunResult>;
   exec(call: ExecCall): Timed<object>;
   /** Runs a registered worker-side procedure as one atomic unit of work (one round trip). */
-  call(call: ProcedureCall & StatementLimits): Timed<{ readonly value: unknown }>;
+  call(call: ProcedureCall & StatementLimits): Timed<ProcedureOutcome>;
+  /** What one statement touches, from SQLite's authorizer, without running it (`null` for an engine without one). */
+  describe(call: { readonly sql: string }): StatementAccess | null;
+  /** A consistent copy of the whole database as a SQLite file image (outside any transaction). */
+  exportImage(): Timed<{ readonly bytes: Uint8Array }>;
+  /** Checks an image on a private in-memory copy, then replaces the database with it; returns the check's value. */
+  importImage(call: ImageCall): Timed<{ readonly value: unknown }>;
   begin(call: TxCall): void;
   commit(call: TxCall): void;
   rollback(call: TxCall): void;

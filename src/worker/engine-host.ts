@@ -1,13 +1,15 @@
 import type { Engine } from '../engine/engine.js';
 import type { Params, QueryResult, RunResult } from '../engine/types.js';
 import { DatabaseError, isDatabaseError } from '../errors/database-error.js';
-import type { ProcedureCall, ProcedureContext, ProcedureRegistry } from './procedures.js';
 import { InterruptWatch } from './interrupt-watch.js';
 import { applyConnectionSafety } from './connection-safety.js';
 import { CursorTable } from './cursor-table.js';
 import type { CursorPage } from '../engine/engine.js';
 import { ResultMeter } from '../engine/result-meter.js';
 import { assertWithin, resolveLimits, type DatabaseLimits } from '../protocol/limits.js';
+import type { StatementAccess } from '../engine/statement-access.js';
+import { ProcedureTrace, procedureContext } from './procedure-context.js';
+import type { ProcedureCall, ProcedureContext, ProcedureOutcome, ProcedureRegistry } from './procedures.js';
 import { assertParamRows, assertParams } from '../protocol/validate-params.js';
 import { assertEncodedParamRows, decodeParamRows, isEncodedParamRows } from '../protocol/param-rows-codec.js';
 import type {
@@ -16,6 +18,7 @@ import type {
   ExecCall,
   OpenCursorCall,
   OpenedCursor,
+  ImageCall,
   OpenRequest,
   OpenResult,
   SavepointCall,
@@ -159,11 +162,44 @@ export class EngineHost implements WorkerApi {
     return { engineMs: performance.now() - started };
   }
 
-  call(call: ProcedureCall & StatementLimits): Timed<{ readonly value: unknown }> {
+  call(call: ProcedureCall & StatementLimits): Timed<ProcedureOutcome> {
     this.#admit(call.tx, '', call.depth);
     const procedure = this.#procedures.get(call.name);
+    const trace = call.trace === true ? new ProcedureTrace(this.#engine) : undefined;
+    const context = trace?.context ?? this.#context;
     const started = performance.now();
-    const value = this.#unit(call.tx, () => this.#watch.run(call, () => procedure(this.#context, call.args)));
+    const value = this.#unit(call.tx, () => this.#watch.run(call, () => procedure(context, call.args)));
+    const engineMs = performance.now() - started;
+    return trace === undefined ? { value, engineMs } : { value, engineMs, statements: trace.statements() };
+  }
+
+  describe(call: { readonly sql: string }): StatementAccess | null {
+    this.#assertOpen();
+    if (typeof call.sql !== 'string') throw new DatabaseError('INVALID_ARGUMENT', 'describe() takes one SQL statement as a string.');
+    return this.#engine.describeAccess?.(call.sql) ?? null;
+  }
+
+  exportImage(): Timed<{ readonly bytes: Uint8Array }> {
+    this.#admit(undefined, '');
+    const started = performance.now();
+    const bytes = this.#guard(undefined, () => this.#engine.serialize());
+    return { bytes, engineMs: performance.now() - started };
+  }
+
+  importImage(call: ImageCall): Timed<{ readonly value: unknown }> {
+    this.#admit(undefined, '');
+    const check = this.#procedures.get(call.check);
+    const started = performance.now();
+    const value = this.#guard(undefined, () => {
+      const image = this.#engine.openImage(call.bytes);
+      try {
+        return check(procedureContext(image), call.args);
+      } finally {
+        image.close();
+      }
+    });
+    this.#cursors.closeAll();
+    this.#guard(undefined, () => this.#engine.replaceWith(call.bytes));
     return { value, engineMs: performance.now() - started };
   }
 
@@ -350,20 +386,6 @@ export class EngineHost implements WorkerApi {
   }
 }
 
-function procedureContext(engine: Engine): ProcedureContext {
-  return {
-    query: (sql, params) => engine.query(sql, params),
-    get<T>(sql: string, params?: Params): T | undefined {
-      const { columns, rows } = engine.query(sql, params);
-      const first = rows[0];
-      if (first === undefined) return undefined;
-      return Object.fromEntries(columns.map((column, i) => [column, first[i]])) as T;
-    },
-    run: (sql, params) => engine.run(sql, params),
-    runMany: (sql, rows) => engine.runMany(sql, rows),
-    exec: (sql) => engine.exec(sql),
-  };
-}
 
 function asDatabaseError(error: unknown): DatabaseError {
   if (isDatabaseError(error)) return error;

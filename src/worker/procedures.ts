@@ -38,6 +38,31 @@ export interface ProcedureCall {
   readonly tx?: number | undefined;
   /** The savepoint depth of the calling session. */
   readonly depth?: number | undefined;
+  /** Time every statement the procedure runs and return them ({@link ProcedureOutcome.statements}). */
+  readonly trace?: boolean | undefined;
+}
+
+/** How a procedure's statement ran: as `query`/`get`, `run`, `runMany` or `exec`. */
+export type TracedStatementKind = 'query' | 'run' | 'batch' | 'exec';
+
+/** The executions of one SQL text inside a traced procedure, as parallel arrays (one entry per execution). */
+export interface TracedStatement {
+  readonly sql: string;
+  readonly kind: TracedStatementKind;
+  /** Engine time of each execution, ms. */
+  readonly durationsMs: readonly number[];
+  /** Rows returned (query) or changed (run, batch) by each execution. */
+  readonly rows: readonly number[];
+  /** Parameter rows of each execution (1 except for a batch). */
+  readonly batchSizes: readonly number[];
+}
+
+/** What running a procedure returns. */
+export interface ProcedureOutcome {
+  /** The procedure's result. */
+  readonly value: unknown;
+  /** Its statements, when the call asked for a trace. */
+  readonly statements?: readonly TracedStatement[] | undefined;
 }
 
 /** The procedures a worker offers, by name. */

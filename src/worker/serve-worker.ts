@@ -1,11 +1,11 @@
-import { expose, type Endpoint } from 'comlink';
+import { expose, transfer, type Endpoint } from 'comlink';
 import { DatabaseError } from '../errors/database-error.js';
 import type { OpenRequest, WorkerApi } from '../protocol/worker-api.js';
 import { compactServingEndpoint } from '../rpc/compact-wire.js';
 import { installErrorTransfer, serializeDatabaseError } from '../rpc/error-transfer.js';
 import { builtinProcedures } from './builtin-procedures.js';
 import { EngineHost } from './engine-host.js';
-import { batchCall, cursorCall, execCall, openRequest, procedureCall, statementCall, txCall } from '../protocol/validate-call.js';
+import { batchCall, cursorCall, execCall, imageCall, openRequest, procedureCall, statementCall, txCall } from '../protocol/validate-call.js';
 import { loadEngine } from './load-engine.js';
 
 /**
@@ -42,6 +42,14 @@ export function serveWorker(endpoint: Endpoint): void {
     savepoint: (call) => ready().savepoint(txCall(call)),
     release: (call) => ready().release(txCall(call)),
     rollbackTo: (call) => ready().rollbackTo(txCall(call)),
+    describe: (call) => ready().describe(statementCall(call)),
+    exportImage: () => {
+      const image = ready().exportImage();
+      const { bytes } = image;
+      const ownsBuffer = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
+      return ownsBuffer ? transfer(image, [bytes.buffer]) : image;
+    },
+    importImage: (call) => ready().importImage(imageCall(call)),
     close: () => {
       host?.close();
       host = undefined;

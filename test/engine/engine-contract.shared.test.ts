@@ -30,6 +30,26 @@ describe.each(ENGINES)('engine contract (%s, in-process)', (name) => {
     expect(engine.sqliteVersion).toMatch(/^3\.\d+\.\d+$/);
   });
 
+  it('serializes, opens an image privately, and replaces itself with an image (statements and pragmas keep working)', async () => {
+    const engine = await open();
+    engine.exec('PRAGMA foreign_keys = ON; CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT);');
+    engine.runMany('INSERT INTO t(v) VALUES (?)', [['a'], ['b']]);
+    const image = engine.serialize();
+    expect(new TextDecoder().decode(image.subarray(0, 15))).toBe('SQLite format 3');
+    const copy = engine.openImage(image);
+    try {
+      copy.run("UPDATE t SET v = 'changed'");
+      expect(engine.query('SELECT v FROM t ORDER BY id').rows).toEqual([['a'], ['b']]);
+    } finally {
+      copy.close();
+    }
+    engine.run("INSERT INTO t(v) VALUES ('c')");
+    engine.replaceWith(image);
+    expect(engine.query('SELECT v FROM t ORDER BY id').rows).toEqual([['a'], ['b']]);
+    expect(engine.query('PRAGMA foreign_keys').rows).toEqual([[1]]);
+    expect(caught(() => engine.openImage(new Uint8Array(10))).code).toBe('CORRUPT_DATABASE');
+  });
+
   it('runs scripts, statements and batches', async () => {
     const engine = await open();
     engine.exec('CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT); CREATE INDEX t_v ON t(v);');

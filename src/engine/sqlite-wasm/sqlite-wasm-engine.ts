@@ -3,24 +3,30 @@ import { DatabaseError } from '../../errors/database-error.js';
 import type { CursorPage, Engine, EngineCursor, EngineOpenOptions } from '../engine.js';
 import type { ResultMeter } from '../result-meter.js';
 import { StatementCache } from '../statement-cache.js';
+import { AccessRecorder, type StatementAccess } from '../statement-access.js';
 import type { EncodedParamRows } from '../../protocol/param-rows-codec.js';
 import type { Params, QueryResult, RunResult } from '../types.js';
 import { configureDurableDatabase } from '../../storage/durable-open.js';
 import type { VfsModule } from '../../storage/node/wasm-vfs-api.js';
 import { WasmBinding, type PreparedStatement, type WasmHelpers } from './wasm-binding.js';
+import { copyMain, deserializeMain, serializeMain, type ImageCapi } from './database-image.js';
 
 /** The parts of the loaded sqlite3 module this adapter touches. */
 interface Sqlite3Module {
   readonly version: { readonly libVersion: string };
   readonly wasm: WasmHelpers;
-  readonly capi: {
+  readonly capi: ImageCapi & {
     sqlite3_js_rc_str(rc: number): string | undefined;
     sqlite3_open_v2(filename: string, ppDb: number, flags: number, vfs: string | null): number;
     sqlite3_close_v2(db: number): number;
     sqlite3_extended_result_codes(db: number, onoff: number): number;
     sqlite3_db_config(db: number, op: number, ...args: number[]): number;
+    sqlite3_set_authorizer(db: number, xAuth: AuthorizerCallback | 0, arg: number): number;
   };
 }
+
+/** SQLite's authorizer callback as sqlite-wasm passes it (NULL strings as 0). */
+type AuthorizerCallback = (arg: number, action: number, arg1: string | 0, arg2: string | 0, arg3: string | 0, arg4: string | 0) => number;
 
 let modulePromise: Promise<Sqlite3Module> | undefined;
 
@@ -65,10 +71,13 @@ export class SqliteWasmEngine implements Engine {
   readonly #releaseStorage: (() => void) | undefined;
   #progressPointer = 0;
   #progressCheck: (() => boolean) | undefined;
+  /** True for a database in memory (replaced by deserializing), false for one in a persistent file. */
+  readonly #inMemory: boolean;
 
-  private constructor(module: Sqlite3Module, db: number, releaseStorage: (() => void) | undefined) {
+  private constructor(module: Sqlite3Module, db: number, inMemory: boolean, releaseStorage: (() => void) | undefined) {
     this.#module = module;
     this.#db = db;
+    this.#inMemory = inMemory;
     this.#releaseStorage = releaseStorage;
     this.sqliteVersion = module.version.libVersion;
     this.#binding = new WasmBinding(module.wasm, db, (pDb, rc) => this.#error(pDb, rc));
@@ -118,7 +127,7 @@ export class SqliteWasmEngine implements Engine {
         module.capi.sqlite3_close_v2(db);
         throw new DatabaseError('SQLITE_ERROR', `Could not put "${filename}" in defensive mode (SQLITE_DBCONFIG_DEFENSIVE).`);
       }
-      return new SqliteWasmEngine(module, db, release);
+      return new SqliteWasmEngine(module, db, filename === ':memory:', release);
     } finally {
       x.sqlite3_free(ppDb);
     }
@@ -126,6 +135,28 @@ export class SqliteWasmEngine implements Engine {
 
   exec(sql: string): void {
     this.#binding.exec(sql);
+  }
+
+  /**
+   * Prepares `sql` (without running it) under SQLite's authorizer and reports what it touches.
+   * Setting the authorizer expires cached statements; they re-prepare on their next use.
+   */
+  describeAccess(sql: string): StatementAccess {
+    const recorder = new AccessRecorder();
+    const { capi } = this.#module;
+    capi.sqlite3_set_authorizer(this.#db, (_arg, action, arg1, arg2, arg3, arg4) => {
+      recorder.record(action, arg1, arg2, arg3, arg4);
+      return 0;
+    }, 0);
+    let statement: PreparedStatement | undefined;
+    try {
+      statement = this.#binding.prepare(sql);
+      const readOnly = this.#module.wasm.exports.sqlite3_stmt_readonly(statement.pointer) !== 0;
+      return recorder.result(readOnly, statement.parameterNames.length - 1);
+    } finally {
+      if (statement !== undefined) this.#binding.finalize(statement);
+      capi.sqlite3_set_authorizer(this.#db, 0, 0);
+    }
   }
 
   query(sql: string, params?: Params, meter?: ResultMeter): QueryResult {
@@ -256,6 +287,41 @@ export class SqliteWasmEngine implements Engine {
 
   inTransaction(): boolean {
     return this.#module.wasm.exports.sqlite3_get_autocommit(this.#db) === 0;
+  }
+
+  serialize(): Uint8Array {
+    return serializeMain(this.#module.capi, this.#db, (db, rc) => this.#error(db, rc));
+  }
+
+  openImage(bytes: Uint8Array): SqliteWasmEngine {
+    const image = SqliteWasmEngine.#openOn(this.#module, ':memory:', null, undefined);
+    try {
+      image.exec('PRAGMA trusted_schema = OFF; PRAGMA cell_size_check = ON;');
+      deserializeMain(this.#module.capi, this.#module.wasm, image.#db, bytes, (db, rc) => image.#error(db, rc));
+      return image;
+    } catch (error) {
+      image.close();
+      throw error;
+    }
+  }
+
+  /**
+   * In memory: the image becomes `main` (`sqlite3_deserialize`). In a file: the online backup
+   * API copies it over `main` in one journaled write transaction through the storage's VFS.
+   */
+  replaceWith(bytes: Uint8Array): void {
+    this.#cache.clear();
+    const errorOf = (db: number, rc: number): DatabaseError => this.#error(db, rc);
+    if (this.#inMemory) {
+      deserializeMain(this.#module.capi, this.#module.wasm, this.#db, bytes, errorOf);
+      return;
+    }
+    const image = this.openImage(bytes);
+    try {
+      copyMain(this.#module.capi, this.#db, image.#db, errorOf);
+    } finally {
+      image.close();
+    }
   }
 
   close(): void {

@@ -23,6 +23,7 @@ export interface SqliteExports {
   sqlite3_finalize(stmt: number): number;
   sqlite3_column_count(stmt: number): number;
   sqlite3_stmt_status(stmt: number, op: number, resetFlag: number): number;
+  sqlite3_stmt_readonly(stmt: number): number;
   sqlite3_column_name(stmt: number, index: number): number;
   sqlite3_column_type(stmt: number, index: number): number;
   sqlite3_column_int64(stmt: number, index: number): bigint;

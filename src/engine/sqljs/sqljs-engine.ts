@@ -27,6 +27,9 @@ function loadSqlJs(options: SqlJsLoadOptions): Promise<SqlJsStatic> {
  */
 const STATEMENT_CACHE_SIZE = 2048;
 
+/** The smallest file image: one page of the smallest page size is more than the 100-byte header. */
+const MIN_IMAGE_BYTES = 512;
+
 /**
  * The `sql.js` adapter: an in-memory engine with no VFS, no progress handler and no extended
  * error codes (see {@link toSqlJsError}). It is the fallback engine.
@@ -34,10 +37,12 @@ const STATEMENT_CACHE_SIZE = 2048;
 export class SqlJsEngine implements Engine {
   readonly name = 'sql.js' as const;
   readonly sqliteVersion: string;
-  readonly #db: Database;
+  readonly #sql: SqlJsStatic;
+  #db: Database;
   readonly #cache: StatementCache<SqlJsStatement>;
 
-  private constructor(db: Database, sqliteVersion: string) {
+  private constructor(sql: SqlJsStatic, db: Database, sqliteVersion: string) {
+    this.#sql = sql;
     this.#db = db;
     this.sqliteVersion = sqliteVersion;
     this.#cache = new StatementCache(STATEMENT_CACHE_SIZE, (s) => s.free());
@@ -54,7 +59,7 @@ export class SqlJsEngine implements Engine {
     const SQL = await loadSqlJs(options);
     const db = new SQL.Database();
     const version = db.exec('SELECT sqlite_version()')[0]?.values[0]?.[0];
-    return new SqlJsEngine(db, String(version));
+    return new SqlJsEngine(SQL, db, String(version));
   }
 
   exec(sql: string): void {
@@ -163,9 +168,59 @@ export class SqlJsEngine implements Engine {
     return false;
   }
 
+  /**
+   * `Database.export()` closes and reopens the database and frees every statement, so the
+   * statement cache is emptied first and the connection pragmas are put back afterwards.
+   */
+  serialize(): Uint8Array {
+    return this.#keepingPragmas(() => this.#db.export());
+  }
+
+  openImage(bytes: Uint8Array): SqlJsEngine {
+    return new SqlJsEngine(this.#sql, this.#openBytes(bytes), this.sqliteVersion);
+  }
+
+  /** A new in-memory database made from the image takes the old one's place (sql.js is memory only). */
+  replaceWith(bytes: Uint8Array): void {
+    const next = this.#openBytes(bytes);
+    this.#keepingPragmas(() => {
+      this.#db.close();
+      this.#db = next;
+    });
+  }
+
   close(): void {
     this.#cache.clear();
     this.#db.close();
+  }
+
+  /** Runs `work` (which may reopen or replace the database) with the connection pragmas restored after it. */
+  #keepingPragmas<T>(work: () => T): T {
+    if (this.inTransaction()) throw new DatabaseError('TX_CONFLICT', 'A database image cannot be taken or loaded inside a transaction.');
+    const pragmas = ['foreign_keys', 'trusted_schema'].map((name) => `PRAGMA ${name} = ${Number(this.#db.exec(`PRAGMA ${name}`)[0]?.values[0]?.[0] ?? 0)};`);
+    this.#cache.clear();
+    try {
+      return work();
+    } finally {
+      this.#db.exec(pragmas.join(' '));
+    }
+  }
+
+  /** A database made from an image; a WAL image is loaded as a rollback-journal one (header bytes 18–19). */
+  #openBytes(bytes: Uint8Array): Database {
+    if (!(bytes instanceof Uint8Array) || bytes.byteLength < MIN_IMAGE_BYTES) {
+      throw new DatabaseError('CORRUPT_DATABASE', `A database image needs at least ${MIN_IMAGE_BYTES} bytes; got ${bytes?.byteLength ?? 0}. Use a backup made by backup().`);
+    }
+    let image = bytes;
+    if (bytes[18] === 2 && bytes[19] === 2) {
+      image = bytes.slice();
+      image.set([1, 1], 18);
+    }
+    try {
+      return new this.#sql.Database(image);
+    } catch (error) {
+      throw toSqlJsError(error);
+    }
   }
 
   #prepare(sql: string): SqlJsStatement {

@@ -11,30 +11,41 @@ import type { WorkerApi } from '../../src/protocol/worker-api.js';
 import { compactCallerEndpoint } from '../../src/rpc/compact-wire.js';
 import { installErrorTransfer } from '../../src/rpc/error-transfer.js';
 import { ENGINES } from '../support/open-db.js';
-import { delay } from '../support/rejection.js';
 
-/** Posts `frame` and collects what the worker posts back within `ms`. */
-async function repliesTo(worker: RawWorker, frame: unknown, ms = 150): Promise<unknown[]> {
-  const replies: unknown[] = [];
-  const stop = worker.onMessage((data) => replies.push(data));
-  worker.post(frame);
-  await delay(ms);
-  stop();
-  return replies;
+/** Posts `frames`, then collects what the worker posts back until a message satisfies `last` (5 s at most). */
+function collectUntil(worker: RawWorker, frames: unknown[], last: (data: unknown) => boolean): Promise<unknown[]> {
+  return new Promise((resolve, reject) => {
+    const replies: unknown[] = [];
+    const timer = setTimeout(() => {
+      stop();
+      reject(new Error(`no final reply within 5 s; got ${JSON.stringify(replies).slice(0, 300)}`));
+    }, 5000);
+    const stop = worker.onMessage((data) => {
+      replies.push(data);
+      if (!last(data)) return;
+      clearTimeout(timer);
+      stop();
+      resolve(replies);
+    });
+    for (const frame of frames) worker.post(frame);
+  });
 }
 
-/** The code of the error the worker answered frame `seq` with. */
+const isReplyTo = (seq: number) => (data: unknown): boolean => Array.isArray(data) && data[0] === seq;
+
+/** The code of the error the worker answered frame `seq` with (every reply before it must be none). */
 async function refusalCode(worker: RawWorker, seq: number, frame: unknown[]): Promise<string | undefined> {
-  const replies = (await repliesTo(worker, frame)) as unknown[][];
-  const reply = replies.find((r) => Array.isArray(r) && r[0] === seq);
+  const replies = (await collectUntil(worker, [frame], isReplyTo(seq))) as unknown[][];
+  expect(replies).toHaveLength(1);
+  const reply = replies[0];
   expect(reply?.[1], `reply to ${JSON.stringify(frame).slice(0, 80)}: ${JSON.stringify(reply)?.slice(0, 200)}`).toBe(1);
   return (reply?.[3] as { code?: string } | undefined)?.code;
 }
 
 /** What the worker's own realm sees on Object.prototype. */
 async function pollution(worker: RawWorker): Promise<unknown> {
-  const replies = (await repliesTo(worker, { probe: 'pollution' })) as { probe?: unknown }[];
-  return replies.find((r) => r?.probe !== undefined)?.probe;
+  const replies = (await collectUntil(worker, [{ probe: 'pollution' }], (data) => (data as { probe?: unknown } | null)?.probe !== undefined)) as { probe?: unknown }[];
+  return replies.at(-1)?.probe;
 }
 
 const objectWithOwnProto = (): unknown => JSON.parse('{"__proto__": {"polluted": "yes"}, "sql": "SELECT 1"}');
@@ -56,7 +67,10 @@ describe.each(ENGINES)('hostile frames to a real worker (%s)', (engine) => {
       { id: 'f', type: 'CONSTRUCT', path: [], argumentList: [] },
       { id: 'g', type: 'RELEASE', path: ['__proto__'] },
     ];
-    for (const frame of comlinkFrames) expect(await repliesTo(worker, frame)).toEqual([]);
+    const sentinel = [99, 'no-such-method'];
+    const afterDropped = (await collectUntil(worker, [...comlinkFrames, sentinel], isReplyTo(99))) as unknown[][];
+    expect(afterDropped).toHaveLength(1);
+    expect((afterDropped[0]?.[3] as { code?: string }).code).toBe('PROTOCOL_ERROR');
 
     let seq = 100;
     for (const method of ['__proto__', 'constructor', 'toString', 'hasOwnProperty', '__defineSetter__', 'valueOf']) {

@@ -1,6 +1,6 @@
 /**
  * The fault-injection loop in SQLite's manner (reliability.md §5 row 20): over open and a
- * committing transaction, file-system operation k fails with EIO for every k = 1…K (K: the
+ * committing transaction, and over an online restore followed by a backup export, file-system operation k fails with EIO for every k = 1…K (K: the
  * operations of a clean run), once or forever. After each: the error is a typed DatabaseError;
  * the database holds all of the transaction or none of it (all of it when COMMIT returned);
  * integrity_check is ok; and the library is usable again — the same connection after a
@@ -132,5 +132,73 @@ describe.each<JournalMode>(['delete', 'wal'])('I/O fault at every operation of o
     expect(outcomes.get('open:before') ?? 0).toBeGreaterThan(0);
     expect(outcomes.get('transaction:before') ?? 0).toBeGreaterThan(0);
     console.info(`fault loop (${journalMode}, ${mode}): ${total} operations`, Object.fromEntries(outcomes));
+  });
+});
+
+/** The 'after' state as an image, made in memory: what a backup of it would hold. */
+async function afterImage(): Promise<Uint8Array> {
+  const load = (): Promise<SqliteWasmEngine> => SqliteWasmEngine.open({ filename: ':memory:', storage: 'memory' });
+  const host = await EngineHost.open({ engine: 'sqlite-wasm', filename: ':memory:', storage: 'memory' }, load, builtinProcedures());
+  host.exec({ sql: 'CREATE TABLE t(id INTEGER PRIMARY KEY, n INTEGER NOT NULL, pad BLOB); PRAGMA user_version = 1' });
+  host.runMany({ sql: 'INSERT INTO t(n, pad) VALUES (1, randomblob(2000))', rows: Array.from({ length: 2 * BASE_ROWS }, () => []) });
+  const { bytes } = host.exportImage();
+  host.close();
+  return bytes;
+}
+
+/** Restore (checked, online) then export, as db.maintenance.restore() and backup() run them in the worker; how far it got. */
+function restoreThenExport(host: EngineHost, image: Uint8Array): 'restore failed' | 'export failed' | 'both returned' {
+  try {
+    host.importImage({ bytes: image, check: 'maintenance.checkImage', args: { maxVersion: 1 } });
+  } catch (error) {
+    expectTyped(error);
+    return 'restore failed';
+  }
+  try {
+    const { bytes } = host.exportImage();
+    expect(bytes.byteLength).toBeGreaterThan(0);
+  } catch (error) {
+    expectTyped(error);
+    return 'export failed';
+  }
+  return 'both returned';
+}
+
+describe.each<JournalMode>(['delete', 'wal'])('I/O fault at every operation of an online restore + backup export (journal %s)', (journalMode) => {
+  it.each<FaultMode>(['once', 'forever'])('fails operation k for every k (%s): typed error, old or new database whole, integrity ok, usable again', async (mode) => {
+    const base = await baseImage(journalMode);
+    const image = await afterImage();
+    const clean = new SimDisk(base);
+    faultFs.reset(clean, Infinity, 'once');
+    const probe = await open(journalMode);
+    const opened = faultFs.ops;
+    restoreThenExport(probe, image);
+    const total = faultFs.ops - opened;
+    expect(state(probe)).toBe('after');
+    probe.close();
+    expect(total).toBeGreaterThan(5);
+    const outcomes = new Map<string, number>();
+    for (let k = 1; k <= total; k++) {
+      faultFs.reset(new SimDisk(base), Infinity, 'once');
+      let host = await open(journalMode);
+      faultFs.arm(k, mode);
+      const ended = restoreThenExport(host, image);
+      const restored = ended !== 'restore failed';
+      faultFs.heal();
+      if (mode === 'forever') {
+        tryClose(host);
+        host = await open(journalMode);
+      }
+      const seen = state(host);
+      expect(seen === 'after' || seen === 'before', `k=${k}: ${seen}`).toBe(true);
+      if (restored) expect(seen).toBe('after');
+      expect(integrity(host)).toEqual([['ok']]);
+      host.run({ sql: 'INSERT INTO t(n) VALUES (2)' });
+      host.close();
+      const outcome = `${ended}:${seen}`;
+      outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
+    }
+    expect(outcomes.get('restore failed:before') ?? 0).toBeGreaterThan(0);
+    console.info(`restore fault loop (${journalMode}, ${mode}): ${total} operations`, Object.fromEntries(outcomes));
   });
 });

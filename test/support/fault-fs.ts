@@ -15,6 +15,7 @@ export class InjectedFault extends Error {
   readonly code = 'EIO';
 }
 
+/** The fault-injecting file system; see the module comment. */
 export class FaultFs implements SyncFileSystem {
   #disk: SyncFileSystem;
   #failAt = Infinity;
@@ -34,6 +35,12 @@ export class FaultFs implements SyncFileSystem {
     this.ops = 0;
     this.failures = 0;
     this.#failAt = k;
+    this.#mode = mode;
+  }
+
+  /** Arms a fault at operation `k` from now, on the same disk. */
+  arm(k: number, mode: FaultMode): void {
+    this.#failAt = this.ops + k;
     this.#mode = mode;
   }
 

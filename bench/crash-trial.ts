@@ -11,6 +11,7 @@ import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { SqliteWasmEngine } from '../src/engine/sqlite-wasm/sqlite-wasm-engine.js';
+import type { EngineName } from '../src/engine/engine.js';
 import type { JournalMode } from '../src/storage/durable-open.js';
 
 /** The repository root (this file runs from bench/ and from dist/bench/). */
@@ -39,9 +40,9 @@ export interface TrialResult {
   readonly problems: string[];
 }
 
-/** Runs the writer on `path` and SIGKILLs it per `plan`; returns the highest acknowledged number (0 if none). */
-export async function runAndKill(path: string, journalMode: JournalMode, plan: KillPlan): Promise<{ acks: number[] }> {
-  const child = spawn(process.execPath, [writer, path, journalMode], { stdio: ['ignore', 'pipe', 'inherit'] });
+/** Runs the writer (on `engine`, default sqlite-wasm) on `path` and SIGKILLs it per `plan`; returns the acknowledged numbers. */
+export async function runAndKill(path: string, journalMode: JournalMode, plan: KillPlan, engine: EngineName = 'sqlite-wasm'): Promise<{ acks: number[] }> {
+  const child = spawn(process.execPath, [writer, path, journalMode, engine], { stdio: ['ignore', 'pipe', 'inherit'] });
   const acks: number[] = [];
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const kill = (): void => void child.kill('SIGKILL');

@@ -3,7 +3,8 @@
  * Import it as `alphatrade-db`; Node and browsers get their own entry points.
  */
 export { DatabaseManager, type DatabaseInfo } from './manager/database-manager.js';
-export type { DatabaseOptions, StorageMode } from './manager/options.js';
+export type { DatabaseOptions, StorageMode, ManagerEngine } from './manager/options.js';
+export type { LibsqlConnectOptions } from './libsql/libsql-settings.js';
 export type { JournalMode } from './storage/durable-open.js';
 export type { Migration } from './manager/migrations.js';
 export type { Session, Row, QueryOptions, TxOptions, StatementOptions, IterateOptions } from './connection/session.js';

@@ -2,7 +2,7 @@ import type { StatementAccess } from '../engine/statement-access.js';
 import type { Params, QueryResult, RunResult } from '../engine/types.js';
 import { DatabaseError } from '../errors/database-error.js';
 import type { AsyncContext } from '../platform/platform.js';
-import type { WorkerClient } from '../rpc/worker-client.js';
+import type { EngineClient } from './engine-client.js';
 import { assertParams } from '../protocol/validate-params.js';
 import { batchCall } from './batch-call.js';
 import { runResult, shapeRows } from './row-shape.js';
@@ -30,14 +30,14 @@ export interface ConnectionSettings {
 }
 
 /**
- * The write-lock transaction layer over the worker client. Every statement goes through one
+ * The write-lock transaction layer over the engine client (a worker's, or libSQL's). Every statement goes through one
  * FIFO lock; a transaction holds it from BEGIN to COMMIT, so no other caller's statement can
  * run inside it (the worker double-checks with the transaction token). A statement outside a
  * transaction holds the lock only while its message is posted: the worker runs messages in
  * order, so statements pipeline without waiting for each other's round trips.
  */
 export class DatabaseConnection {
-  readonly #client: WorkerClient;
+  readonly #client: EngineClient;
   readonly #lock = new WriteLock();
   readonly #settings: ConnectionSettings;
   readonly #lost: Promise<never>;
@@ -46,10 +46,10 @@ export class DatabaseConnection {
   #nextToken = 1;
 
   /**
-   * @param client - the worker client (its database already open)
+   * @param client - the engine client: a worker's, or a remote one (its database already open)
    * @param settings - lock timeout and async context
    */
-  constructor(client: WorkerClient, settings: ConnectionSettings) {
+  constructor(client: EngineClient, settings: ConnectionSettings) {
     this.#client = client;
     this.#settings = settings;
     this.#guard = new RunawayGuard(client, settings.runaway);

@@ -1,6 +1,9 @@
 import { DatabaseError } from '../errors/database-error.js';
 import type { StatementLimits } from '../protocol/worker-api.js';
-import type { WorkerClient } from '../rpc/worker-client.js';
+import type { EngineClient } from './engine-client.js';
+
+/** An engine client that can say when it has answered every call sent (the worker client can). */
+type IdleAwareClient = EngineClient & { idle?(): Promise<void> };
 
 /** How the connection keeps statements inside their time budgets, as the manager set it up. */
 export interface RunawayPolicy {
@@ -48,14 +51,14 @@ export function statementLimits(timeoutMs: number | undefined, deadline: number 
  * has answered everything before it.
  */
 export class RunawayGuard {
-  readonly #client: WorkerClient;
+  readonly #client: IdleAwareClient;
   readonly #policy: RunawayPolicy;
 
   /**
    * @param client - the worker client
    * @param policy - the manager's policy for this worker
    */
-  constructor(client: WorkerClient, policy: RunawayPolicy) {
+  constructor(client: IdleAwareClient, policy: RunawayPolicy) {
     this.#client = client;
     this.#policy = policy;
   }
@@ -71,7 +74,7 @@ export class RunawayGuard {
    * count against the watchdog (undefined: no wait). Hold the write lock across the wait and the post.
    */
   ready(timeoutMs: number | undefined): Promise<void> | undefined {
-    return this.#needsWatchdog(timeoutMs) ? this.#client.idle() : undefined;
+    return this.#needsWatchdog(timeoutMs) ? (this.#client.idle?.() ?? Promise.resolve()) : undefined;
   }
 
   /** Posts `send()` now, under `timeoutMs`, and returns its reply. */

@@ -1,6 +1,6 @@
 import type { Params, RunResult } from '../engine/types.js';
 import { DatabaseError } from '../errors/database-error.js';
-import type { WorkerClient } from '../rpc/worker-client.js';
+import type { EngineClient } from './engine-client.js';
 import { assertParams } from '../protocol/validate-params.js';
 import { batchCall } from './batch-call.js';
 import { runResult, shapeRows } from './row-shape.js';
@@ -26,7 +26,7 @@ export interface TransactionLimits {
  * (`TX_REENTRANT`), and use after its transaction's signal fired (`ABORTED`).
  */
 export class TransactionHandle implements Session {
-  readonly #client: WorkerClient;
+  readonly #client: EngineClient;
   readonly #token: number;
   readonly #limits: TransactionLimits;
   readonly #report: ((event: StatementEvent) => void) | undefined;
@@ -35,13 +35,13 @@ export class TransactionHandle implements Session {
   #childOpen = false;
 
   /**
-   * @param client - the worker client
+   * @param client - the engine client
    * @param token - the transaction token every statement carries
    * @param limits - the transaction's signal, time budget and abort key
    * @param report - receives every statement's event (query analytics); undefined when nothing observes
    * @param depth - its savepoint depth (0 for the transaction itself)
    */
-  constructor(client: WorkerClient, token: number, limits: TransactionLimits, report: ((event: StatementEvent) => void) | undefined, depth = 0) {
+  constructor(client: EngineClient, token: number, limits: TransactionLimits, report: ((event: StatementEvent) => void) | undefined, depth = 0) {
     this.#client = client;
     this.#token = token;
     this.#limits = limits;

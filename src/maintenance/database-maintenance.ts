@@ -130,8 +130,8 @@ export class DatabaseMaintenance {
   }
 
   /**
-   * Deletes performance snapshots older than `retentionDays` (batches of one transaction) and
-   * drops older slow-query log entries.
+   * Deletes performance snapshots and query-statistics captures older than `retentionDays`
+   * (batches of one transaction each) and drops older slow-query log entries.
    * @throws DatabaseError `INVALID_ARGUMENT` for a bad retention or time
    */
   async cleanup(options: CleanupOptions): Promise<CleanupReport> {
@@ -142,14 +142,18 @@ export class DatabaseMaintenance {
     const now = options.now === undefined ? Date.now() : epochMs(options.now, 'cleanup({ now })');
     const limit = positiveInteger(options.batchSize, DEFAULT_CLEANUP_BATCH, 'cleanup({ batchSize })');
     const before = now - Math.round(days * DAY_MS);
-    let snapshotsDeleted = 0;
-    for (;;) {
-      const deleted = await this.#port.call<number>(MAINTENANCE_PROCEDURES.cleanupSnapshots, { before, limit });
-      snapshotsDeleted += deleted;
-      if (deleted < limit) break;
-    }
+    const deleteAll = async (procedure: string): Promise<number> => {
+      let total = 0;
+      for (;;) {
+        const deleted = await this.#port.call<number>(procedure, { before, limit });
+        total += deleted;
+        if (deleted < limit) return total;
+      }
+    };
+    const snapshotsDeleted = await deleteAll(MAINTENANCE_PROCEDURES.cleanupSnapshots);
+    const queryStatsDeleted = await deleteAll(MAINTENANCE_PROCEDURES.cleanupQueryHistory);
     const slowQueriesDropped = this.#port.dropSlowQueriesBefore(new Date(before));
-    return { before: new Date(before), snapshotsDeleted, slowQueriesDropped };
+    return { before: new Date(before), snapshotsDeleted, queryStatsDeleted, slowQueriesDropped };
   }
 
   /**

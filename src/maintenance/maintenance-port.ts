@@ -19,7 +19,7 @@ export interface MaintenancePort {
   /** The resolved database name (an absolute path for files). */
   readonly name: string;
   /** Where the database lives. */
-  readonly storage: 'memory' | 'file' | 'opfs';
+  readonly storage: 'memory' | 'file' | 'opfs' | 'remote';
   /** The library's latest schema version (`user_version` after setup). */
   readonly schemaVersion: number;
   /** Node file I/O for path destinations; undefined in browsers. */

@@ -4,7 +4,7 @@
  */
 import type { Procedure } from '../worker/procedures.js';
 import { archiveBatch } from './archive-procedure.js';
-import { cleanupSnapshots } from './cleanup-procedure.js';
+import { cleanupQueryHistory, cleanupSnapshots } from './cleanup-procedure.js';
 import { checkImage } from './image-check.js';
 import { verifyIntegrity } from './integrity-procedure.js';
 import { recoverMiner } from './recovery-procedure.js';
@@ -15,6 +15,7 @@ export const MAINTENANCE_PROCEDURES = {
   recoverMiner: 'maintenance.recoverMiner',
   archiveBatch: 'maintenance.archiveBatch',
   cleanupSnapshots: 'maintenance.cleanupSnapshots',
+  cleanupQueryHistory: 'maintenance.cleanupQueryHistory',
   checkImage: 'maintenance.checkImage',
 } as const;
 
@@ -24,5 +25,6 @@ export const maintenanceProcedures: Readonly<Record<string, Procedure>> = {
   [MAINTENANCE_PROCEDURES.recoverMiner]: recoverMiner,
   [MAINTENANCE_PROCEDURES.archiveBatch]: archiveBatch,
   [MAINTENANCE_PROCEDURES.cleanupSnapshots]: cleanupSnapshots,
+  [MAINTENANCE_PROCEDURES.cleanupQueryHistory]: cleanupQueryHistory,
   [MAINTENANCE_PROCEDURES.checkImage]: checkImage,
 };

@@ -159,6 +159,8 @@ export interface CleanupReport {
   readonly before: Date;
   /** Performance snapshots deleted. */
   readonly snapshotsDeleted: number;
+  /** Rows of `query_stats_history` (the analytics' captures) deleted. */
+  readonly queryStatsDeleted: number;
   /** Slow-query log entries dropped from `db.tracker`. */
   readonly slowQueriesDropped: number;
 }

@@ -11,12 +11,27 @@ import { DatabaseMaintenance } from '../maintenance/database-maintenance.js';
 import { MinerManager } from '../miners/miner-manager.js';
 import { MINER_MIGRATIONS } from '../miners/schema.js';
 import { WorkerClient } from '../rpc/worker-client.js';
+import type { EngineClient } from '../connection/engine-client.js';
+import type { RunawayPolicy } from '../connection/runaway-guard.js';
+import { libsqlOpener } from './remote-engines.js';
+import type { EngineName } from '../engine/engine.js';
+import type { LibsqlSettings } from '../libsql/libsql-settings.js';
 import { applyMigrations, type Migration } from './migrations.js';
-import { resolveOptions, sameOptions, type DatabaseOptions, type ResolvedOptions } from './options.js';
+import { resolveOptions, sameOptions, type DatabaseOptions, type ManagerEngine, type ResolvedOptions } from './options.js';
 import { managerRegistry } from './registry.js';
 
 /** The schema migrations of the library, in version order (feature modules add theirs here). */
 const MIGRATIONS: readonly Migration[] = [...MINER_MIGRATIONS];
+
+/**
+ * A libSQL server runs statements itself: `timeoutMs` travels with each call but is not
+ * enforced by this library there (no worker to recycle, no progress handler to install).
+ */
+const REMOTE_RUNAWAY: RunawayPolicy = {
+  interruptible: true,
+  abortFlag: undefined,
+  recycle: (overrun) => new DatabaseError('INTERRUPTED', overrun),
+};
 
 /** Numbers the private scratch databases `restore` opens to check a backup. */
 let scratchCounter = 0;
@@ -24,7 +39,7 @@ let scratchCounter = 0;
 /** What the worker reported when it opened the database. */
 export interface DatabaseInfo {
   /** The engine in use. */
-  readonly engine: 'sqlite-wasm' | 'sql.js';
+  readonly engine: ManagerEngine;
   /** SQLite's version inside that engine. */
   readonly sqliteVersion: string;
 }
@@ -64,7 +79,7 @@ export class DatabaseManager {
   #connection: Promise<DatabaseConnection> | undefined;
   #open: DatabaseConnection | undefined;
   #info: DatabaseInfo | undefined;
-  #client: WorkerClient | undefined;
+  #client: EngineClient | undefined;
   #closed: DatabaseError | undefined;
   #closing: Promise<void> | undefined;
   #workerThreadId: number | undefined;
@@ -114,7 +129,7 @@ export class DatabaseManager {
   static open(name: string, options: DatabaseOptions = {}): DatabaseManager {
     const platform = currentPlatform();
     const resolved = resolveOptions(name, options, platform);
-    const key = platform.resolveName(name);
+    const key = resolved.remote === undefined ? platform.resolveName(name) : `libsql:${name}`;
     const existing = managerRegistry().get(key);
     if (existing !== undefined) {
       if (!sameOptions(existing.#options, resolved)) {
@@ -245,10 +260,10 @@ export class DatabaseManager {
    * Stops the worker of an engine that cannot stop a runaway statement (sql.js): pending calls
    * reject with the returned `INTERRUPTED` error, and the next call opens the database again.
    */
-  #recycle(client: WorkerClient, overrun: string): DatabaseError {
+  #recycle(client: EngineClient, overrun: string): DatabaseError {
     const kept =
-      this.#options.storage === 'file'
-        ? 'Committed data is kept: the next call reopens the file.'
+      this.#options.storage === 'file' || this.#options.storage === 'opfs'
+        ? 'Committed data is kept: the next call reopens the database.'
         : 'Its in-memory database is lost: the next call opens a fresh, empty one (run setupDatabase() again).';
     const error = new DatabaseError('INTERRUPTED', `${overrun} This engine cannot stop a running statement, so its worker was stopped and every pending call rejected. ${kept}`);
     if (this.#client !== client) return error;
@@ -272,6 +287,38 @@ export class DatabaseManager {
   }
 
   async #connect(): Promise<DatabaseConnection> {
+    const { engine, storage, remote } = this.#options;
+    const { client, runaway } =
+      engine === 'libsql' || storage === 'remote' ? { client: await this.#connectRemote(remote), runaway: REMOTE_RUNAWAY } : await this.#spawn(engine, storage);
+    this.#open = new DatabaseConnection(client, {
+      lockTimeoutMs: this.#options.lockTimeoutMs,
+      asyncContext: currentPlatform().createAsyncContext(),
+      runaway,
+    });
+    if (this.#options.trackQueries) this.#open.observe(this.tracker);
+    return this.#open;
+  }
+
+  /** Connects to the libSQL server (no worker: the network is already asynchronous). */
+  async #connectRemote(remote: LibsqlSettings | undefined): Promise<EngineClient> {
+    const open = libsqlOpener();
+    if (open === undefined || remote === undefined) {
+      throw new DatabaseError('UNSUPPORTED_STORAGE', 'engine "libsql" runs in Node; in browsers use ":memory:" (OPFS is coming).');
+    }
+    try {
+      const { client, sqliteVersion } = await open(remote);
+      this.#client = client;
+      this.#info = { engine: 'libsql', sqliteVersion };
+      client.onCrash((error) => this.#markClosed(error));
+      return client;
+    } catch (error) {
+      this.#connection = undefined;
+      throw error;
+    }
+  }
+
+  /** Starts the worker and opens the database in it. */
+  async #spawn(engine: EngineName, storage: 'memory' | 'file' | 'opfs'): Promise<{ client: EngineClient; runaway: RunawayPolicy }> {
     const platform = currentPlatform();
     const worker = platform.spawnWorker(this.#options.workerUrl);
     const client = new WorkerClient(worker);
@@ -286,9 +333,9 @@ export class DatabaseManager {
     let interruptible: boolean;
     try {
       ({ interruptible, ...this.#info } = await client.call('open', {
-        engine: this.#options.engine,
+        engine,
         filename: this.name,
-        storage: this.#options.storage,
+        storage,
         sqlJsWasmUrl: this.#options.sqlJsWasmUrl,
         journalMode: this.#options.journalMode,
         interruptFlag,
@@ -304,16 +351,11 @@ export class DatabaseManager {
       }
       throw error;
     }
-    this.#open = new DatabaseConnection(client, {
-      lockTimeoutMs: this.#options.lockTimeoutMs,
-      asyncContext: platform.createAsyncContext(),
-      runaway: {
-        interruptible,
-        abortFlag: interruptFlag === undefined ? undefined : new Int32Array(interruptFlag),
-        recycle: (overrun) => this.#recycle(client, overrun),
-      },
-    });
-    if (this.#options.trackQueries) this.#open.observe(this.tracker);
-    return this.#open;
+    const runaway: RunawayPolicy = {
+      interruptible,
+      abortFlag: interruptFlag === undefined ? undefined : new Int32Array(interruptFlag),
+      recycle: (overrun) => this.#recycle(client, overrun),
+    };
+    return { client, runaway };
   }
 }

@@ -4,23 +4,31 @@ import { DatabaseError } from '../errors/database-error.js';
 import type { Platform } from '../platform/platform.js';
 import type { JournalMode } from '../storage/durable-open.js';
 import { resolveLimits, type DatabaseLimits } from '../protocol/limits.js';
+import { resolveLibsqlSettings, sameLibsqlSettings, type LibsqlConnectOptions, type LibsqlSettings } from '../libsql/libsql-settings.js';
 
 /** Where a database lives. */
 export type StorageMode = 'auto' | 'memory' | 'file' | 'opfs';
 
+/** Every engine a manager can use: the worker-hosted ones, or a libSQL server over the network. */
+export type ManagerEngine = EngineName | 'libsql';
+
 /** Options of {@link DatabaseManager.open}. */
-export interface DatabaseOptions {
-  /** The engine: `sqlite-wasm` (default) or `sql.js` (memory only). */
-  readonly engine?: EngineName | undefined;
+export interface DatabaseOptions extends LibsqlConnectOptions {
+  /**
+   * The engine: `sqlite-wasm` (default), `sql.js` (memory, or durable by whole-image snapshots
+   * after every write), or `libsql`: a libSQL server (sqld, Turso) reached at `url` (Node). See
+   * docs/libsql.md.
+   */
+  readonly engine?: ManagerEngine | undefined;
   /**
    * Where the database lives. `auto` (default): memory for `:memory:`, otherwise a file in Node
    * and OPFS in browsers. `memory` keeps any name in memory. `file` (Node, sqlite-wasm): a real
-   * file through a `node:fs` VFS, its directory created if missing. `opfs` is not built yet
-   * and is refused with `UNSUPPORTED_STORAGE`. See docs/storage.md.
+   * file through a `node:fs` VFS, its directory created if missing. `opfs` (browsers,
+   * sqlite-wasm): the origin private file system, one tab or worker at a time. See docs/storage.md.
    */
   readonly storage?: StorageMode | undefined;
   /**
-   * The journal of a `file` database: `delete` (default, a rollback journal with
+   * The journal of a `file` or `opfs` database: `delete` (default, a rollback journal with
    * `synchronous=FULL`) or `wal` (a write-ahead log in exclusive locking mode: faster
    * commits, one connection).
    */
@@ -48,8 +56,10 @@ export interface DatabaseOptions {
 
 /** Options with defaults applied and storage decided. */
 export interface ResolvedOptions {
-  readonly engine: EngineName;
-  readonly storage: Exclude<StorageMode, 'auto'>;
+  readonly engine: ManagerEngine;
+  readonly storage: Exclude<StorageMode, 'auto'> | 'remote';
+  /** The server settings of a `libsql` database. */
+  readonly remote: LibsqlSettings | undefined;
   readonly journalMode: JournalMode;
   readonly lockTimeoutMs: number;
   readonly slowQueryMs: number;
@@ -63,15 +73,15 @@ const DEFAULT_LOCK_TIMEOUT_MS = 30_000;
 
 /**
  * Applies defaults and checks every option.
- * @throws DatabaseError `INVALID_ARGUMENT` for a bad value; `UNSUPPORTED_STORAGE` for storage this platform or engine cannot give (OPFS, not built yet; `file` in browsers or with sql.js)
+ * @throws DatabaseError `INVALID_ARGUMENT` for a bad value; `UNSUPPORTED_STORAGE` for storage this platform cannot give (`opfs` outside browsers with OPFS; `file` in browsers)
  */
 export function resolveOptions(name: string, options: DatabaseOptions, platform: Platform): ResolvedOptions {
   if (typeof name !== 'string' || name.length === 0 || name.includes('\0')) {
     throw new DatabaseError('INVALID_ARGUMENT', 'The database name must be a non-empty string without NUL characters.');
   }
   const engine = options.engine ?? 'sqlite-wasm';
-  if (engine !== 'sqlite-wasm' && engine !== 'sql.js') {
-    throw new DatabaseError('INVALID_ARGUMENT', `Unknown engine "${String(engine)}"; use "sqlite-wasm" or "sql.js".`);
+  if (engine !== 'sqlite-wasm' && engine !== 'sql.js' && engine !== 'libsql') {
+    throw new DatabaseError('INVALID_ARGUMENT', `Unknown engine "${String(engine)}"; use "sqlite-wasm", "sql.js" or "libsql".`);
   }
   const lockTimeoutMs = options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS;
   if (!Number.isFinite(lockTimeoutMs) || lockTimeoutMs < 0) {
@@ -85,29 +95,48 @@ export function resolveOptions(name: string, options: DatabaseOptions, platform:
   if (typeof trackQueries !== 'boolean') {
     throw new DatabaseError('INVALID_ARGUMENT', 'trackQueries must be a boolean.');
   }
+  const limits = resolveLimits(options.limits);
+  const remote = engine === 'libsql' ? resolveLibsqlSettings(options) : undefined;
+  if (remote !== undefined) {
+    if (options.storage !== undefined) throw new DatabaseError('INVALID_ARGUMENT', 'A libsql database lives on its server: leave storage unset.');
+    return { engine, storage: 'remote', remote, journalMode: 'delete', lockTimeoutMs, slowQueryMs, trackQueries, workerUrl: undefined, sqlJsWasmUrl: undefined, limits };
+  }
   const requested = options.storage ?? 'auto';
   const storage = requested === 'auto' ? (name === ':memory:' ? 'memory' : platform.name === 'node' ? 'file' : 'opfs') : requested;
   if (storage !== 'memory' && storage !== 'file' && storage !== 'opfs') {
     throw new DatabaseError('INVALID_ARGUMENT', `Unknown storage "${String(requested)}"; use auto, memory, file or opfs.`);
   }
-  if (storage === 'opfs') {
-    throw new DatabaseError('UNSUPPORTED_STORAGE', '"opfs" storage is not built yet. Open ":memory:" or pass storage: "memory" for now.');
-  }
+  if (storage === 'opfs') checkOpfs(platform);
   if (storage === 'file' && platform.name !== 'node') {
     throw new DatabaseError('UNSUPPORTED_STORAGE', '"file" storage needs Node; in browsers use ":memory:" or storage: "memory" for now.');
-  }
-  if (storage === 'file' && engine !== 'sqlite-wasm') {
-    throw new DatabaseError('UNSUPPORTED_STORAGE', 'sql.js keeps databases in memory only; use the sqlite-wasm engine for a file, or storage: "memory".');
   }
   const journalMode = options.journalMode ?? 'delete';
   if (journalMode !== 'delete' && journalMode !== 'wal') {
     throw new DatabaseError('INVALID_ARGUMENT', `Unknown journalMode "${String(journalMode)}"; use "delete" or "wal".`);
   }
-  const limits = resolveLimits(options.limits);
-  return { engine, storage, journalMode, lockTimeoutMs, slowQueryMs, trackQueries, workerUrl: options.workerUrl, sqlJsWasmUrl: options.sqlJsWasmUrl, limits };
+  if (journalMode === 'wal' && storage !== 'memory' && engine !== 'sqlite-wasm') {
+    throw new DatabaseError('INVALID_ARGUMENT', 'journalMode "wal" is for the sqlite-wasm engine; sql.js snapshot databases have no journal to choose.');
+  }
+  return { engine, storage, remote, journalMode, lockTimeoutMs, slowQueryMs, trackQueries, workerUrl: options.workerUrl, sqlJsWasmUrl: options.sqlJsWasmUrl, limits };
+}
+
+/** Refuses OPFS where it cannot work: outside browsers or without `navigator.storage`. */
+function checkOpfs(platform: Platform): void {
+  if (platform.name !== 'browser') {
+    throw new DatabaseError('UNSUPPORTED_STORAGE', '"opfs" storage exists only in browsers; in Node open a file path (storage "file") or ":memory:".');
+  }
+  if (typeof globalThis.navigator?.storage?.getDirectory !== 'function') {
+    throw new DatabaseError('UNSUPPORTED_STORAGE', 'This browser has no origin private file system (navigator.storage.getDirectory); use storage: "memory".');
+  }
 }
 
 /** True when two option sets open the same database the same way. */
 export function sameOptions(a: ResolvedOptions, b: ResolvedOptions): boolean {
-  return a.engine === b.engine && a.storage === b.storage && a.journalMode === b.journalMode && a.lockTimeoutMs === b.lockTimeoutMs;
+  return (
+    a.engine === b.engine &&
+    a.storage === b.storage &&
+    a.journalMode === b.journalMode &&
+    a.lockTimeoutMs === b.lockTimeoutMs &&
+    sameLibsqlSettings(a.remote, b.remote)
+  );
 }

@@ -1,4 +1,5 @@
 import { wrap, type Remote } from 'comlink';
+import type { EngineClient } from '../connection/engine-client.js';
 import { DatabaseError } from '../errors/database-error.js';
 import type { WorkerHandle } from '../platform/platform.js';
 import type { WorkerApi, WorkerMethod } from '../protocol/worker-api.js';
@@ -12,7 +13,7 @@ type Settle = (error: DatabaseError) => void;
  * worker dies (comlink#428); this client tracks every pending call and rejects them all with
  * `WORKER_CRASHED` the moment the worker fails.
  */
-export class WorkerClient {
+export class WorkerClient implements EngineClient {
   readonly #handle: WorkerHandle;
   readonly #remote: Remote<WorkerApi>;
   readonly #pending = new Set<Settle>();

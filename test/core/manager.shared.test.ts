@@ -31,12 +31,11 @@ describe('DatabaseManager options and lifecycle', () => {
 
   it('says clearly which storage is not available here', () => {
     if (environment === 'browser') {
-      expect(() => DatabaseManager.open('some/file.db')).toThrow(expect.objectContaining({ code: 'UNSUPPORTED_STORAGE' }));
       expect(() => DatabaseManager.open('x.db', { storage: 'file' })).toThrow(expect.objectContaining({ code: 'UNSUPPORTED_STORAGE' }));
     } else {
-      expect(() => DatabaseManager.open('some/file.db', { engine: 'sql.js' })).toThrow(expect.objectContaining({ code: 'UNSUPPORTED_STORAGE' }));
+      expect(() => DatabaseManager.open('x', { storage: 'opfs' })).toThrow(expect.objectContaining({ code: 'UNSUPPORTED_STORAGE' }));
     }
-    expect(() => DatabaseManager.open('x', { storage: 'opfs' })).toThrow(expect.objectContaining({ code: 'UNSUPPORTED_STORAGE' }));
+    expect(() => DatabaseManager.open('x.db', { engine: 'sql.js', journalMode: 'wal' })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
     expect(() => DatabaseManager.open('x', { storage: 'tape' as never })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
     expect(() => DatabaseManager.open('', {})).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
   });

@@ -68,11 +68,16 @@ describe.each(ENGINES)('statements across the worker (%s)', (engine) => {
     const db = open();
     const sql =
       'WITH RECURSIVE r(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM r WHERE i < 5) SELECT CASE WHEN i < 2 THEN i ELSE abs(-9223372036854775807 - 1) END AS v FROM r';
-    expect(await db.get(sql)).toEqual({ v: 1 });
+    // sqld runs a statement to the end before it answers, so a later row's error fails get() too.
+    const firstRowOnly = async (read: Promise<unknown>): Promise<void> => {
+      if (engine === 'libsql') expect((await rejection(read)).code).toBe('SQLITE_ERROR');
+      else expect(await read).toEqual({ v: 1 });
+    };
+    await firstRowOnly(db.get(sql));
     expect((await rejection(db.query(sql))).code).toBe('SQLITE_ERROR');
     expect(await db.get('SELECT 1 WHERE 0')).toBeUndefined();
     await db.transaction(async (tx) => {
-      expect(await tx.get(sql)).toEqual({ v: 1 });
+      await firstRowOnly(tx.get(sql));
     });
   });
 
@@ -123,7 +128,9 @@ describe.each(ENGINES)('statements across the worker (%s)', (engine) => {
     expect(notNull.code).toBe('SQLITE_CONSTRAINT_NOTNULL');
     const syntax = await rejection(db.query('SELEKT 1'));
     expect(syntax.code).toBe('SQLITE_ERROR');
-    expect(syntax.message).toBe('near "SELEKT": syntax error');
+    // sqld parses SQL with its own parser, which words syntax errors its own way.
+    if (engine === 'libsql') expect(syntax.message).toContain('syntax error around L1:7: `SELEKT`');
+    else expect(syntax.message).toBe('near "SELEKT": syntax error');
     const missing = await rejection(db.query('SELECT * FROM nowhere'));
     expect(missing.code).toBe('SQLITE_ERROR');
     expect(missing.message).toBe('no such table: nowhere');

@@ -58,14 +58,15 @@ describe.each(ENGINES)('write-lock transactions (%s)', (engine) => {
   it('runs calls in the order they were made, before and after the worker is up', async () => {
     for (const warm of [false, true]) {
       const db = open();
+      const table = warm ? 'o_warm' : 'o_cold';
       if (warm) await db.get('SELECT 1');
       const tx = db.transaction(async (s) => {
-        await s.execute('CREATE TABLE o(v INTEGER)');
-        await s.execute('INSERT INTO o VALUES (1)');
+        await s.execute(`CREATE TABLE ${table}(v INTEGER)`);
+        await s.execute(`INSERT INTO ${table} VALUES (1)`);
       });
-      const read = db.query('SELECT v FROM o', [], { rowMode: 'array' });
-      const write = db.execute('INSERT INTO o VALUES (2)');
-      const readAgain = db.query('SELECT v FROM o ORDER BY v', [], { rowMode: 'array' });
+      const read = db.query(`SELECT v FROM ${table}`, [], { rowMode: 'array' });
+      const write = db.execute(`INSERT INTO ${table} VALUES (2)`);
+      const readAgain = db.query(`SELECT v FROM ${table} ORDER BY v`, [], { rowMode: 'array' });
       await tx;
       expect(await read).toEqual([[1]]);
       await write;

@@ -2,7 +2,7 @@ import { sqlJsWasmUrl } from 'test-env';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Engine } from '../../src/engine/engine.js';
 import { loadEngine } from '../../src/worker/load-engine.js';
-import { ENGINES } from '../support/open-db.js';
+import { LOCAL_ENGINES } from '../support/open-db.js';
 
 function caught(work: () => unknown): { code?: string; message?: string } {
   try {
@@ -13,7 +13,7 @@ function caught(work: () => unknown): { code?: string; message?: string } {
   throw new Error('expected the call to throw');
 }
 
-describe.each(ENGINES)('engine contract (%s, in-process)', (name) => {
+describe.each(LOCAL_ENGINES)('engine contract (%s, in-process)', (name) => {
   const engines: Engine[] = [];
   const open = async (): Promise<Engine> => {
     const engine = await loadEngine({ engine: name, filename: ':memory:', storage: 'memory', sqlJsWasmUrl });

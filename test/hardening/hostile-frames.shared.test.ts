@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import type { WorkerApi } from '../../src/protocol/worker-api.js';
 import { compactCallerEndpoint } from '../../src/rpc/compact-wire.js';
 import { installErrorTransfer } from '../../src/rpc/error-transfer.js';
-import { ENGINES } from '../support/open-db.js';
+import { LOCAL_ENGINES } from '../support/open-db.js';
 
 /** Posts `frames`, then collects what the worker posts back until a message satisfies `last` (5 s at most). */
 function collectUntil(worker: RawWorker, frames: unknown[], last: (data: unknown) => boolean): Promise<unknown[]> {
@@ -50,7 +50,7 @@ async function pollution(worker: RawWorker): Promise<unknown> {
 
 const objectWithOwnProto = (): unknown => JSON.parse('{"__proto__": {"polluted": "yes"}, "sql": "SELECT 1"}');
 
-describe.each(ENGINES)('hostile frames to a real worker (%s)', (engine) => {
+describe.each(LOCAL_ENGINES)('hostile frames to a real worker (%s)', (engine) => {
   it('are refused; ({}).polluted stays undefined in the worker; the worker keeps serving', async () => {
     installErrorTransfer();
     const worker = await spawnProbeWorker();

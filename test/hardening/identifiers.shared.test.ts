@@ -17,7 +17,7 @@ import {
   quoteIdentifier,
   MINER_TABLE_KINDS,
 } from '../../src/sql/identifiers.js';
-import { ENGINES, openDb } from '../support/open-db.js';
+import { LOCAL_ENGINES, openDb } from '../support/open-db.js';
 import { rejection } from '../support/rejection.js';
 
 /** Pieces that break naive quoting, plus SQL keywords, reserved prefixes and confusables. */
@@ -38,7 +38,7 @@ async function schema(db: DatabaseManager): Promise<SchemaRow[]> {
 
 const RUNS = 60;
 
-describe.each(ENGINES)('hostile identifiers against the schema (%s)', (engine) => {
+describe.each(LOCAL_ENGINES)('hostile identifiers against the schema (%s)', (engine) => {
   let db: DatabaseManager;
   let baseline: SchemaRow[];
   beforeAll(async () => {

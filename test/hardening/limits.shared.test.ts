@@ -1,12 +1,12 @@
 import { DEFAULT_LIMITS, type Row } from 'alphatrade-db';
 import { describe, expect, it } from 'vitest';
-import { ENGINES, openDb } from '../support/open-db.js';
+import { LOCAL_ENGINES, openDb } from '../support/open-db.js';
 import { rejection } from '../support/rejection.js';
 
 /** `n` rows 1…n from a recursive CTE. */
 const COUNT_TO = 'WITH RECURSIVE r(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM r WHERE i < ?) SELECT i FROM r';
 
-describe.each(ENGINES)('size limits (%s)', (engine) => {
+describe.each(LOCAL_ENGINES)('size limits (%s)', (engine) => {
   it('SQL text, parameter count and batch size over their limits fail with LIMIT_EXCEEDED; the connection carries on', async () => {
     const db = openDb(engine, { limits: { maxSqlLength: 1000, maxParameters: 3, maxBatchRows: 40 } });
     await db.exec('CREATE TABLE t(a, b, c, d)');

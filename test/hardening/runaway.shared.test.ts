@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { ENGINES, openDb } from '../support/open-db.js';
+import { LOCAL_ENGINES, openDb } from '../support/open-db.js';
 import { rejection } from '../support/rejection.js';
 
 /** Counts forever: a recursive CTE without LIMIT. */
 const RUNAWAY = 'WITH RECURSIVE r(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM r) SELECT count(*) AS n FROM r';
 
-describe.each(ENGINES)('runaway statements (%s)', (engine) => {
+describe.each(LOCAL_ENGINES)('runaway statements (%s)', (engine) => {
   const interruptsInWorker = engine === 'sqlite-wasm';
 
   it('a recursive CTE without LIMIT under timeoutMs: 200 fails with INTERRUPTED within 500 ms; the next query succeeds', async () => {

@@ -10,7 +10,7 @@ import { DatabaseManager } from 'alphatrade-db';
 import { workerUrl } from 'test-env';
 import { afterAll, describe, expect, it } from 'vitest';
 import { python } from '../storage/native.js';
-import { ENGINES, openDb } from '../support/open-db.js';
+import { LOCAL_ENGINES, openDb } from '../support/open-db.js';
 import { rejection } from '../support/rejection.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'alphatrade-hostile-'));
@@ -82,7 +82,7 @@ describe('a database file with a hostile schema', () => {
   });
 });
 
-describe.each(ENGINES)('safety pragmas on a memory connection (%s)', (engine) => {
+describe.each(LOCAL_ENGINES)('safety pragmas on a memory connection (%s)', (engine) => {
   it('trusted_schema is off, cell_size_check and foreign_keys on', async () => {
     const db = openDb(engine);
     expect(await db.get('PRAGMA trusted_schema')).toEqual({ trusted_schema: 0 });

@@ -8,7 +8,7 @@ import type { ArchiveProgress, DatabaseManager } from 'alphatrade-db';
 import { describe, expect, it } from 'vitest';
 import { minerTables } from '../../src/sql/identifiers.js';
 import { setUpDbPerTest, units } from '../miners/miner-fixtures.js';
-import { ENGINES } from '../support/open-db.js';
+import { LOCAL_ENGINES as ENGINES } from '../support/open-db.js';
 import { rejection } from '../support/rejection.js';
 import { archivedIds, expectedArchive, seedLedger } from './ledger-fixture.js';
 

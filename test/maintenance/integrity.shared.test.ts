@@ -7,7 +7,7 @@ import type { DatabaseManager } from 'alphatrade-db';
 import { describe, expect, it } from 'vitest';
 import { minerTables } from '../../src/sql/identifiers.js';
 import { contentOf, key, setUpDbPerTest } from '../miners/miner-fixtures.js';
-import { ENGINES } from '../support/open-db.js';
+import { LOCAL_ENGINES as ENGINES } from '../support/open-db.js';
 import { rejection } from '../support/rejection.js';
 import { seedLedger } from './ledger-fixture.js';
 

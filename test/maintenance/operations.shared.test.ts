@@ -1,7 +1,7 @@
 /** Backups under load, optimize, cleanup and the scheduler, on both engines in memory. */
 import { describe, expect, it } from 'vitest';
 import { setUpDbPerTest } from '../miners/miner-fixtures.js';
-import { ENGINES, openDb } from '../support/open-db.js';
+import { LOCAL_ENGINES as ENGINES, openDb } from '../support/open-db.js';
 import { rejection } from '../support/rejection.js';
 import { seedLedger } from './ledger-fixture.js';
 import { checkWriterImage, ROUNDS, runWriters, WRITERS } from './writers-fixture.js';
@@ -64,6 +64,23 @@ describe.each(ENGINES)('backup, optimize, cleanup, schedule (%s)', (engine) => {
     expect(await db.get('SELECT count(*) AS n, min(taken_at) >= ? AS fresh FROM performance_snapshots', [now - 45 * day])).toEqual({ n: 10, fresh: 1 });
     expect((await db.maintenance.cleanup({ retentionDays: 45, now })).snapshotsDeleted).toBe(0);
     expect((await rejection(db.maintenance.cleanup({ retentionDays: -1 }))).code).toBe('INVALID_ARGUMENT');
+  });
+
+  it('cleanup deletes query-statistics captures older than the retention and keeps newer ones', async () => {
+    const db = await open();
+    await db.query('SELECT 1 AS one');
+    const first = await db.analytics.summaries.capture();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await db.query('SELECT 2 AS two');
+    const second = await db.analytics.summaries.capture();
+    expect(first.rows).toBeGreaterThan(0);
+    const day = 86_400_000;
+    const now = second.capturedAt.getTime() - 1 + day;
+    const report = await db.maintenance.cleanup({ retentionDays: 1, now, batchSize: 1 });
+    expect(report.queryStatsDeleted).toBe(first.rows);
+    const left = await db.analytics.summaries.read();
+    expect(left.length).toBe(second.rows);
+    expect(left.every((row) => row.capturedAt.getTime() === second.capturedAt.getTime())).toBe(true);
   });
 
   it('cleanup drops slow-query entries older than the retention', async () => {

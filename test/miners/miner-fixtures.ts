@@ -1,5 +1,5 @@
 /** Shared fixtures of the miner suites: keys, amounts, a set-up database. */
-import { encodeSs58, type DatabaseManager, type EngineName } from 'alphatrade-db';
+import { encodeSs58, type DatabaseManager, type ManagerEngine } from 'alphatrade-db';
 import { quoteIdentifier } from '../../src/sql/identifiers.js';
 import { afterEach } from 'vitest';
 import { openDb } from '../support/open-db.js';
@@ -20,14 +20,14 @@ export function key(seed: number): string {
 export const ALICE = '5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY';
 
 /** A fresh in-memory database with the schema set up. */
-export async function setUpDb(engine: EngineName): Promise<DatabaseManager> {
+export async function setUpDb(engine: ManagerEngine): Promise<DatabaseManager> {
   const db = openDb(engine);
   await db.setupDatabase();
   return db;
 }
 
 /** `open()` for a test: a fresh set-up database, closed after each test. */
-export function setUpDbPerTest(engine: EngineName): () => Promise<DatabaseManager> {
+export function setUpDbPerTest(engine: ManagerEngine): () => Promise<DatabaseManager> {
   const opened: DatabaseManager[] = [];
   afterEach(async () => {
     await Promise.all(opened.splice(0).map((db) => db.close()));

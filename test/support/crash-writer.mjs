@@ -1,10 +1,11 @@
 // Commits numbered transactions into a file database until it is killed. Each transaction
 // inserts 3 rows with the same number n (and padding of varying size, so commits touch
-// several pages); after each commit it prints "ack <n>". Usage: crash-writer.mjs <db> <journal>
+// several pages); after each commit it prints "ack <n>".
+// Usage: crash-writer.mjs <db> <journal> [engine]  (engine sql.js: snapshots, journal ignored)
 import { DatabaseManager } from '../../dist/src/index.node.js';
 
-const [path, journalMode = 'delete'] = process.argv.slice(2);
-const db = DatabaseManager.open(path, { journalMode });
+const [path, journalMode = 'delete', engine = 'sqlite-wasm'] = process.argv.slice(2);
+const db = DatabaseManager.open(path, engine === 'sql.js' ? { engine } : { journalMode });
 await db.exec('CREATE TABLE IF NOT EXISTS tx(id INTEGER PRIMARY KEY, n INTEGER NOT NULL, part INTEGER NOT NULL, pad BLOB)');
 let n = (await db.get('SELECT coalesce(max(n), 0) AS n FROM tx')).n;
 process.stdout.write('ready\n');

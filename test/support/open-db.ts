@@ -1,13 +1,25 @@
-import { DatabaseManager, type DatabaseOptions, type EngineName } from 'alphatrade-db';
+import { DatabaseManager, type DatabaseOptions, type EngineName, type ManagerEngine } from 'alphatrade-db';
 import { sqlJsWasmUrl, workerUrl } from 'test-env';
+import { libsqlUrl } from './libsql-target.js';
 
-/** The engines every behaviour suite runs against. */
-export const ENGINES: readonly EngineName[] = ['sqlite-wasm', 'sql.js'];
+/** The worker-hosted engines (engine-level suites). */
+export const LOCAL_ENGINES: readonly EngineName[] = ['sqlite-wasm', 'sql.js'];
+
+/** The engines every behaviour suite runs against: the local ones, or libSQL when pointed at a server. */
+export const ENGINES: readonly ManagerEngine[] = libsqlUrl() === undefined ? LOCAL_ENGINES : ['libsql'];
+
+/**
+ * Where the behaviour suites' databases live: memory, unless `VITE_TEST_STORAGE=opfs` runs them
+ * on OPFS in Chromium (`VITE_TEST_STORAGE=opfs npx vitest run --project browser …`).
+ */
+const SUITE_STORAGE: 'memory' | 'opfs' = import.meta.env.VITE_TEST_STORAGE === 'opfs' ? 'opfs' : 'memory';
 
 let counter = 0;
 
-/** A fresh, uniquely named in-memory database on `engine`, set up for the environment under test. */
-export function openDb(engine: EngineName, options: DatabaseOptions = {}): DatabaseManager {
+/** A fresh, uniquely named database on `engine` (in memory unless `VITE_TEST_STORAGE` says otherwise; on libSQL: the server's one database), set up for the environment under test. */
+export function openDb(engine: ManagerEngine, options: DatabaseOptions = {}): DatabaseManager {
   counter += 1;
-  return DatabaseManager.open(`test-${Date.now()}-${counter}`, { storage: 'memory', engine, workerUrl, sqlJsWasmUrl, ...options });
+  const name = `test-${Date.now()}-${counter}`;
+  if (engine === 'libsql') return DatabaseManager.open(name, { engine, url: libsqlUrl(), ...options });
+  return DatabaseManager.open(name, { storage: SUITE_STORAGE, engine, workerUrl, sqlJsWasmUrl, ...options });
 }

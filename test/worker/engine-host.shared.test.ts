@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { EngineHost } from '../../src/worker/engine-host.js';
 import { loadEngine } from '../../src/worker/load-engine.js';
 import { ProcedureRegistry } from '../../src/worker/procedures.js';
-import { ENGINES } from '../support/open-db.js';
+import { LOCAL_ENGINES } from '../support/open-db.js';
 
 function codeOf(work: () => unknown): string | undefined {
   try {
@@ -14,7 +14,7 @@ function codeOf(work: () => unknown): string | undefined {
   throw new Error('expected the call to throw');
 }
 
-describe.each(ENGINES)('engine host transaction tokens (%s)', (engine) => {
+describe.each(LOCAL_ENGINES)('engine host transaction tokens (%s)', (engine) => {
   const hosts: EngineHost[] = [];
   const open = async (): Promise<EngineHost> => {
     const host = await EngineHost.open({ engine, filename: ':memory:', storage: 'memory', sqlJsWasmUrl }, loadEngine, new ProcedureRegistry());

@@ -8,6 +8,8 @@ import type { EncodedParamRows } from '../../protocol/param-rows-codec.js';
 import type { Params, QueryResult, RunResult } from '../types.js';
 import { configureDurableDatabase } from '../../storage/durable-open.js';
 import type { VfsModule } from '../../storage/node/wasm-vfs-api.js';
+import type { SahPoolModule } from '../../storage/opfs/opfs-storage.js';
+import { installVfsErrorLog } from '../../storage/opfs/vfs-error-log.js';
 import { WasmBinding, type PreparedStatement, type WasmHelpers } from './wasm-binding.js';
 import { copyMain, deserializeMain, serializeMain, type ImageCapi } from './database-image.js';
 
@@ -32,6 +34,7 @@ let modulePromise: Promise<Sqlite3Module> | undefined;
 
 /** Loads the sqlite-wasm module once per worker. */
 export function loadSqliteWasm(): Promise<Sqlite3Module> {
+  if (modulePromise === undefined) installVfsErrorLog();
   modulePromise ??= (sqlite3InitModule as unknown as (opts: object) => Promise<Sqlite3Module>)({
     print: () => undefined,
     printErr: () => undefined,
@@ -57,6 +60,27 @@ const PROGRESS_STEPS = 1000;
 /** Loaded only for storage "file" (Node), by a specifier bundlers do not follow into browser builds. */
 const NODE_FILE_STORAGE = '../../storage/node/file-storage.js';
 
+/** A durable database (Node file or OPFS) made ready for `sqlite3_open_v2`. */
+interface DurableStorage {
+  readonly path: string;
+  readonly vfsName: string;
+  readonly existed: boolean;
+  readonly walFormat?: boolean;
+  /** The typed error for a failed call when the storage knows better than SQLite's code. */
+  explain?(extendedCode: number): DatabaseError | undefined;
+  release(): void;
+}
+
+/** Opens the storage a durable database lives on. */
+async function openStorage(module: Sqlite3Module, options: EngineOpenOptions): Promise<DurableStorage> {
+  if (options.storage === 'opfs') {
+    const { openOpfsStorage } = await import('../../storage/opfs/opfs-storage.js');
+    return openOpfsStorage(module as unknown as SahPoolModule, options.filename);
+  }
+  const { openFileStorage } = (await import(/* @vite-ignore */ NODE_FILE_STORAGE)) as typeof import('../../storage/node/file-storage.js');
+  return openFileStorage(module as unknown as VfsModule, options.filename, { fileSystem: options.fileSystem });
+}
+
 /**
  * The `@sqlite.org/sqlite-wasm` adapter: hot paths go through {@link WasmBinding} with cached
  * prepared statements.
@@ -68,40 +92,43 @@ export class SqliteWasmEngine implements Engine {
   readonly #db: number;
   readonly #binding: WasmBinding;
   readonly #cache: StatementCache<PreparedStatement>;
-  readonly #releaseStorage: (() => void) | undefined;
+  readonly #storage: DurableStorage | undefined;
   #progressPointer = 0;
   #progressCheck: (() => boolean) | undefined;
   /** True for a database in memory (replaced by deserializing), false for one in a persistent file. */
   readonly #inMemory: boolean;
 
-  private constructor(module: Sqlite3Module, db: number, inMemory: boolean, releaseStorage: (() => void) | undefined) {
+  private constructor(module: Sqlite3Module, db: number, inMemory: boolean, storage: DurableStorage | undefined) {
     this.#module = module;
     this.#db = db;
     this.#inMemory = inMemory;
-    this.#releaseStorage = releaseStorage;
+    this.#storage = storage;
     this.sqliteVersion = module.version.libVersion;
     this.#binding = new WasmBinding(module.wasm, db, (pDb, rc) => this.#error(pDb, rc));
     this.#cache = new StatementCache(STATEMENT_CACHE_SIZE, (s) => this.#binding.finalize(s));
   }
 
   /**
-   * Opens a database in defensive mode: in memory, or (Node) a file through the `node:fs` VFS,
-   * checked with `quick_check` and configured for durability before it is returned.
-   * @throws DatabaseError `UNSUPPORTED_STORAGE` for OPFS; `DATABASE_LOCKED`, `CORRUPT_DATABASE`, `DISK_FULL`, or SQLite's code when the open fails
+   * Opens a database in defensive mode: in memory, a file through the `node:fs` VFS (Node), or OPFS through the
+   * database's own `opfs-sahpool` VFS (browser workers, held in exclusive locking mode). A
+   * durable database is checked with `quick_check` and configured before it is returned.
+   * @throws DatabaseError `UNSUPPORTED_STORAGE` for OPFS where the browser lacks it; `DATABASE_LOCKED`, `CORRUPT_DATABASE`, `DISK_FULL`, or SQLite's code when the open fails
    */
   static async open(options: EngineOpenOptions): Promise<SqliteWasmEngine> {
-    if (options.storage === 'opfs') {
-      throw new DatabaseError('UNSUPPORTED_STORAGE', '"opfs" storage is not built yet; use storage "memory" (or "file" in Node).');
-    }
     const module = await loadSqliteWasm();
     if (options.storage === 'memory') return SqliteWasmEngine.#openOn(module, ':memory:', null, undefined);
-    const { openFileStorage } = (await import(/* @vite-ignore */ NODE_FILE_STORAGE)) as typeof import('../../storage/node/file-storage.js');
-    const storage = openFileStorage(module as unknown as VfsModule, options.filename, { fileSystem: options.fileSystem });
+    const storage = await openStorage(module, options);
     let engine: SqliteWasmEngine | undefined;
     try {
-      engine = SqliteWasmEngine.#openOn(module, storage.path, storage.vfsName, () => storage.release());
+      engine = SqliteWasmEngine.#openOn(module, storage.path, storage.vfsName, storage);
       engine.exec('PRAGMA trusted_schema = OFF; PRAGMA cell_size_check = ON;');
-      configureDurableDatabase(engine, { journalMode: options.journalMode ?? 'delete', existed: storage.existed, walFormat: storage.walFormat }, storage.path);
+      const plan = {
+        journalMode: options.journalMode ?? 'delete',
+        existed: storage.existed,
+        walFormat: storage.walFormat === true,
+        exclusiveLocking: options.storage === 'opfs',
+      };
+      configureDurableDatabase(engine, plan, storage.path);
       return engine;
     } catch (error) {
       if (engine === undefined) storage.release();
@@ -110,7 +137,7 @@ export class SqliteWasmEngine implements Engine {
     }
   }
 
-  static #openOn(module: Sqlite3Module, filename: string, vfs: string | null, release: (() => void) | undefined): SqliteWasmEngine {
+  static #openOn(module: Sqlite3Module, filename: string, vfs: string | null, storage: DurableStorage | undefined): SqliteWasmEngine {
     const x = module.wasm.exports;
     const ppDb = x.sqlite3_malloc(8);
     try {
@@ -127,7 +154,7 @@ export class SqliteWasmEngine implements Engine {
         module.capi.sqlite3_close_v2(db);
         throw new DatabaseError('SQLITE_ERROR', `Could not put "${filename}" in defensive mode (SQLITE_DBCONFIG_DEFENSIVE).`);
       }
-      return new SqliteWasmEngine(module, db, filename === ':memory:', release);
+      return new SqliteWasmEngine(module, db, filename === ':memory:', storage);
     } finally {
       x.sqlite3_free(ppDb);
     }
@@ -330,7 +357,7 @@ export class SqliteWasmEngine implements Engine {
     this.#module.capi.sqlite3_close_v2(this.#db);
     if (this.#progressPointer !== 0) this.#module.wasm.uninstallFunction(this.#progressPointer);
     this.#progressPointer = 0;
-    this.#releaseStorage?.();
+    this.#storage?.release();
   }
 
   #error(db: number, rc: number): DatabaseError {
@@ -339,6 +366,8 @@ export class SqliteWasmEngine implements Engine {
     const code = this.#module.capi.sqlite3_js_rc_str(extended) ?? this.#module.capi.sqlite3_js_rc_str(rc & 0xff) ?? 'SQLITE_ERROR';
     const message = this.#module.wasm.cstrToJs(x.sqlite3_errmsg(db));
     const primary = extended & 0xff;
+    const explained = this.#storage?.explain?.(extended);
+    if (explained !== undefined) return explained;
     if (primary === SQLITE_FULL) {
       return new DatabaseError('DISK_FULL', `The disk is full (${code}); the change was rolled back and the database keeps its last committed state. Free space and retry.`, { sqliteCode: extended });
     }

@@ -3,6 +3,9 @@ import type { Database, SqlJsStatic, Statement as SqlJsStatement } from 'sql.js'
 import { DatabaseError } from '../../errors/database-error.js';
 import type { CursorPage, Engine, EngineCursor, EngineOpenOptions } from '../engine.js';
 import type { ResultMeter } from '../result-meter.js';
+import { SnapshotEngine, type ImageEngine } from '../snapshot-engine.js';
+import { quickCheck } from '../../storage/durable-open.js';
+import { openSnapshotStore } from '../../storage/snapshot/open-snapshot-store.js';
 import { StatementCache } from '../statement-cache.js';
 import type { Params, QueryResult, RunResult, SqlValue } from '../types.js';
 import { toSqlJsError } from './sqljs-error.js';
@@ -32,9 +35,9 @@ const MIN_IMAGE_BYTES = 512;
 
 /**
  * The `sql.js` adapter: an in-memory engine with no VFS, no progress handler and no extended
- * error codes (see {@link toSqlJsError}). It is the fallback engine.
+ * error codes (see {@link toSqlJsError}). It is the fallback engine; it persists by snapshots.
  */
-export class SqlJsEngine implements Engine {
+export class SqlJsEngine implements ImageEngine {
   readonly name = 'sql.js' as const;
   readonly sqliteVersion: string;
   readonly #sql: SqlJsStatic;
@@ -49,17 +52,33 @@ export class SqlJsEngine implements Engine {
   }
 
   /**
-   * Opens an in-memory sql.js database.
-   * @throws DatabaseError `UNSUPPORTED_STORAGE` for anything but `:memory:`
+   * Opens a sql.js database: in memory, or loaded from the last snapshot of a file (Node) or
+   * an OPFS database (browser workers) and saved after every write (see {@link SnapshotEngine}).
+   * @throws DatabaseError `DATABASE_LOCKED` when another process, tab or worker holds the snapshot; `CORRUPT_DATABASE` when it is not a healthy database
    */
-  static async open(options: EngineOpenOptions & SqlJsLoadOptions): Promise<SqlJsEngine> {
-    if (options.storage !== 'memory') {
-      throw new DatabaseError('UNSUPPORTED_STORAGE', 'sql.js keeps databases in memory only; use storage "memory" or the sqlite-wasm engine.');
-    }
+  static async open(options: EngineOpenOptions & SqlJsLoadOptions): Promise<Engine> {
     const SQL = await loadSqlJs(options);
-    const db = new SQL.Database();
+    if (options.storage === 'memory') return SqlJsEngine.#create(SQL, new SQL.Database());
+    const store = await openSnapshotStore(options.storage, options.filename);
+    let db: Database | undefined;
+    try {
+      db = new SQL.Database(store.image);
+      if (store.image !== undefined) quickCheck(sqlRunner(db), store.name);
+      return new SnapshotEngine(SqlJsEngine.#create(SQL, db), store);
+    } catch (error) {
+      db?.close();
+      store.release();
+      throw error;
+    }
+  }
+
+  static #create(sql: SqlJsStatic, db: Database): SqlJsEngine {
     const version = db.exec('SELECT sqlite_version()')[0]?.values[0]?.[0];
-    return new SqlJsEngine(SQL, db, String(version));
+    return new SqlJsEngine(sql, db, String(version));
+  }
+
+  totalChanges(): bigint {
+    return this.#counters()[0];
   }
 
   exec(sql: string): void {
@@ -270,6 +289,27 @@ export class SqlJsEngine implements Engine {
       row.reset();
     }
   }
+}
+
+/** The two calls of a raw sql.js database the open-time check needs, failing with typed errors. */
+function sqlRunner(db: Database): { exec(sql: string): void; query(sql: string): QueryResult } {
+  return {
+    exec(sql) {
+      try {
+        db.exec(sql);
+      } catch (error) {
+        throw toSqlJsError(error);
+      }
+    },
+    query(sql) {
+      try {
+        const [result] = db.exec(sql);
+        return { columns: result?.columns ?? [], rows: (result?.values ?? []) as SqlValue[][] };
+      } catch (error) {
+        throw toSqlJsError(error);
+      }
+    },
+  };
 }
 
 /** Reads the current row with integers as `bigint` (sql.js 1.16's `useBigInt`, missing from its published types). */

@@ -81,13 +81,22 @@ function isWalFormat(header: Uint8Array | undefined): boolean {
   return magic === SQLITE_MAGIC && header[18] === 2 && header[19] === 2;
 }
 
-/** Releases every lock this thread holds when the thread or process exits. */
-function installExitHook(): void {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.once('exit', () => {
-    for (const lock of held) lock.release();
-  });
+/**
+ * Keeps `lock` in the set released when this thread or process exits; returns the function
+ * that releases it now (safe to call twice).
+ */
+export function holdUntilExit(lock: ProcessLock): () => void {
+  held.add(lock);
+  if (!exitHookInstalled) {
+    exitHookInstalled = true;
+    process.once('exit', () => {
+      for (const each of held) each.release();
+    });
+  }
+  return () => {
+    held.delete(lock);
+    lock.release();
+  };
 }
 
 /**
@@ -109,17 +118,12 @@ export function openFileStorage(sqlite3: VfsModule, filename: string, options: F
   try {
     const header = readHeader(fs, path);
     const vfsName = vfsFor(sqlite3, fs);
-    held.add(lock);
-    installExitHook();
     return {
       path,
       vfsName,
       existed: header !== undefined,
       walFormat: isWalFormat(header),
-      release() {
-        held.delete(lock);
-        lock.release();
-      },
+      release: holdUntilExit(lock),
     };
   } catch (error) {
     lock.release();

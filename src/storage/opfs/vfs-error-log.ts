@@ -1,0 +1,29 @@
+/**
+ * The last error sqlite-wasm's own JavaScript VFSes reported. Their I/O methods catch every
+ * exception and return a bare `SQLITE_IOERR`; the exception itself goes only to the module's
+ * `config.error` logger. Installing this log as that logger (through `globalThis.sqlite3ApiConfig`,
+ * the documented hook, read once when the module boots) keeps the exception so a generic I/O
+ * error can be explained — a full OPFS quota, above all.
+ */
+
+let lastError: { readonly name: string; readonly message: string } | undefined;
+
+function record(...args: unknown[]): void {
+  for (const arg of args) {
+    if (typeof arg === 'object' && arg !== null && typeof (arg as { name?: unknown }).name === 'string') {
+      lastError = arg as { name: string; message: string };
+    }
+  }
+}
+
+/** Makes the next sqlite-wasm module boot report its VFS errors here. Call before `sqlite3InitModule`. */
+export function installVfsErrorLog(): void {
+  (globalThis as { sqlite3ApiConfig?: object }).sqlite3ApiConfig = { error: record };
+}
+
+/** Returns the last reported VFS error (its `name` and `message`) and forgets it. */
+export function takeVfsError(): { readonly name: string; readonly message: string } | undefined {
+  const error = lastError;
+  lastError = undefined;
+  return error;
+}

@@ -1,0 +1,149 @@
+/**
+ * The OPFS home of a snapshot database: two slots, each a file held open through a sync
+ * access handle for the connection's life. A save writes the whole image into the slot not in
+ * use, flushes it, then writes and flushes that slot's header — generation, length, CRC-32 —
+ * which is what makes it current. A crash mid-save leaves a slot whose header or checksum does
+ * not match, and the load takes the other one: the OPFS equivalent of write-temp-then-rename
+ * (OPFS has no synchronous rename).
+ */
+import { DatabaseError } from '../../errors/database-error.js';
+import { opfsAvailable, retryWhileHandlesBusy, takeWebLock } from '../opfs/opfs-exclusion.js';
+import { crc32 } from './crc32.js';
+import type { SnapshotStore } from './snapshot-store.js';
+
+/** The parts of `FileSystemSyncAccessHandle` used here. */
+interface SyncHandle {
+  read(buffer: Uint8Array, options: { at: number }): number;
+  write(buffer: Uint8Array, options: { at: number }): number;
+  truncate(size: number): void;
+  flush(): void;
+  close(): void;
+}
+
+/** A slot's header: magic `ATDBSNP1`, then generation, image length and CRC-32 (little-endian). */
+const HEADER_BYTES = 24;
+const MAGIC = 'ATDBSNP1';
+const SNAPSHOT_ROOT = 'alphatrade-db-snapshots';
+
+interface Slot {
+  readonly handle: SyncHandle;
+  generation: number;
+}
+
+function readHeader(handle: SyncHandle): { generation: number; length: number; crc: number } | undefined {
+  const header = new Uint8Array(HEADER_BYTES);
+  if (handle.read(header, { at: 0 }) < HEADER_BYTES) return undefined;
+  if (new TextDecoder().decode(header.subarray(0, 8)) !== MAGIC) return undefined;
+  const view = new DataView(header.buffer);
+  return { generation: view.getFloat64(8, true), length: view.getUint32(16, true), crc: view.getUint32(20, true) };
+}
+
+/** The slot's image when its header and checksum hold, else undefined. */
+function readImage(handle: SyncHandle): { generation: number; image: Uint8Array } | undefined {
+  const header = readHeader(handle);
+  if (header === undefined) return undefined;
+  const image = new Uint8Array(header.length);
+  if (handle.read(image, { at: HEADER_BYTES }) !== header.length || crc32(image) !== header.crc) return undefined;
+  return { generation: header.generation, image };
+}
+
+function writeAll(handle: SyncHandle, bytes: Uint8Array, at: number, name: string): void {
+  let done = 0;
+  while (done < bytes.length) {
+    const n = handle.write(bytes.subarray(done), { at: at + done });
+    if (n <= 0) throw quotaError(name, undefined);
+    done += n;
+  }
+}
+
+/** Writes `bytes` into `slot` under `generation`: image, flush, header, flush. */
+function writeSlot(slot: Slot, bytes: Uint8Array, generation: number, name: string): void {
+  try {
+    writeAll(slot.handle, bytes, HEADER_BYTES, name);
+    slot.handle.truncate(HEADER_BYTES + bytes.length);
+    slot.handle.flush();
+    const header = new Uint8Array(HEADER_BYTES);
+    header.set(new TextEncoder().encode(MAGIC));
+    const view = new DataView(header.buffer);
+    view.setFloat64(8, generation, true);
+    view.setUint32(16, bytes.length, true);
+    view.setUint32(20, crc32(bytes), true);
+    writeAll(slot.handle, header, 0, name);
+    slot.handle.flush();
+  } catch (error) {
+    if (error instanceof DatabaseError) throw error;
+    if ((error as { name?: unknown }).name === 'QuotaExceededError') throw quotaError(name, error);
+    throw new DatabaseError('SQLITE_IOERR', `Could not save "${name}": ${String(error)}. The previous snapshot is intact.`, { cause: error });
+  }
+}
+
+function quotaError(name: string, cause: unknown): DatabaseError {
+  return new DatabaseError(
+    'QUOTA_EXCEEDED',
+    `The browser's storage quota is used up while saving "${name}"; the previous snapshot is intact. Free space and retry.`,
+    { cause },
+  );
+}
+
+async function openSlots(name: string): Promise<[Slot, Slot]> {
+  let directory = await navigator.storage.getDirectory();
+  for (const part of [SNAPSHOT_ROOT, encodeURIComponent(name)]) directory = await directory.getDirectoryHandle(part, { create: true });
+  const handles: SyncHandle[] = [];
+  try {
+    for (const file of ['slot-a', 'slot-b']) {
+      const fileHandle = await directory.getFileHandle(file, { create: true });
+      const opener = fileHandle as unknown as { createSyncAccessHandle(): Promise<SyncHandle> };
+      handles.push(await opener.createSyncAccessHandle());
+    }
+  } catch (error) {
+    for (const handle of handles) handle.close();
+    throw error;
+  }
+  return [
+    { handle: handles[0] as SyncHandle, generation: 0 },
+    { handle: handles[1] as SyncHandle, generation: 0 },
+  ];
+}
+
+/**
+ * Opens the OPFS snapshot of `name`: its Web Lock, then both slots' access handles, then the
+ * newest intact image.
+ * @throws DatabaseError `UNSUPPORTED_STORAGE` without OPFS sync access handles; `DATABASE_LOCKED` when another tab or worker holds it; `SQLITE_CANTOPEN`
+ */
+export async function openOpfsSnapshotStore(name: string): Promise<SnapshotStore> {
+  if (!opfsAvailable()) {
+    throw new DatabaseError('UNSUPPORTED_STORAGE', 'OPFS sync access handles are not available here (they need a worker in a current browser); use storage: "memory".');
+  }
+  const releaseLock = await takeWebLock(name);
+  let slots: [Slot, Slot];
+  try {
+    slots = await retryWhileHandlesBusy(name, () => openSlots(name));
+  } catch (error) {
+    releaseLock();
+    throw error;
+  }
+  const found = slots.map((slot) => readImage(slot.handle));
+  slots.forEach((slot, i) => (slot.generation = found[i]?.generation ?? 0));
+  const newest = found.reduce((best, each) => (each !== undefined && (best === undefined || each.generation > best.generation) ? each : best), undefined);
+  let released = false;
+  return {
+    name,
+    image: newest?.image,
+    save(bytes) {
+      const [a, b] = slots;
+      const target = a.generation <= b.generation ? a : b;
+      const generation = Math.max(a.generation, b.generation) + 1;
+      writeSlot(target, bytes, generation, name);
+      target.generation = generation;
+    },
+    release() {
+      if (released) return;
+      released = true;
+      try {
+        for (const slot of slots) slot.handle.close();
+      } finally {
+        releaseLock();
+      }
+    },
+  };
+}

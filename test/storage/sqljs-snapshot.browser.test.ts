@@ -1,0 +1,55 @@
+import { DatabaseManager, type DatabaseOptions } from 'alphatrade-db';
+import { sqlJsWasmUrl } from 'test-env';
+import { describe, expect, it } from 'vitest';
+import { browserPlatform } from '../../src/platform/browser-platform.js';
+import { WorkerClient } from '../../src/rpc/worker-client.js';
+import { rejection } from '../support/rejection.js';
+
+const SQLJS_OPFS: DatabaseOptions = { engine: 'sql.js', storage: 'opfs', sqlJsWasmUrl };
+let counter = 0;
+const uniqueName = (label: string): string => `sqljs-${label}-${Date.now()}-${++counter}.db`;
+
+describe('sql.js snapshots in OPFS', () => {
+  it('keeps every committed write across close and reopen in a new worker', async () => {
+    const name = uniqueName('persist');
+    const db = DatabaseManager.open(name, SQLJS_OPFS);
+    await db.exec('CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT)');
+    await db.executeMany('INSERT INTO t(v) VALUES (?)', [['a'], ['b'], ['c']]);
+    await db.execute('DELETE FROM t WHERE v = ?', ['b']);
+    await db.close();
+    const again = DatabaseManager.open(name, SQLJS_OPFS);
+    expect(await again.query('SELECT v FROM t ORDER BY id')).toEqual([{ v: 'a' }, { v: 'c' }]);
+    expect(await again.get('PRAGMA integrity_check')).toEqual({ integrity_check: 'ok' });
+    await again.close();
+  });
+
+  it('after the worker is terminated mid-transaction: committed rows present, the open transaction absent', async () => {
+    const name = uniqueName('terminated');
+    const db = DatabaseManager.open(name, SQLJS_OPFS);
+    await db.exec('CREATE TABLE t(v TEXT)');
+    await db.executeMany('INSERT INTO t VALUES (?)', Array.from({ length: 50 }, () => ['committed']));
+    let inside!: () => void;
+    const insideTx = new Promise<void>((resolve) => (inside = resolve));
+    const tx = db.transaction(async (s) => {
+      await s.executeMany('INSERT INTO t VALUES (?)', Array.from({ length: 500 }, () => ['uncommitted']));
+      inside();
+      await new Promise(() => undefined);
+    });
+    await insideTx;
+    await db.terminate();
+    expect((await rejection(tx)).code).toBe('WORKER_CRASHED');
+    const reopened = DatabaseManager.open(name, SQLJS_OPFS);
+    expect(await reopened.query('SELECT v, count(*) AS n FROM t GROUP BY v')).toEqual([{ v: 'committed', n: 50 }]);
+    await reopened.close();
+  });
+
+  it('refuses a second worker with DATABASE_LOCKED while open', async () => {
+    const db = DatabaseManager.open(uniqueName('locked'), SQLJS_OPFS);
+    await db.exec('CREATE TABLE t(v INTEGER)');
+    const client = new WorkerClient(browserPlatform.spawnWorker(undefined));
+    const refused = await rejection(client.call('open', { engine: 'sql.js', filename: db.name, storage: 'opfs', sqlJsWasmUrl }));
+    await client.dispose();
+    expect(refused.code).toBe('DATABASE_LOCKED');
+    await db.close();
+  });
+});

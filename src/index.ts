@@ -7,7 +7,8 @@ export type { DatabaseOptions, StorageMode, ManagerEngine } from './manager/opti
 export type { LibsqlConnectOptions } from './libsql/libsql-settings.js';
 export type { JournalMode } from './storage/durable-open.js';
 export type { Migration } from './manager/migrations.js';
-export type { Session, Row, QueryOptions, TxOptions } from './connection/session.js';
+export type { Session, Row, QueryOptions, TxOptions, StatementOptions, IterateOptions } from './connection/session.js';
+export { DEFAULT_LIMITS, type DatabaseLimits } from './protocol/limits.js';
 export type { SqlValue, Params, RunResult, QueryResult } from './engine/types.js';
 export type { EngineName } from './engine/engine.js';
 export {

@@ -8,7 +8,7 @@
  * @module
  */
 
-import { assertGeneratedName, quoteIdentifier } from '../sql/identifiers.js';
+import { assertGeneratedName, quoteColumn, quoteIdentifier } from '../sql/identifiers.js';
 import { fnv1a64 } from './fnv1a.js';
 import type { CapturedPlan } from './plan-capture.js';
 import { extractPredicates, type ColumnRef, type StatementPredicates } from './predicates.js';
@@ -60,9 +60,12 @@ function indexName(table: string, columns: readonly IndexColumn[]): string {
   return assertGeneratedName(name.length <= 63 ? name : `${name.slice(0, 46)}_${fnv1a64(base)}`);
 }
 
-/** `CREATE INDEX IF NOT EXISTS "name" ON "table"("a", "b" DESC)`. */
+/**
+ * `` CREATE INDEX IF NOT EXISTS "name" ON "table"(`a`, `b` DESC) ``: columns in backticks, so a
+ * column dropped since the suggestion is an error rather than an index on a string constant.
+ */
 function createIndexSql(table: string, columns: readonly IndexColumn[]): string {
-  const list = columns.map((c) => quoteIdentifier(c.name) + (c.desc ? ' DESC' : '')).join(', ');
+  const list = columns.map((c) => quoteColumn(c.name) + (c.desc ? ' DESC' : '')).join(', ');
   return `CREATE INDEX IF NOT EXISTS ${quoteIdentifier(indexName(table, columns))} ON ${quoteIdentifier(table)}(${list})`;
 }
 

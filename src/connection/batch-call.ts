@@ -10,13 +10,14 @@ const PACK_THRESHOLD = 32;
 /**
  * The message for `executeMany`: large batches of positional rows travel packed and
  * transferred (no per-row structured clone); others travel as they are.
+ * @param context - its transaction token and savepoint depth (none outside a transaction) and its limits
  * @throws DatabaseError `INVALID_ARGUMENT` for a value SQLite cannot bind
  */
-export function batchCall(sql: string, rows: readonly Params[], tx: number | undefined, depth?: number): BatchCall {
+export function batchCall(sql: string, rows: readonly Params[], context: Omit<BatchCall, 'sql' | 'rows'>): BatchCall {
   const packed = rows.length >= PACK_THRESHOLD ? encodeParamRows(rows) : undefined;
   if (packed === undefined) {
     assertParamRows(rows);
-    return { sql, rows, tx, depth };
+    return { ...context, sql, rows };
   }
-  return transfer({ sql, rows: packed, tx, depth }, transferables(packed));
+  return transfer({ ...context, sql, rows: packed }, transferables(packed));
 }

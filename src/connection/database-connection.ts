@@ -1,14 +1,16 @@
 import type { StatementAccess } from '../engine/statement-access.js';
-import type { Params, RunResult } from '../engine/types.js';
+import type { Params, QueryResult, RunResult } from '../engine/types.js';
 import { DatabaseError } from '../errors/database-error.js';
 import type { AsyncContext } from '../platform/platform.js';
 import type { EngineClient } from './engine-client.js';
 import { assertParams } from '../protocol/validate-params.js';
 import { batchCall } from './batch-call.js';
 import { runResult, shapeRows } from './row-shape.js';
-import type { QueryOptions, Row, Session, TxOptions } from './session.js';
+import { RunawayGuard, assertTimeout, statementLimits, type RunawayPolicy } from './runaway-guard.js';
+import type { IterateOptions, QueryOptions, Row, Session, StatementOptions, TxOptions } from './session.js';
 import { reportSettled, type StatementEvent, type StatementObserver, type StatementSpec } from './statement-observer.js';
 import { TransactionHandle } from './transaction-handle.js';
+import { watchTransaction } from './transaction-stop.js';
 import { WriteLock } from './write-lock.js';
 
 /** The transaction a piece of async code runs inside, as the async context records it. */
@@ -23,6 +25,8 @@ export interface ConnectionSettings {
   readonly lockTimeoutMs: number;
   /** Async context used to detect re-entrant calls (Node), if the platform has one. */
   readonly asyncContext: AsyncContext<TransactionScope> | undefined;
+  /** How statements are kept inside their time budgets on this worker. */
+  readonly runaway: RunawayPolicy;
 }
 
 /**
@@ -37,6 +41,7 @@ export class DatabaseConnection {
   readonly #lock = new WriteLock();
   readonly #settings: ConnectionSettings;
   readonly #lost: Promise<never>;
+  readonly #guard: RunawayGuard;
   #observer: StatementObserver | undefined;
   #nextToken = 1;
 
@@ -47,6 +52,7 @@ export class DatabaseConnection {
   constructor(client: EngineClient, settings: ConnectionSettings) {
     this.#client = client;
     this.#settings = settings;
+    this.#guard = new RunawayGuard(client, settings.runaway);
     this.#lost = new Promise<never>((_, reject) => {
       client.onCrash((error) => {
         this.#lock.fail(error);
@@ -64,29 +70,62 @@ export class DatabaseConnection {
   /** Runs one statement outside any transaction and returns its rows. */
   async query<T = Row>(sql: string, params?: Params, options?: QueryOptions): Promise<T[]> {
     assertParams(params);
+    const timeoutMs = options?.timeoutMs;
+    assertTimeout(timeoutMs);
     const spec = { kind: 'query', sql, params, batchSize: 1 } as const;
-    return shapeRows<T>(await this.#outside(spec, () => this.#client.call('query', { sql, params })), options);
+    return shapeRows<T>(await this.#outside(spec, () => this.#client.call('query', { sql, params, timeoutMs }), timeoutMs), options);
+  }
+
+  /**
+   * Reads one statement's rows a page at a time through a worker-side cursor; leaving the loop
+   * early closes it.
+   * @throws DatabaseError `INVALID_ARGUMENT` for a bad page size; `LIMIT_EXCEEDED` when too many cursors are open
+   */
+  async *iterate<T = Row>(sql: string, params?: Params, options: IterateOptions = {}): AsyncGenerator<T, void, undefined> {
+    assertParams(params);
+    const { timeoutMs, pageSize } = options;
+    assertTimeout(timeoutMs);
+    const spec = { kind: 'query', sql, params, batchSize: 1 } as const;
+    const opened = await this.#outside(spec, () => this.#client.call('openCursor', { sql, params, pageSize, timeoutMs }), timeoutMs);
+    const { cursor, columns } = opened;
+    let page: { readonly rows: QueryResult['rows']; readonly done: boolean } = opened;
+    try {
+      for (;;) {
+        yield* shapeRows<T>({ columns, rows: page.rows }, options);
+        if (page.done) return;
+        this.#assertNotReentrant();
+        page = await this.#send(() => this.#client.call('fetchCursor', { cursor, pageSize, timeoutMs }), timeoutMs);
+      }
+    } finally {
+      if (!page.done) await this.#send(() => this.#client.call('closeCursor', { cursor }), undefined).catch(() => undefined);
+    }
   }
 
   /** Runs one statement outside any transaction and returns its first row (stepping no further). */
-  async get<T = Row>(sql: string, params?: Params): Promise<T | undefined> {
+  async get<T = Row>(sql: string, params?: Params, options?: StatementOptions): Promise<T | undefined> {
     assertParams(params);
+    const timeoutMs = options?.timeoutMs;
+    assertTimeout(timeoutMs);
     const spec = { kind: 'query', sql, params, batchSize: 1 } as const;
-    return shapeRows<T>(await this.#outside(spec, () => this.#client.call('get', { sql, params })), undefined)[0];
+    return shapeRows<T>(await this.#outside(spec, () => this.#client.call('get', { sql, params, timeoutMs }), timeoutMs), undefined)[0];
   }
 
   /** Runs one write statement outside any transaction. */
-  async execute(sql: string, params?: Params): Promise<RunResult> {
+  async execute(sql: string, params?: Params, options?: StatementOptions): Promise<RunResult> {
     assertParams(params);
+    const timeoutMs = options?.timeoutMs;
+    assertTimeout(timeoutMs);
     const spec = { kind: 'run', sql, params, batchSize: 1 } as const;
-    return runResult(await this.#outside(spec, () => this.#client.call('run', { sql, params })));
+    return runResult(await this.#outside(spec, () => this.#client.call('run', { sql, params, timeoutMs }), timeoutMs));
   }
 
   /** Runs one statement per parameter row, atomically, in one round trip. */
-  async executeMany(sql: string, rows: readonly Params[]): Promise<RunResult> {
-    const call = batchCall(sql, rows, undefined);
+  async executeMany(sql: string, rows: readonly Params[], options?: StatementOptions): Promise<RunResult> {
+    const timeoutMs = options?.timeoutMs;
+    assertTimeout(timeoutMs);
+    const call = batchCall(sql, rows, { timeoutMs });
     const spec = { kind: 'batch', sql, params: rows[0], batchSize: rows.length } as const;
-    return runResult(await this.#outside(spec, () => this.#client.call('runMany', call)));
+    return runResult(await this.#outside(spec, () => this.#client.call('runMany', call), timeoutMs));
   }
 
   /** Runs a worker-side procedure atomically, in one round trip, outside any transaction. */
@@ -127,17 +166,22 @@ export class DatabaseConnection {
 
   /**
    * Runs `fn` in one write transaction (BEGIN IMMEDIATE … COMMIT); rolls back if it throws.
-   * @throws DatabaseError `LOCK_TIMEOUT`, `ABORTED`, `TX_REENTRANT`, `TX_ROLLED_BACK`, or what `fn` threw
+   * `options.timeoutMs` bounds the whole call: the lock wait and everything inside.
+   * @throws DatabaseError `LOCK_TIMEOUT`, `ABORTED`, `INTERRUPTED` (budget spent), `TX_REENTRANT`, `TX_ROLLED_BACK`, or what `fn` threw
    */
   async transaction<T>(fn: (session: Session) => Promise<T>, options: TxOptions = {}): Promise<T> {
     this.#assertNotReentrant();
-    const { signal } = options;
+    const { signal, timeoutMs } = options;
+    assertTimeout(timeoutMs);
+    const deadline = timeoutMs === undefined ? undefined : performance.now() + timeoutMs;
     if (signal?.aborted === true || !this.#lock.tryAcquire()) {
-      await this.#lock.acquire({ signal, timeoutMs: options.timeoutMs ?? this.#settings.lockTimeoutMs });
+      await this.#lock.acquire({ signal, timeoutMs: timeoutMs ?? this.#settings.lockTimeoutMs });
     }
     const token = this.#nextToken++;
+    const cancellable = (signal !== undefined || deadline !== undefined) && this.#guard.abortFlag !== undefined;
+    const limits = { signal, deadline, interruptKey: cancellable ? token : undefined, guard: this.#guard };
     const report = this.#observer === undefined ? undefined : (event: StatementEvent): void => this.#report(event);
-    const handle = new TransactionHandle(this.#client, token, signal, report);
+    const handle = new TransactionHandle(this.#client, token, limits, report);
     try {
       await this.#client.call('begin', { tx: token });
     } catch (error) {
@@ -145,12 +189,13 @@ export class DatabaseConnection {
       this.#lock.release();
       throw error;
     }
+    const stop = watchTransaction(signal, deadline, () => this.#guard.interrupt(token));
     try {
       const run = (): Promise<T> => Promise.resolve().then(() => fn(handle));
       const context = this.#settings.asyncContext;
       const work = context === undefined ? run() : context.run({ connection: this, handle }, run);
       work.catch(() => undefined);
-      const result = await Promise.race([work, this.#lost, abortion(signal)]);
+      const result = await Promise.race([work, this.#lost, stop.stopped]);
       if (signal?.aborted === true) {
         throw new DatabaseError('ABORTED', 'The transaction was aborted and rolled back.', { cause: signal.reason });
       }
@@ -162,6 +207,7 @@ export class DatabaseConnection {
       await this.#client.call('rollback', { tx: token }).catch(() => undefined);
       throw error;
     } finally {
+      stop.dispose();
       this.#lock.release();
     }
   }
@@ -183,23 +229,28 @@ export class DatabaseConnection {
     }
   }
 
-  async #outside<R extends { readonly engineMs: number }>(spec: StatementSpec, send: () => Promise<R>): Promise<R> {
+  async #outside<R extends { readonly engineMs: number }>(spec: StatementSpec, send: () => Promise<R>, timeoutMs?: number): Promise<R> {
     this.#assertNotReentrant();
-    if (this.#observer === undefined) return this.#send(send);
+    if (this.#observer === undefined) return this.#send(send, timeoutMs);
     const at = Date.now();
     const started = performance.now();
     let lockWaitMs = 0;
-    const reply = this.#send(send, () => (lockWaitMs = performance.now() - started));
+    const reply = this.#send(send, timeoutMs, () => (lockWaitMs = performance.now() - started));
     return reportSettled(spec, { at, started, get lockWaitMs() { return lockWaitMs; }, inTransaction: false }, reply, (event) => this.#report(event));
   }
 
-  /** Takes the lock (at once when free), posts the call, frees the lock, and returns the reply. */
-  async #send<R>(send: () => Promise<R>, acquired?: () => void): Promise<R> {
+  /**
+   * Takes the lock (at once when free), posts the call under its time budget, frees the lock,
+   * and returns the reply.
+   */
+  async #send<R>(send: () => Promise<R>, timeoutMs: number | undefined, acquired?: () => void): Promise<R> {
     if (!this.#lock.tryAcquire()) await this.#lock.acquire({ timeoutMs: this.#settings.lockTimeoutMs });
     acquired?.();
     let reply: Promise<R>;
     try {
-      reply = send();
+      const wait = this.#guard.ready(timeoutMs);
+      if (wait !== undefined) await wait;
+      reply = this.#guard.post(timeoutMs, send);
     } finally {
       this.#lock.release();
     }
@@ -223,14 +274,4 @@ export class DatabaseConnection {
       );
     }
   }
-}
-
-/** A promise that rejects with `ABORTED` when `signal` fires (never settles without one). */
-function abortion(signal: AbortSignal | undefined): Promise<never> {
-  if (signal === undefined) return new Promise<never>(() => undefined);
-  return new Promise<never>((_, reject) => {
-    const abort = (): void => reject(new DatabaseError('ABORTED', 'The transaction was aborted and rolled back.', { cause: signal.reason }));
-    if (signal.aborted) abort();
-    else signal.addEventListener('abort', abort, { once: true });
-  });
 }

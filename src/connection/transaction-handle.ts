@@ -4,8 +4,21 @@ import type { EngineClient } from './engine-client.js';
 import { assertParams } from '../protocol/validate-params.js';
 import { batchCall } from './batch-call.js';
 import { runResult, shapeRows } from './row-shape.js';
-import type { QueryOptions, Row, Session } from './session.js';
+import { statementLimits, type RunawayGuard } from './runaway-guard.js';
+import type { QueryOptions, Row, Session, StatementOptions } from './session.js';
 import { reportSettled, type StatementEvent, type StatementSpec } from './statement-observer.js';
+
+/** What every statement of one transaction shares. */
+export interface TransactionLimits {
+  /** The transaction's abort signal. */
+  readonly signal: AbortSignal | undefined;
+  /** The end of the transaction's time budget, on `performance.now()`'s clock. */
+  readonly deadline: number | undefined;
+  /** The key that stops its running statement through the shared abort flag, when it can be cancelled. */
+  readonly interruptKey: number | undefined;
+  /** Sends its statements under their budgets. */
+  readonly guard: RunawayGuard;
+}
 
 /**
  * A {@link Session} bound to one open transaction (or savepoint) by its token. It refuses use
@@ -15,7 +28,7 @@ import { reportSettled, type StatementEvent, type StatementSpec } from './statem
 export class TransactionHandle implements Session {
   readonly #client: EngineClient;
   readonly #token: number;
-  readonly #signal: AbortSignal | undefined;
+  readonly #limits: TransactionLimits;
   readonly #report: ((event: StatementEvent) => void) | undefined;
   readonly #depth: number;
   #closed = false;
@@ -24,14 +37,14 @@ export class TransactionHandle implements Session {
   /**
    * @param client - the engine client
    * @param token - the transaction token every statement carries
-   * @param signal - the transaction's abort signal
+   * @param limits - the transaction's signal, time budget and abort key
    * @param report - receives every statement's event (query analytics); undefined when nothing observes
    * @param depth - its savepoint depth (0 for the transaction itself)
    */
-  constructor(client: EngineClient, token: number, signal: AbortSignal | undefined, report: ((event: StatementEvent) => void) | undefined, depth = 0) {
+  constructor(client: EngineClient, token: number, limits: TransactionLimits, report: ((event: StatementEvent) => void) | undefined, depth = 0) {
     this.#client = client;
     this.#token = token;
-    this.#signal = signal;
+    this.#limits = limits;
     this.#report = report;
     this.#depth = depth;
   }
@@ -49,35 +62,40 @@ export class TransactionHandle implements Session {
   async query<T = Row>(sql: string, params?: Params, options?: QueryOptions): Promise<T[]> {
     this.#assertUsable();
     assertParams(params);
+    const call = { ...this.#scope(options), sql, params };
     const spec = { kind: 'query', sql, params, batchSize: 1 } as const;
-    return shapeRows<T>(await this.#timed(spec, this.#client.call('query', { sql, params, tx: this.#token, depth: this.#depth })), options);
+    return shapeRows<T>(await this.#timed(spec, this.#send(call.timeoutMs, () => this.#client.call('query', call))), options);
   }
 
-  async get<T = Row>(sql: string, params?: Params): Promise<T | undefined> {
+  async get<T = Row>(sql: string, params?: Params, options?: StatementOptions): Promise<T | undefined> {
     this.#assertUsable();
     assertParams(params);
+    const call = { ...this.#scope(options), sql, params };
     const spec = { kind: 'query', sql, params, batchSize: 1 } as const;
-    return shapeRows<T>(await this.#timed(spec, this.#client.call('get', { sql, params, tx: this.#token, depth: this.#depth })), undefined)[0];
+    return shapeRows<T>(await this.#timed(spec, this.#send(call.timeoutMs, () => this.#client.call('get', call))), undefined)[0];
   }
 
-  async execute(sql: string, params?: Params): Promise<RunResult> {
+  async execute(sql: string, params?: Params, options?: StatementOptions): Promise<RunResult> {
     this.#assertUsable();
     assertParams(params);
+    const call = { ...this.#scope(options), sql, params };
     const spec = { kind: 'run', sql, params, batchSize: 1 } as const;
-    return runResult(await this.#timed(spec, this.#client.call('run', { sql, params, tx: this.#token, depth: this.#depth })));
+    return runResult(await this.#timed(spec, this.#send(call.timeoutMs, () => this.#client.call('run', call))));
   }
 
-  async executeMany(sql: string, rows: readonly Params[]): Promise<RunResult> {
+  async executeMany(sql: string, rows: readonly Params[], options?: StatementOptions): Promise<RunResult> {
     this.#assertUsable();
+    const scope = this.#scope(options);
     const spec = { kind: 'batch', sql, params: rows[0], batchSize: rows.length } as const;
-    return runResult(await this.#timed(spec, this.#client.call('runMany', batchCall(sql, rows, this.#token, this.#depth))));
+    return runResult(await this.#timed(spec, this.#send(scope.timeoutMs, () => this.#client.call('runMany', batchCall(sql, rows, scope)))));
   }
 
   /** Runs a worker-side procedure inside this transaction (as a savepoint): one round trip. */
   async call<T>(name: string, args: unknown): Promise<T> {
     this.#assertUsable();
     const spec = { kind: 'procedure', sql: `procedure:${name}`, params: undefined, batchSize: 1 } as const;
-    return (await this.#timed(spec, this.#client.call('call', { name, args, tx: this.#token, depth: this.#depth, trace: this.#report !== undefined }))).value as T;
+    const call = { ...this.#scope(undefined), name, args, trace: this.#report !== undefined };
+    return (await this.#timed(spec, this.#send(call.timeoutMs, () => this.#client.call('call', call)))).value as T;
   }
 
   async transaction<T>(fn: (session: Session) => Promise<T>): Promise<T> {
@@ -86,7 +104,7 @@ export class TransactionHandle implements Session {
     let child: TransactionHandle | undefined;
     try {
       const depth = await this.#client.call('savepoint', { tx: this.#token, depth: this.#depth });
-      child = new TransactionHandle(this.#client, this.#token, this.#signal, this.#report, depth);
+      child = new TransactionHandle(this.#client, this.#token, this.#limits, this.#report, depth);
       try {
         const session = child;
         const result = await Promise.resolve().then(() => fn(session));
@@ -105,6 +123,19 @@ export class TransactionHandle implements Session {
     }
   }
 
+  /** The token, depth and limits a statement of this session travels with. */
+  #scope(options: StatementOptions | undefined): { tx: number; depth: number; timeoutMs?: number | undefined; interruptKey?: number | undefined } {
+    const { deadline, interruptKey } = this.#limits;
+    return { tx: this.#token, depth: this.#depth, ...statementLimits(options?.timeoutMs, deadline, interruptKey) };
+  }
+
+  /** Posts a statement under its time budget (at once, unless the engine needs a watchdog). */
+  async #send<R>(timeoutMs: number | undefined, send: () => Promise<R>): Promise<R> {
+    const wait = this.#limits.guard.ready(timeoutMs);
+    if (wait !== undefined) await wait;
+    return this.#limits.guard.post(timeoutMs, send);
+  }
+
   /** Awaits a statement's reply and reports it. */
   #timed<R extends { readonly engineMs: number }>(spec: StatementSpec, reply: Promise<R>): Promise<R> {
     if (this.#report === undefined) return reply;
@@ -120,8 +151,9 @@ export class TransactionHandle implements Session {
   }
 
   #assertNotAborted(): void {
-    if (this.#signal?.aborted === true) {
-      throw new DatabaseError('ABORTED', 'The transaction was aborted; it will be rolled back.', { cause: this.#signal.reason });
+    const { signal } = this.#limits;
+    if (signal?.aborted === true) {
+      throw new DatabaseError('ABORTED', 'The transaction was aborted; it will be rolled back.', { cause: signal.reason });
     }
   }
 }

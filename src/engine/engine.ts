@@ -1,8 +1,9 @@
 import type { EncodedParamRows } from '../protocol/param-rows-codec.js';
 import type { JournalMode } from '../storage/durable-open.js';
 import type { SyncFileSystem } from '../storage/node/file-system.js';
+import type { ResultMeter } from './result-meter.js';
 import type { StatementAccess } from './statement-access.js';
-import type { Params, QueryResult, RunResult } from './types.js';
+import type { Params, QueryResult, RunResult, SqlValue } from './types.js';
 
 /** The engines alphatrade-db can run. */
 export type EngineName = 'sqlite-wasm' | 'sql.js';
@@ -21,8 +22,10 @@ export interface Engine {
   readonly sqliteVersion: string;
   /** Runs a script of zero or more statements, discarding results. */
   exec(sql: string): void;
-  /** Runs one statement and returns all its rows. */
-  query(sql: string, params?: Params): QueryResult;
+  /** Runs one statement and returns all its rows, counting each on `meter` (which may stop the read). */
+  query(sql: string, params?: Params, meter?: ResultMeter): QueryResult;
+  /** Prepares one statement of its own to be read a page at a time (`db.iterate`). */
+  cursor(sql: string, params?: Params): EngineCursor;
   /** Runs one statement and returns its first row only (it stops stepping after one row). */
   get(sql: string, params?: Params): QueryResult;
   /** Runs one statement and reports its changes. */
@@ -31,6 +34,13 @@ export interface Engine {
   runMany(sql: string, rows: readonly Params[]): RunResult;
   /** Runs one statement once per packed parameter row, binding straight from the buffers (optional fast path). */
   runManyEncoded?(sql: string, batch: EncodedParamRows): RunResult;
+  /**
+   * Installs `check` as SQLite's progress handler (called every few thousand VM steps; a true
+   * result interrupts the running statement with `SQLITE_INTERRUPT`), or removes it. Absent on
+   * engines without a progress handler (sql.js): their runaway statements cannot be stopped
+   * from inside the worker.
+   */
+  setProgressCheck?(check: (() => boolean) | undefined): void;
   /** Prepares one statement without running it and reports, from SQLite's authorizer, what it touches (engines with an authorizer only). */
   describeAccess?(sql: string): StatementAccess;
   /** True while a transaction is open (SQLite's autocommit flag is off). */
@@ -45,6 +55,24 @@ export interface Engine {
    */
   replaceWith(bytes: Uint8Array): void;
   /** Finalizes every statement and closes the connection. */
+  close(): void;
+}
+
+/** One page of a cursor. */
+export interface CursorPage {
+  /** The rows, as arrays in column order. */
+  readonly rows: SqlValue[][];
+  /** True when the statement has no more rows. */
+  readonly done: boolean;
+}
+
+/** A statement read a page at a time; it holds its own prepared statement until closed. */
+export interface EngineCursor {
+  /** Column names, current after the first page. */
+  readonly columns: string[];
+  /** Reads up to `maxRows` more rows, counting each on `meter`. */
+  next(maxRows: number, meter: ResultMeter): CursorPage;
+  /** Finalizes the statement (idempotent). */
   close(): void;
 }
 

@@ -1,6 +1,7 @@
 import type { EncodedParamRows } from '../protocol/param-rows-codec.js';
 import type { SnapshotStore } from '../storage/snapshot/snapshot-store.js';
-import type { Engine } from './engine.js';
+import type { Engine, EngineCursor } from './engine.js';
+import type { ResultMeter } from './result-meter.js';
 import type { Params, QueryResult, RunResult } from './types.js';
 
 /** An in-memory engine that counts its changes, so unchanged reads save nothing. */
@@ -42,8 +43,13 @@ export class SnapshotEngine implements Engine {
     this.#writing(() => this.#inner.exec(sql), true);
   }
 
-  query(sql: string, params?: Params): QueryResult {
-    return this.#writing(() => this.#inner.query(sql, params), false);
+  query(sql: string, params?: Params, meter?: ResultMeter): QueryResult {
+    return this.#writing(() => this.#inner.query(sql, params, meter), false);
+  }
+
+  /** A cursor reads only (`db.iterate` takes one statement outside transactions), so it saves nothing. */
+  cursor(sql: string, params?: Params): EngineCursor {
+    return this.#inner.cursor(sql, params);
   }
 
   get(sql: string, params?: Params): QueryResult {

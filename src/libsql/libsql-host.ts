@@ -3,7 +3,8 @@ import { DatabaseError, isDatabaseError } from '../errors/database-error.js';
 import type { ProcedureCall, ProcedureRegistry } from '../worker/procedures.js';
 import { assertParamRows, assertParams } from '../protocol/validate-params.js';
 import { assertEncodedParamRows, decodeParamRows, isEncodedParamRows } from '../protocol/param-rows-codec.js';
-import type { AsyncWorkerApi, BatchCall, ExecCall, SavepointCall, StatementCall, Timed, TxCall } from '../protocol/worker-api.js';
+import type { AsyncWorkerApi, BatchCall, ExecCall, OpenCursorCall, OpenedCursor, SavepointCall, StatementCall, Timed, TxCall } from '../protocol/worker-api.js';
+import type { CursorPage } from '../engine/engine.js';
 import { fromLibsqlError } from './libsql-errors.js';
 import { libsqlStatement, queryResult, runResult, type LibsqlResultSet } from './libsql-values.js';
 import { replayProcedure, type AsyncProcedureContext } from './procedure-replay.js';
@@ -81,6 +82,22 @@ export class LibsqlHost implements Omit<AsyncWorkerApi, 'open'> {
 
   get(call: StatementCall): Promise<Timed<QueryResult>> {
     return this.#read(call, true);
+  }
+
+  /** The server holds no cursor between requests: the whole result comes as one page. */
+  async openCursor(call: OpenCursorCall): Promise<Timed<OpenedCursor>> {
+    const { columns, rows, engineMs } = await this.#read(call, false);
+    return { cursor: 0, columns, rows, done: true, engineMs };
+  }
+
+  /** Every cursor is done after its first page. */
+  fetchCursor(): Promise<Timed<CursorPage>> {
+    return Promise.reject(new DatabaseError('INVALID_ARGUMENT', 'This cursor is closed; start a new iteration.'));
+  }
+
+  /** Nothing to close: cursors end with their first page. */
+  async closeCursor(): Promise<void> {
+    return undefined;
   }
 
   async run(call: StatementCall): Promise<Timed<RunResult>> {

@@ -3,7 +3,7 @@ import { internalSql } from '../analytics/internal-sql.js';
 import { QueryTracker } from '../analytics/query-tracker.js';
 import { QuerySummaryHistory } from '../analytics/summary-history.js';
 import { DatabaseConnection } from '../connection/database-connection.js';
-import type { QueryOptions, Row, Session, TxOptions } from '../connection/session.js';
+import type { IterateOptions, QueryOptions, Row, Session, StatementOptions, TxOptions } from '../connection/session.js';
 import type { Params, RunResult } from '../engine/types.js';
 import { DatabaseError } from '../errors/database-error.js';
 import { currentPlatform } from '../platform/platform.js';
@@ -12,6 +12,7 @@ import { MinerManager } from '../miners/miner-manager.js';
 import { MINER_MIGRATIONS } from '../miners/schema.js';
 import { WorkerClient } from '../rpc/worker-client.js';
 import type { EngineClient } from '../connection/engine-client.js';
+import type { RunawayPolicy } from '../connection/runaway-guard.js';
 import { libsqlOpener } from './remote-engines.js';
 import type { EngineName } from '../engine/engine.js';
 import type { LibsqlSettings } from '../libsql/libsql-settings.js';
@@ -21,6 +22,16 @@ import { managerRegistry } from './registry.js';
 
 /** The schema migrations of the library, in version order (feature modules add theirs here). */
 const MIGRATIONS: readonly Migration[] = [...MINER_MIGRATIONS];
+
+/**
+ * A libSQL server runs statements itself: `timeoutMs` travels with each call but is not
+ * enforced by this library there (no worker to recycle, no progress handler to install).
+ */
+const REMOTE_RUNAWAY: RunawayPolicy = {
+  interruptible: true,
+  abortFlag: undefined,
+  recycle: (overrun) => new DatabaseError('INTERRUPTED', overrun),
+};
 
 /** Numbers the private scratch databases `restore` opens to check a backup. */
 let scratchCounter = 0;
@@ -163,19 +174,28 @@ export class DatabaseManager {
     return (this.#live() ?? (await this.#ready())).query<T>(sql, params, options);
   }
 
+  /**
+   * Reads one statement's rows a page at a time (`pageSize` rows per round trip), for results
+   * too large for `query` (see `limits`). Outside transactions only; breaking out of the loop
+   * closes the cursor. Writes that commit meanwhile may or may not be seen.
+   */
+  async *iterate<T = Row>(sql: string, params?: Params, options?: IterateOptions): AsyncGenerator<T, void, undefined> {
+    yield* (this.#live() ?? (await this.#ready())).iterate<T>(sql, params, options);
+  }
+
   /** Runs one statement and returns its first row, if any. */
-  async get<T = Row>(sql: string, params?: Params): Promise<T | undefined> {
-    return (this.#live() ?? (await this.#ready())).get<T>(sql, params);
+  async get<T = Row>(sql: string, params?: Params, options?: StatementOptions): Promise<T | undefined> {
+    return (this.#live() ?? (await this.#ready())).get<T>(sql, params, options);
   }
 
   /** Runs one write statement. */
-  async execute(sql: string, params?: Params): Promise<RunResult> {
-    return (this.#live() ?? (await this.#ready())).execute(sql, params);
+  async execute(sql: string, params?: Params, options?: StatementOptions): Promise<RunResult> {
+    return (this.#live() ?? (await this.#ready())).execute(sql, params, options);
   }
 
   /** Runs one statement once per parameter row, atomically, in one round trip. */
-  async executeMany(sql: string, rows: readonly Params[]): Promise<RunResult> {
-    return (this.#live() ?? (await this.#ready())).executeMany(sql, rows);
+  async executeMany(sql: string, rows: readonly Params[], options?: StatementOptions): Promise<RunResult> {
+    return (this.#live() ?? (await this.#ready())).executeMany(sql, rows, options);
   }
 
   /** Runs a worker-side procedure as one transaction, in one round trip. */
@@ -230,10 +250,29 @@ export class DatabaseManager {
   }
 
   /** After the worker died or was terminated: its file lock, if it left one, is released (Node). */
-  #releaseFileLock(): void {
-    if (this.#options.storage === 'file' && this.#workerThreadId !== undefined) {
-      currentPlatform().releaseFileLock?.(this.name, this.#workerThreadId);
+  #releaseFileLock(threadId = this.#workerThreadId): void {
+    if (this.#options.storage === 'file' && threadId !== undefined) {
+      currentPlatform().releaseFileLock?.(this.name, threadId);
     }
+  }
+
+  /**
+   * Stops the worker of an engine that cannot stop a runaway statement (sql.js): pending calls
+   * reject with the returned `INTERRUPTED` error, and the next call opens the database again.
+   */
+  #recycle(client: EngineClient, overrun: string): DatabaseError {
+    const kept =
+      this.#options.storage === 'file' || this.#options.storage === 'opfs'
+        ? 'Committed data is kept: the next call reopens the database.'
+        : 'Its in-memory database is lost: the next call opens a fresh, empty one (run setupDatabase() again).';
+    const error = new DatabaseError('INTERRUPTED', `${overrun} This engine cannot stop a running statement, so its worker was stopped and every pending call rejected. ${kept}`);
+    if (this.#client !== client) return error;
+    const threadId = this.#workerThreadId;
+    this.#client = undefined;
+    this.#connection = undefined;
+    this.#open = undefined;
+    void client.kill(error).then(() => this.#releaseFileLock(threadId));
+    return error;
   }
 
   /** The open connection, when there is one and the database is not closed. */
@@ -249,10 +288,12 @@ export class DatabaseManager {
 
   async #connect(): Promise<DatabaseConnection> {
     const { engine, storage, remote } = this.#options;
-    const client = engine === 'libsql' || storage === 'remote' ? await this.#connectRemote(remote) : await this.#spawn(engine, storage);
+    const { client, runaway } =
+      engine === 'libsql' || storage === 'remote' ? { client: await this.#connectRemote(remote), runaway: REMOTE_RUNAWAY } : await this.#spawn(engine, storage);
     this.#open = new DatabaseConnection(client, {
       lockTimeoutMs: this.#options.lockTimeoutMs,
       asyncContext: currentPlatform().createAsyncContext(),
+      runaway,
     });
     if (this.#options.trackQueries) this.#open.observe(this.tracker);
     return this.#open;
@@ -277,7 +318,7 @@ export class DatabaseManager {
   }
 
   /** Starts the worker and opens the database in it. */
-  async #spawn(engine: EngineName, storage: 'memory' | 'file' | 'opfs'): Promise<EngineClient> {
+  async #spawn(engine: EngineName, storage: 'memory' | 'file' | 'opfs'): Promise<{ client: EngineClient; runaway: RunawayPolicy }> {
     const platform = currentPlatform();
     const worker = platform.spawnWorker(this.#options.workerUrl);
     const client = new WorkerClient(worker);
@@ -288,14 +329,18 @@ export class DatabaseManager {
       this.#markClosed(error);
       this.#releaseFileLock();
     });
+    const interruptFlag = typeof SharedArrayBuffer === 'function' ? new SharedArrayBuffer(4) : undefined;
+    let interruptible: boolean;
     try {
-      this.#info = await client.call('open', {
+      ({ interruptible, ...this.#info } = await client.call('open', {
         engine,
         filename: this.name,
         storage,
         sqlJsWasmUrl: this.#options.sqlJsWasmUrl,
         journalMode: this.#options.journalMode,
-      });
+        interruptFlag,
+        limits: this.#options.limits,
+      }));
     } catch (error) {
       this.#connection = undefined;
       this.#client = undefined;
@@ -306,6 +351,11 @@ export class DatabaseManager {
       }
       throw error;
     }
-    return client;
+    const runaway: RunawayPolicy = {
+      interruptible,
+      abortFlag: interruptFlag === undefined ? undefined : new Int32Array(interruptFlag),
+      recycle: (overrun) => this.#recycle(client, overrun),
+    };
+    return { client, runaway };
   }
 }

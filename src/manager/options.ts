@@ -3,6 +3,7 @@ import type { EngineName } from '../engine/engine.js';
 import { DatabaseError } from '../errors/database-error.js';
 import type { Platform } from '../platform/platform.js';
 import type { JournalMode } from '../storage/durable-open.js';
+import { resolveLimits, type DatabaseLimits } from '../protocol/limits.js';
 import { resolveLibsqlSettings, sameLibsqlSettings, type LibsqlConnectOptions, type LibsqlSettings } from '../libsql/libsql-settings.js';
 
 /** Where a database lives. */
@@ -49,6 +50,8 @@ export interface DatabaseOptions extends LibsqlConnectOptions {
   readonly workerUrl?: string | URL | undefined;
   /** URL of sql.js's `sql-wasm.wasm` (browsers, with `engine: 'sql.js'`). */
   readonly sqlJsWasmUrl?: string | undefined;
+  /** Size limits of SQL text, parameters, batches and results (see {@link DatabaseLimits} and docs/hardening.md). */
+  readonly limits?: Partial<DatabaseLimits> | undefined;
 }
 
 /** Options with defaults applied and storage decided. */
@@ -63,6 +66,7 @@ export interface ResolvedOptions {
   readonly trackQueries: boolean;
   readonly workerUrl: string | URL | undefined;
   readonly sqlJsWasmUrl: string | undefined;
+  readonly limits: DatabaseLimits;
 }
 
 const DEFAULT_LOCK_TIMEOUT_MS = 30_000;
@@ -91,10 +95,11 @@ export function resolveOptions(name: string, options: DatabaseOptions, platform:
   if (typeof trackQueries !== 'boolean') {
     throw new DatabaseError('INVALID_ARGUMENT', 'trackQueries must be a boolean.');
   }
+  const limits = resolveLimits(options.limits);
   const remote = engine === 'libsql' ? resolveLibsqlSettings(options) : undefined;
   if (remote !== undefined) {
     if (options.storage !== undefined) throw new DatabaseError('INVALID_ARGUMENT', 'A libsql database lives on its server: leave storage unset.');
-    return { engine, storage: 'remote', remote, journalMode: 'delete', lockTimeoutMs, slowQueryMs, trackQueries, workerUrl: undefined, sqlJsWasmUrl: undefined };
+    return { engine, storage: 'remote', remote, journalMode: 'delete', lockTimeoutMs, slowQueryMs, trackQueries, workerUrl: undefined, sqlJsWasmUrl: undefined, limits };
   }
   const requested = options.storage ?? 'auto';
   const storage = requested === 'auto' ? (name === ':memory:' ? 'memory' : platform.name === 'node' ? 'file' : 'opfs') : requested;
@@ -112,7 +117,7 @@ export function resolveOptions(name: string, options: DatabaseOptions, platform:
   if (journalMode === 'wal' && storage !== 'memory' && engine !== 'sqlite-wasm') {
     throw new DatabaseError('INVALID_ARGUMENT', 'journalMode "wal" is for the sqlite-wasm engine; sql.js snapshot databases have no journal to choose.');
   }
-  return { engine, storage, remote, journalMode, lockTimeoutMs, slowQueryMs, trackQueries, workerUrl: options.workerUrl, sqlJsWasmUrl: options.sqlJsWasmUrl };
+  return { engine, storage, remote, journalMode, lockTimeoutMs, slowQueryMs, trackQueries, workerUrl: options.workerUrl, sqlJsWasmUrl: options.sqlJsWasmUrl, limits };
 }
 
 /** Refuses OPFS where it cannot work: outside browsers or without `navigator.storage`. */

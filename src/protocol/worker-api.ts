@@ -1,4 +1,5 @@
-import type { EngineName } from '../engine/engine.js';
+import type { CursorPage, EngineName } from '../engine/engine.js';
+import type { DatabaseLimits } from './limits.js';
 import type { JournalMode } from '../storage/durable-open.js';
 import type { ProcedureCall, ProcedureOutcome } from '../worker/procedures.js';
 import type { EncodedParamRows } from './param-rows-codec.js';
@@ -27,16 +28,30 @@ export interface OpenRequest {
   readonly sqlJsWasmUrl?: string | undefined;
   /** The journal of a `file` database (default `delete`). */
   readonly journalMode?: JournalMode | undefined;
+  /** A 4-byte shared abort flag: a statement whose `interruptKey` it holds stops at once (where SharedArrayBuffer exists). */
+  readonly interruptFlag?: SharedArrayBuffer | undefined;
+  /** Size limits of statements and results (defaults where absent). */
+  readonly limits?: Partial<DatabaseLimits> | undefined;
 }
 
 /** What the worker opened. */
 export interface OpenResult {
   readonly engine: EngineName;
   readonly sqliteVersion: string;
+  /** The engine stops runaway statements itself (a progress handler); false for sql.js. */
+  readonly interruptible: boolean;
+}
+
+/** How long a statement may run, and how it can be cancelled while it runs. */
+export interface StatementLimits {
+  /** The longest the engine may spend on it, counted from when the worker starts it; then `INTERRUPTED`. */
+  readonly timeoutMs?: number | undefined;
+  /** It stops with `INTERRUPTED` once the shared abort flag holds this key (a transaction's token). */
+  readonly interruptKey?: number | undefined;
 }
 
 /** One statement, optionally inside a transaction. */
-export interface StatementCall {
+export interface StatementCall extends StatementLimits {
   readonly sql: string;
   readonly params?: Params | undefined;
   /** The transaction token, for statements of a transaction. */
@@ -46,7 +61,7 @@ export interface StatementCall {
 }
 
 /** One statement run once per parameter row, atomically. */
-export interface BatchCall {
+export interface BatchCall extends StatementLimits {
   readonly sql: string;
   /** The rows as they are, or packed into transferable buffers. */
   readonly rows: readonly Params[] | EncodedParamRows;
@@ -55,7 +70,7 @@ export interface BatchCall {
 }
 
 /** A script of statements. */
-export interface ExecCall {
+export interface ExecCall extends StatementLimits {
   readonly sql: string;
   readonly tx?: number | undefined;
 }
@@ -76,6 +91,26 @@ export interface TxCall {
   readonly tx: number;
 }
 
+/** Opens a cursor on one statement (outside transactions) and reads its first page. */
+export interface OpenCursorCall extends StatementCall {
+  /** Most rows per page (default: 500, or `maxResultRows` if lower). */
+  readonly pageSize?: number | undefined;
+}
+
+/** Reads the next page of a cursor. */
+export interface CursorCall extends StatementLimits {
+  /** The cursor's id. */
+  readonly cursor: number;
+  /** Most rows per page (for fetches). */
+  readonly pageSize?: number | undefined;
+}
+
+/** The first page of a cursor, with its id and columns. */
+export interface OpenedCursor extends CursorPage {
+  readonly cursor: number;
+  readonly columns: string[];
+}
+
 /** A savepoint step: `depth` is what {@link WorkerApi.savepoint} returned. */
 export interface SavepointCall extends TxCall {
   readonly depth: number;
@@ -88,13 +123,19 @@ export interface SavepointCall extends TxCall {
 export interface WorkerApi {
   open(request: OpenRequest): OpenResult;
   query(call: StatementCall): Timed<QueryResult>;
+  /** Opens a cursor and reads its first page; a cursor that is `done` is already closed. */
+  openCursor(call: OpenCursorCall): Timed<OpenedCursor>;
+  /** Reads a cursor's next page; the cursor closes itself when `done`. */
+  fetchCursor(call: CursorCall): Timed<CursorPage>;
+  /** Closes a cursor (unknown ids are ignored). */
+  closeCursor(call: CursorCall): void;
   /** Like query, but steps only to the first row. */
   get(call: StatementCall): Timed<QueryResult>;
   run(call: StatementCall): Timed<RunResult>;
   runMany(call: BatchCall): Timed<RunResult>;
   exec(call: ExecCall): Timed<object>;
   /** Runs a registered worker-side procedure as one atomic unit of work (one round trip). */
-  call(call: ProcedureCall): Timed<ProcedureOutcome>;
+  call(call: ProcedureCall & StatementLimits): Timed<ProcedureOutcome>;
   /** What one statement touches, from SQLite's authorizer, without running it (`null` for an engine without one). */
   describe(call: { readonly sql: string }): StatementAccess | null;
   /** A consistent copy of the whole database as a SQLite file image (outside any transaction). */

@@ -20,6 +20,7 @@ export class WorkerClient implements EngineClient {
   readonly #methods = new Map<WorkerMethod, (...args: unknown[]) => Promise<unknown>>();
   #failure: DatabaseError | undefined;
   readonly #crashListeners: ((error: DatabaseError) => void)[] = [];
+  #idleWaiters: (() => void)[] = [];
 
   /** @param handle - the spawned worker */
   constructor(handle: WorkerHandle) {
@@ -51,7 +52,7 @@ export class WorkerClient implements EngineClient {
       if (this.#pending.size === 1) this.#handle.setBusy(true);
       const done = (): void => {
         this.#pending.delete(settle);
-        if (this.#pending.size === 0) this.#handle.setBusy(false);
+        if (this.#pending.size === 0) this.#becameIdle();
       };
       (this.#method(method)(...args) as Promise<ReturnType<WorkerApi[M]>>).then(
         (value) => {
@@ -64,6 +65,19 @@ export class WorkerClient implements EngineClient {
         },
       );
     });
+  }
+
+  /** Resolves once no call is pending (at once when none is, or when the worker has died). */
+  idle(): Promise<void> {
+    if (this.#pending.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#idleWaiters.push(resolve));
+  }
+
+  #becameIdle(): void {
+    this.#handle.setBusy(false);
+    const waiters = this.#idleWaiters;
+    this.#idleWaiters = [];
+    for (const resume of waiters) resume();
   }
 
   /** The Comlink proxy of one method, made once (each property read of a Comlink proxy builds a new proxy). */
@@ -93,8 +107,8 @@ export class WorkerClient implements EngineClient {
     this.#failure = error;
     const pending = [...this.#pending];
     this.#pending.clear();
-    this.#handle.setBusy(false);
     for (const settle of pending) settle(error);
+    this.#becameIdle();
     for (const listener of this.#crashListeners) listener(error);
   }
 }

@@ -27,6 +27,22 @@ export function quoteIdentifier(name: string): string {
 }
 
 /**
+ * Quotes a column name where it is used as a column (a column list, an expression): wraps it in
+ * backticks and doubles any backtick inside. SQLite treats a double-quoted name that matches no
+ * column as a string literal where it can (the DQS misfeature; sql.js is built with it and
+ * cannot turn it off), so `"statu"` would silently become the text 'statu'. A backtick-quoted
+ * name is always an identifier: a wrong one is a `no such column` error on every engine.
+ *
+ * @param name - the column name as the schema spells it
+ * @returns the quoted name, e.g. `` `created_at` ``
+ * @throws DatabaseError `INVALID_ARGUMENT` when `name` is not a non-empty string or contains NUL
+ */
+export function quoteColumn(name: string): string {
+  quoteIdentifier(name);
+  return `\`${name.replaceAll('`', '``')}\``;
+}
+
+/**
  * Checks that a name the library generated matches {@link GENERATED_NAME}.
  *
  * @param name - the generated name

@@ -1,6 +1,12 @@
 import type { Engine } from '../engine/engine.js';
 import type { Params, QueryResult, RunResult } from '../engine/types.js';
 import { DatabaseError, isDatabaseError } from '../errors/database-error.js';
+import { InterruptWatch } from './interrupt-watch.js';
+import { applyConnectionSafety } from './connection-safety.js';
+import { CursorTable } from './cursor-table.js';
+import type { CursorPage } from '../engine/engine.js';
+import { ResultMeter } from '../engine/result-meter.js';
+import { assertWithin, resolveLimits, type DatabaseLimits } from '../protocol/limits.js';
 import type { StatementAccess } from '../engine/statement-access.js';
 import { ProcedureTrace, procedureContext } from './procedure-context.js';
 import type { ProcedureCall, ProcedureContext, ProcedureOutcome, ProcedureRegistry } from './procedures.js';
@@ -8,12 +14,16 @@ import { assertParamRows, assertParams } from '../protocol/validate-params.js';
 import { assertEncodedParamRows, decodeParamRows, isEncodedParamRows } from '../protocol/param-rows-codec.js';
 import type {
   BatchCall,
+  CursorCall,
   ExecCall,
+  OpenCursorCall,
+  OpenedCursor,
   ImageCall,
   OpenRequest,
   OpenResult,
   SavepointCall,
   StatementCall,
+  StatementLimits,
   Timed,
   TxCall,
   WorkerApi,
@@ -43,37 +53,65 @@ export class EngineHost implements WorkerApi {
   readonly #engine: Engine;
   readonly #procedures: ProcedureRegistry;
   readonly #context: ProcedureContext;
+  readonly #watch: InterruptWatch;
+  readonly #limits: DatabaseLimits;
+  readonly #cursors: CursorTable;
   #tx: OpenTransaction | null = null;
   #closed = false;
   readonly #transactionControl = new Map<string, boolean>();
 
-  private constructor(engine: Engine, procedures: ProcedureRegistry) {
+  private constructor(engine: Engine, procedures: ProcedureRegistry, request: OpenRequest) {
     this.#engine = engine;
+    this.#watch = new InterruptWatch(engine, request.interruptFlag);
+    this.#limits = resolveLimits(request.limits);
+    this.#cursors = new CursorTable(engine, this.#limits);
     this.#procedures = procedures;
     this.#context = procedureContext(engine);
   }
 
   /**
-   * Opens the engine and applies the per-connection pragmas.
+   * Opens the engine and applies the per-connection safety pragmas (read back to prove them).
    * @throws DatabaseError from the engine when the open fails
    */
   static async open(request: OpenRequest, load: EngineLoader, procedures: ProcedureRegistry): Promise<EngineHost> {
+    resolveLimits(request.limits);
     const engine = await load(request);
     try {
-      engine.exec('PRAGMA foreign_keys = ON; PRAGMA trusted_schema = OFF;');
+      applyConnectionSafety(engine);
     } catch (error) {
       engine.close();
       throw error;
     }
-    return new EngineHost(engine, procedures);
+    return new EngineHost(engine, procedures, request);
   }
 
   open(): OpenResult {
-    return { engine: this.#engine.name, sqliteVersion: this.#engine.sqliteVersion };
+    return { engine: this.#engine.name, sqliteVersion: this.#engine.sqliteVersion, interruptible: this.#watch.interruptible };
   }
 
   query(call: StatementCall): Timed<QueryResult> {
-    return this.#read(call, (sql, params) => this.#engine.query(sql, params));
+    const limit = { maxRows: this.#limits.maxResultRows, maxBytes: this.#limits.maxResultBytes };
+    return this.#read(call, (sql, params) => this.#engine.query(sql, params, new ResultMeter(limit)));
+  }
+
+  openCursor(call: OpenCursorCall): Timed<OpenedCursor> {
+    this.#admit(undefined, call.sql);
+    this.#assertParamCount(call.params);
+    assertParams(call.params);
+    const started = performance.now();
+    const opened = this.#guard(undefined, () => this.#watch.run(call, () => this.#cursors.open(call.sql, call.params, call.pageSize)));
+    return { ...opened, engineMs: performance.now() - started };
+  }
+
+  fetchCursor(call: CursorCall): Timed<CursorPage> {
+    this.#admit(undefined, '');
+    const started = performance.now();
+    const page = this.#guard(undefined, () => this.#watch.run(call, () => this.#cursors.fetch(call.cursor, call.pageSize)));
+    return { ...page, engineMs: performance.now() - started };
+  }
+
+  closeCursor(call: CursorCall): void {
+    this.#cursors.close(call.cursor);
   }
 
   get(call: StatementCall): Timed<QueryResult> {
@@ -82,9 +120,10 @@ export class EngineHost implements WorkerApi {
 
   run(call: StatementCall): Timed<RunResult> {
     this.#admit(call.tx, call.sql, call.depth);
+    this.#assertParamCount(call.params);
     assertParams(call.params);
     const started = performance.now();
-    const { changes, lastInsertRowid } = this.#guard(call.tx, () => this.#engine.run(call.sql, call.params));
+    const { changes, lastInsertRowid } = this.#guard(call.tx, () => this.#watch.run(call, () => this.#engine.run(call.sql, call.params)));
     return { changes, lastInsertRowid, engineMs: performance.now() - started };
   }
 
@@ -92,6 +131,7 @@ export class EngineHost implements WorkerApi {
     this.#admit(call.tx, call.sql, call.depth);
     const { rows, sql } = call;
     let runBatch: () => RunResult;
+    this.#assertBatchSize(rows);
     if (isEncodedParamRows(rows)) {
       assertEncodedParamRows(rows);
       const engine = this.#engine;
@@ -102,7 +142,7 @@ export class EngineHost implements WorkerApi {
       runBatch = () => this.#engine.runMany(sql, rows);
     }
     const started = performance.now();
-    const { changes, lastInsertRowid } = this.#unit(call.tx, runBatch);
+    const { changes, lastInsertRowid } = this.#unit(call.tx, () => this.#watch.run(call, runBatch));
     return { changes, lastInsertRowid, engineMs: performance.now() - started };
   }
 
@@ -111,7 +151,7 @@ export class EngineHost implements WorkerApi {
     const started = performance.now();
     let failed = true;
     try {
-      this.#guard(call.tx, () => this.#engine.exec(call.sql));
+      this.#guard(call.tx, () => this.#watch.run(call, () => this.#engine.exec(call.sql)));
       failed = false;
     } finally {
       if (call.tx === undefined && this.#engine.inTransaction()) {
@@ -122,13 +162,13 @@ export class EngineHost implements WorkerApi {
     return { engineMs: performance.now() - started };
   }
 
-  call(call: ProcedureCall): Timed<ProcedureOutcome> {
+  call(call: ProcedureCall & StatementLimits): Timed<ProcedureOutcome> {
     this.#admit(call.tx, '', call.depth);
     const procedure = this.#procedures.get(call.name);
     const trace = call.trace === true ? new ProcedureTrace(this.#engine) : undefined;
     const context = trace?.context ?? this.#context;
     const started = performance.now();
-    const value = this.#unit(call.tx, () => procedure(context, call.args));
+    const value = this.#unit(call.tx, () => this.#watch.run(call, () => procedure(context, call.args)));
     const engineMs = performance.now() - started;
     return trace === undefined ? { value, engineMs } : { value, engineMs, statements: trace.statements() };
   }
@@ -158,6 +198,7 @@ export class EngineHost implements WorkerApi {
         image.close();
       }
     });
+    this.#cursors.closeAll();
     this.#guard(undefined, () => this.#engine.replaceWith(call.bytes));
     return { value, engineMs: performance.now() - started };
   }
@@ -212,6 +253,7 @@ export class EngineHost implements WorkerApi {
     if (this.#closed) return;
     this.#closed = true;
     this.#tx = null;
+    this.#cursors.closeAll();
     this.#engine.close();
   }
 
@@ -225,6 +267,7 @@ export class EngineHost implements WorkerApi {
     } else {
       this.#usable(token, depth);
     }
+    assertWithin(sql.length, this.#limits.maxSqlLength, 'The SQL text length', 'Bind values as parameters instead of writing them into the SQL.');
     if (this.#isTransactionControl(sql)) {
       throw new DatabaseError('INVALID_ARGUMENT', 'Transaction control statements are managed by the library: use db.transaction() / session.transaction().');
     }
@@ -233,10 +276,28 @@ export class EngineHost implements WorkerApi {
   /** Admits a read, runs it through the engine and times it. */
   #read(call: StatementCall, read: (sql: string, params: Params | undefined) => QueryResult): Timed<QueryResult> {
     this.#admit(call.tx, call.sql, call.depth);
+    this.#assertParamCount(call.params);
     assertParams(call.params);
     const started = performance.now();
-    const { columns, rows } = this.#guard(call.tx, () => read(call.sql, call.params));
+    const { columns, rows } = this.#guard(call.tx, () => this.#watch.run(call, () => read(call.sql, call.params)));
     return { columns, rows, engineMs: performance.now() - started };
+  }
+
+  #assertParamCount(params: Params | undefined): void {
+    if (params === undefined || params === null) return;
+    const count = Array.isArray(params) ? params.length : Object.keys(params).length;
+    assertWithin(count, this.#limits.maxParameters, 'The number of parameters', 'Split the statement, or use executeMany for many rows.');
+  }
+
+  #assertBatchSize(rows: BatchCall['rows']): void {
+    const advice = 'Split the batch into several executeMany calls inside one transaction.';
+    if (isEncodedParamRows(rows)) {
+      assertWithin(rows.count, this.#limits.maxBatchRows, 'The number of rows in the batch', advice);
+      assertWithin(rows.width, this.#limits.maxParameters, 'The number of parameters per row', advice);
+      return;
+    }
+    assertWithin(rows.length, this.#limits.maxBatchRows, 'The number of rows in the batch', advice);
+    for (const row of rows) this.#assertParamCount(row);
   }
 
   /** Whether `sql` is a transaction-control statement, remembered per SQL text. */

@@ -5,11 +5,13 @@ import { compactServingEndpoint } from '../rpc/compact-wire.js';
 import { installErrorTransfer, serializeDatabaseError } from '../rpc/error-transfer.js';
 import { builtinProcedures } from './builtin-procedures.js';
 import { EngineHost } from './engine-host.js';
+import { batchCall, cursorCall, execCall, imageCall, openRequest, procedureCall, statementCall, txCall } from '../protocol/validate-call.js';
 import { loadEngine } from './load-engine.js';
 
 /**
  * Serves the worker protocol on `endpoint`. Only the protocol's methods are exposed, on a
- * frozen object without a prototype — never the engine or the wasm module.
+ * frozen object without a prototype — never the engine or the wasm module — and every
+ * argument's shape is checked before use (`PROTOCOL_ERROR`).
  */
 export function serveWorker(endpoint: Endpoint): void {
   installErrorTransfer();
@@ -20,30 +22,34 @@ export function serveWorker(endpoint: Endpoint): void {
   };
   const api: { [K in keyof WorkerApi]: (...args: Parameters<WorkerApi[K]>) => ReturnType<WorkerApi[K]> | Promise<ReturnType<WorkerApi[K]>> } = {
     async open(request: OpenRequest) {
+      const checked = openRequest<OpenRequest>(request);
       if (host !== undefined) throw new DatabaseError('INVALID_ARGUMENT', 'The worker already has an open database.');
-      host = await EngineHost.open(request, loadEngine, builtinProcedures());
+      host = await EngineHost.open(checked, loadEngine, builtinProcedures());
       return host.open();
     },
-    query: (call) => ready().query(call),
-    get: (call) => ready().get(call),
-    run: (call) => ready().run(call),
-    runMany: (call) => ready().runMany(call),
-    exec: (call) => ready().exec(call),
-    call: (call) => ready().call(call),
-    describe: (call) => ready().describe(call),
+    query: (call) => ready().query(statementCall(call)),
+    get: (call) => ready().get(statementCall(call)),
+    openCursor: (call) => ready().openCursor(statementCall(call) as typeof call),
+    fetchCursor: (call) => ready().fetchCursor(cursorCall(call)),
+    closeCursor: (call) => ready().closeCursor(cursorCall(call)),
+    run: (call) => ready().run(statementCall(call)),
+    runMany: (call) => ready().runMany(batchCall(call)),
+    exec: (call) => ready().exec(execCall(call)),
+    call: (call) => ready().call(procedureCall(call)),
+    begin: (call) => ready().begin(txCall(call)),
+    commit: (call) => ready().commit(txCall(call)),
+    rollback: (call) => ready().rollback(txCall(call)),
+    savepoint: (call) => ready().savepoint(txCall(call)),
+    release: (call) => ready().release(txCall(call)),
+    rollbackTo: (call) => ready().rollbackTo(txCall(call)),
+    describe: (call) => ready().describe(statementCall(call)),
     exportImage: () => {
       const image = ready().exportImage();
       const { bytes } = image;
       const ownsBuffer = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
       return ownsBuffer ? transfer(image, [bytes.buffer]) : image;
     },
-    importImage: (call) => ready().importImage(call),
-    begin: (call) => ready().begin(call),
-    commit: (call) => ready().commit(call),
-    rollback: (call) => ready().rollback(call),
-    savepoint: (call) => ready().savepoint(call),
-    release: (call) => ready().release(call),
-    rollbackTo: (call) => ready().rollbackTo(call),
+    importImage: (call) => ready().importImage(imageCall(call)),
     close: () => {
       host?.close();
       host = undefined;

@@ -45,7 +45,7 @@ describe.each(ENGINES)('DatabaseAnalytics (%s)', (engine) => {
     expect(usage.suggestions).toHaveLength(1);
     const [suggestion] = usage.suggestions;
     expect(suggestion).toMatchObject({ table: 'orders', columns: ['status', 'created_at'], fingerprints: [fingerprint], calls: 30 });
-    expect(suggestion?.sql).toBe('CREATE INDEX IF NOT EXISTS "orders_status_created_at_idx" ON "orders"("status", "created_at")');
+    expect(suggestion?.sql).toBe('CREATE INDEX IF NOT EXISTS "orders_status_created_at_idx" ON "orders"(`status`, `created_at`)');
     expect(await plan(db, hot)).toBe('SCAN orders');
     await db.execute(suggestion?.sql ?? '');
     expect(await plan(db, hot)).toBe('SEARCH orders USING INDEX orders_status_created_at_idx (status=? AND created_at>?)');

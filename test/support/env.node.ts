@@ -12,3 +12,28 @@ export const sqlJsWasmUrl: string | undefined = undefined;
 
 /** A test worker that serves the protocol and exits abruptly soon after it runs SELECT 'die'. */
 export const dyingWorkerUrl: string | URL = new URL('./dying-worker.node.mjs', import.meta.url);
+
+/** A raw worker running the protocol plus a pollution probe (see probe-worker.node.mjs). */
+export async function spawnProbeWorker(): Promise<RawWorker> {
+  const { Worker } = await import('node:worker_threads');
+  const { default: nodeEndpoint } = await import('comlink/dist/esm/node-adapter.mjs');
+  const worker = new Worker(new URL('./probe-worker.node.mjs', import.meta.url));
+  return {
+    endpoint: nodeEndpoint(worker as unknown as Parameters<typeof nodeEndpoint>[0]),
+    post: (message) => worker.postMessage(message),
+    onMessage: (listener) => {
+      worker.on('message', listener);
+      return () => worker.off('message', listener);
+    },
+    terminate: async () => void (await worker.terminate()),
+  };
+}
+
+/** A worker the test talks to directly, frame by frame. */
+export interface RawWorker {
+  readonly endpoint: import('comlink').Endpoint;
+  post(message: unknown): void;
+  /** Listens to every message the worker posts; returns the unsubscribe function. */
+  onMessage(listener: (data: unknown) => void): () => void;
+  terminate(): Promise<void>;
+}

@@ -1,6 +1,7 @@
 import sqlite3InitModule from '@sqlite.org/sqlite-wasm';
 import { DatabaseError } from '../../errors/database-error.js';
-import type { Engine, EngineOpenOptions } from '../engine.js';
+import type { CursorPage, Engine, EngineCursor, EngineOpenOptions } from '../engine.js';
+import type { ResultMeter } from '../result-meter.js';
 import { StatementCache } from '../statement-cache.js';
 import { AccessRecorder, type StatementAccess } from '../statement-access.js';
 import type { EncodedParamRows } from '../../protocol/param-rows-codec.js';
@@ -54,6 +55,8 @@ const SQLITE_DBCONFIG_DEFENSIVE = 1010;
 const SQLITE_CORRUPT = 11;
 const SQLITE_FULL = 13;
 const SQLITE_NOTADB = 26;
+/** VM steps between two calls of the progress handler: often enough to stop within a millisecond. */
+const PROGRESS_STEPS = 1000;
 /** Loaded only for storage "file" (Node), by a specifier bundlers do not follow into browser builds. */
 const NODE_FILE_STORAGE = '../../storage/node/file-storage.js';
 
@@ -90,6 +93,8 @@ export class SqliteWasmEngine implements Engine {
   readonly #binding: WasmBinding;
   readonly #cache: StatementCache<PreparedStatement>;
   readonly #storage: DurableStorage | undefined;
+  #progressPointer = 0;
+  #progressCheck: (() => boolean) | undefined;
   /** True for a database in memory (replaced by deserializing), false for one in a persistent file. */
   readonly #inMemory: boolean;
 
@@ -104,7 +109,7 @@ export class SqliteWasmEngine implements Engine {
   }
 
   /**
-   * Opens a database: in memory, a file through the `node:fs` VFS (Node), or OPFS through the
+   * Opens a database in defensive mode: in memory, a file through the `node:fs` VFS (Node), or OPFS through the
    * database's own `opfs-sahpool` VFS (browser workers, held in exclusive locking mode). A
    * durable database is checked with `quick_check` and configured before it is returned.
    * @throws DatabaseError `UNSUPPORTED_STORAGE` for OPFS where the browser lacks it; `DATABASE_LOCKED`, `CORRUPT_DATABASE`, `DISK_FULL`, or SQLite's code when the open fails
@@ -116,7 +121,7 @@ export class SqliteWasmEngine implements Engine {
     let engine: SqliteWasmEngine | undefined;
     try {
       engine = SqliteWasmEngine.#openOn(module, storage.path, storage.vfsName, storage);
-      module.capi.sqlite3_db_config(engine.#db, SQLITE_DBCONFIG_DEFENSIVE, 1, 0);
+      engine.exec('PRAGMA trusted_schema = OFF; PRAGMA cell_size_check = ON;');
       const plan = {
         journalMode: options.journalMode ?? 'delete',
         existed: storage.existed,
@@ -145,6 +150,10 @@ export class SqliteWasmEngine implements Engine {
         throw new DatabaseError(name as `SQLITE_${string}`, `Could not open "${filename}" (${name}).`, { sqliteCode: rc });
       }
       module.capi.sqlite3_extended_result_codes(db, 1);
+      if (module.capi.sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, 0) !== 0) {
+        module.capi.sqlite3_close_v2(db);
+        throw new DatabaseError('SQLITE_ERROR', `Could not put "${filename}" in defensive mode (SQLITE_DBCONFIG_DEFENSIVE).`);
+      }
       return new SqliteWasmEngine(module, db, filename === ':memory:', storage);
     } finally {
       x.sqlite3_free(ppDb);
@@ -177,7 +186,7 @@ export class SqliteWasmEngine implements Engine {
     }
   }
 
-  query(sql: string, params?: Params): QueryResult {
+  query(sql: string, params?: Params, meter?: ResultMeter): QueryResult {
     const statement = this.#cache.get(sql, (text) => this.#binding.prepare(text));
     try {
       this.#binding.bind(statement, params);
@@ -185,13 +194,48 @@ export class SqliteWasmEngine implements Engine {
       let hasRow = this.#binding.step(statement);
       this.#binding.refreshColumns(statement);
       while (hasRow) {
-        rows.push(this.#binding.readRow(statement));
+        const row = this.#binding.readRow(statement);
+        meter?.add(row);
+        rows.push(row);
         hasRow = this.#binding.step(statement);
       }
       return { columns: statement.columns, rows };
     } finally {
       this.#binding.reset(statement);
     }
+  }
+
+  cursor(sql: string, params?: Params): EngineCursor {
+    const binding = this.#binding;
+    const statement = binding.prepare(sql);
+    try {
+      binding.bind(statement, params);
+    } catch (error) {
+      binding.finalize(statement);
+      throw error;
+    }
+    let open = true;
+    return {
+      get columns() {
+        return statement.columns;
+      },
+      next(maxRows: number, meter: ResultMeter): CursorPage {
+        const rows = [];
+        while (rows.length < maxRows) {
+          const hasRow = binding.step(statement);
+          binding.refreshColumns(statement);
+          if (!hasRow) return { rows, done: true };
+          const row = binding.readRow(statement);
+          meter.add(row);
+          rows.push(row);
+        }
+        return { rows, done: false };
+      },
+      close() {
+        if (open) binding.finalize(statement);
+        open = false;
+      },
+    };
   }
 
   get(sql: string, params?: Params): QueryResult {
@@ -255,6 +299,19 @@ export class SqliteWasmEngine implements Engine {
     return { changes, lastInsertRowid: this.#binding.lastInsertRowid() };
   }
 
+  setProgressCheck(check: (() => boolean) | undefined): void {
+    const x = this.#module.wasm.exports;
+    this.#progressCheck = check;
+    if (check === undefined) {
+      x.sqlite3_progress_handler(this.#db, 0, 0, 0);
+      return;
+    }
+    if (this.#progressPointer === 0) {
+      this.#progressPointer = this.#module.wasm.installFunction('i(p)', () => (this.#progressCheck?.() === true ? 1 : 0));
+    }
+    x.sqlite3_progress_handler(this.#db, PROGRESS_STEPS, this.#progressPointer, 0);
+  }
+
   inTransaction(): boolean {
     return this.#module.wasm.exports.sqlite3_get_autocommit(this.#db) === 0;
   }
@@ -266,6 +323,7 @@ export class SqliteWasmEngine implements Engine {
   openImage(bytes: Uint8Array): SqliteWasmEngine {
     const image = SqliteWasmEngine.#openOn(this.#module, ':memory:', null, undefined);
     try {
+      image.exec('PRAGMA trusted_schema = OFF; PRAGMA cell_size_check = ON;');
       deserializeMain(this.#module.capi, this.#module.wasm, image.#db, bytes, (db, rc) => image.#error(db, rc));
       return image;
     } catch (error) {
@@ -297,6 +355,8 @@ export class SqliteWasmEngine implements Engine {
     this.#cache.clear();
     this.#binding.dispose();
     this.#module.capi.sqlite3_close_v2(this.#db);
+    if (this.#progressPointer !== 0) this.#module.wasm.uninstallFunction(this.#progressPointer);
+    this.#progressPointer = 0;
     this.#storage?.release();
   }
 

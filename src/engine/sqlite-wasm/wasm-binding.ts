@@ -38,6 +38,7 @@ export interface SqliteExports {
   sqlite3_extended_errcode(db: number): number;
   sqlite3_errmsg(db: number): number;
   sqlite3_exec(db: number, sql: number, callback: number, arg: number, errmsg: number): number;
+  sqlite3_progress_handler(db: number, nOps: number, callback: number, arg: number): void;
   sqlite3_malloc(n: number): number;
   sqlite3_free(ptr: number): void;
 }
@@ -48,6 +49,10 @@ export interface WasmHelpers {
   heap8u(): Uint8Array;
   peekPtr(ptr: number): number;
   cstrToJs(ptr: number): string;
+  /** Puts a JS function into the wasm function table; returns its pointer. */
+  installFunction(signature: string, func: (...args: number[]) => number): number;
+  /** Frees a function-table slot from {@link WasmHelpers.installFunction}. */
+  uninstallFunction(pointer: number): void;
 }
 
 const SQLITE_ROW = 100;

@@ -1,7 +1,8 @@
 import initSqlJs from 'sql.js';
 import type { Database, SqlJsStatic, Statement as SqlJsStatement } from 'sql.js';
 import { DatabaseError } from '../../errors/database-error.js';
-import type { Engine, EngineOpenOptions } from '../engine.js';
+import type { CursorPage, Engine, EngineCursor, EngineOpenOptions } from '../engine.js';
+import type { ResultMeter } from '../result-meter.js';
 import { SnapshotEngine, type ImageEngine } from '../snapshot-engine.js';
 import { quickCheck } from '../../storage/durable-open.js';
 import { openSnapshotStore } from '../../storage/snapshot/open-snapshot-store.js';
@@ -88,18 +89,56 @@ export class SqlJsEngine implements ImageEngine {
     }
   }
 
-  query(sql: string, params?: Params): QueryResult {
+  query(sql: string, params?: Params, meter?: ResultMeter): QueryResult {
     const statement = this.#prepare(sql);
     try {
       this.#bind(statement, params);
       const rows: SqlValue[][] = [];
-      while (statement.step()) rows.push(readRow(statement).map(toSafeNumber));
+      while (statement.step()) {
+        const row = readRow(statement).map(toSafeNumber);
+        meter?.add(row);
+        rows.push(row);
+      }
       return { columns: statement.getColumnNames(), rows };
     } catch (error) {
       throw toSqlJsError(error);
     } finally {
       statement.reset();
     }
+  }
+
+  cursor(sql: string, params?: Params): EngineCursor {
+    const statement = this.#prepareOne(sql);
+    try {
+      this.#bind(statement, params);
+    } catch (error) {
+      statement.free();
+      throw toSqlJsError(error);
+    }
+    let open = true;
+    return {
+      get columns() {
+        return statement.getColumnNames();
+      },
+      next(maxRows: number, meter: ResultMeter): CursorPage {
+        const rows: SqlValue[][] = [];
+        try {
+          while (rows.length < maxRows) {
+            if (!statement.step()) return { rows, done: true };
+            const row = readRow(statement).map(toSafeNumber);
+            meter.add(row);
+            rows.push(row);
+          }
+        } catch (error) {
+          throw toSqlJsError(error);
+        }
+        return { rows, done: false };
+      },
+      close() {
+        if (open) statement.free();
+        open = false;
+      },
+    };
   }
 
   get(sql: string, params?: Params): QueryResult {
@@ -204,20 +243,23 @@ export class SqlJsEngine implements ImageEngine {
   }
 
   #prepare(sql: string): SqlJsStatement {
-    return this.#cache.get(sql, (text) => {
-      let statement: SqlJsStatement;
-      try {
-        statement = this.#db.prepare(text);
-      } catch (error) {
-        if (/^Nothing to prepare/.test(String(error))) throw new DatabaseError('INVALID_ARGUMENT', 'The SQL text holds no statement.');
-        throw toSqlJsError(error);
-      }
-      if (!isBlank(text.slice(statement.getSQL().length))) {
-        statement.free();
-        throw new DatabaseError('INVALID_ARGUMENT', 'This call takes exactly one SQL statement; run scripts with exec().');
-      }
-      return statement;
-    });
+    return this.#cache.get(sql, (text) => this.#prepareOne(text));
+  }
+
+  /** Prepares exactly one statement, outside the cache. */
+  #prepareOne(text: string): SqlJsStatement {
+    let statement: SqlJsStatement;
+    try {
+      statement = this.#db.prepare(text);
+    } catch (error) {
+      if (/^Nothing to prepare/.test(String(error))) throw new DatabaseError('INVALID_ARGUMENT', 'The SQL text holds no statement.');
+      throw toSqlJsError(error);
+    }
+    if (!isBlank(text.slice(statement.getSQL().length))) {
+      statement.free();
+      throw new DatabaseError('INVALID_ARGUMENT', 'This call takes exactly one SQL statement; run scripts with exec().');
+    }
+    return statement;
   }
 
   #bind(statement: SqlJsStatement, params: Params | undefined): void {

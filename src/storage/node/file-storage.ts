@@ -127,6 +127,7 @@ export function openFileStorage(sqlite3: VfsModule, filename: string, options: F
     };
   } catch (error) {
     lock.release();
-    throw error;
+    if (error instanceof DatabaseError) throw error;
+    throw new DatabaseError('SQLITE_IOERR_READ', `Could not read the header of "${path}": ${(error as Error).message}. Check the disk, then open it again.`, { cause: error });
   }
 }

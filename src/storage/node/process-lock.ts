@@ -105,7 +105,20 @@ function createExclusive(fs: SyncFileSystem, path: string, owner: LockOwner): bo
     if (errorCode(error) === 'EEXIST') return false;
     throw error;
   } finally {
+    removeDraft(fs, draft);
+  }
+}
+
+/**
+ * Removes the private draft of a lock file. Its failure is not the lock's: once linked, the
+ * lock is taken whether or not the draft goes, and a leftover draft is inert.
+ */
+function removeDraft(fs: SyncFileSystem, draft: string): void {
+  try {
     fs.unlink(draft);
+  } catch (error) {
+    if (errorCode(error) === 'ENOENT') return;
+    console.warn(`alphatrade-db: could not remove "${draft}" (${(error as Error).message}); it is inert and may be deleted.`);
   }
 }
 
@@ -139,6 +152,13 @@ function takeOver(fs: SyncFileSystem, path: string, me: LockOwner, staleText: st
 }
 
 /**
+ * Lock files this process gave up but could not remove (the unlink failed), by path, with the
+ * content they hold: still ours on disk, yet held by no one, so the next open in this process
+ * takes them back instead of reporting the database locked by itself.
+ */
+const abandoned = new Map<string, string>();
+
+/**
  * The cross-process exclusion of a database file: `<database>.lock`, created with O_EXCL and
  * holding `{pid, hostname, threadId, startedAt}`. A lock whose process is gone (same host,
  * `kill(pid, 0)` → ESRCH) is taken over; a live one refuses the open.
@@ -167,6 +187,11 @@ export class ProcessLock {
         if (createExclusive(fs, path, me)) return new ProcessLock(fs, path, me);
         const text = readSmallFile(fs, path);
         const owner = parseOwner(text);
+        if (text !== undefined && abandoned.get(path) === text) {
+          unlinkIfUnchanged(fs, path, text);
+          abandoned.delete(path);
+          continue;
+        }
         if (text !== undefined && !isStale(owner)) throw lockedError(databasePath, owner as LockOwner);
         takeOver(fs, path, me, text);
         pause(5 * (attempt + 1));
@@ -179,8 +204,9 @@ export class ProcessLock {
   }
 
   /**
-   * Removes the lock file if it is still ours. Safe to call twice; never throws (a lock file
-   * that cannot be removed is stale once this process exits, and is taken over then).
+   * Removes the lock file if it is still ours. Safe to call twice; never throws: a lock file
+   * that cannot be removed (an I/O error) is remembered as abandoned, so the next open in this
+   * process takes it back, and is stale for other processes once this one exits.
    */
   release(): void {
     if (!this.#held) return;
@@ -188,7 +214,7 @@ export class ProcessLock {
     try {
       unlinkIfUnchanged(this.#fs, this.path, this.#text);
     } catch {
-      return;
+      abandoned.set(this.path, this.#text);
     }
   }
 }

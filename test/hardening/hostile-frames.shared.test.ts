@@ -1,0 +1,109 @@
+/**
+ * Crafted raw frames posted straight to a real database worker (reliability.md §4.5, §5 row 22):
+ * Comlink GET/SET/APPLY frames walking `__proto__` or `constructor`, calls to non-protocol
+ * methods, mistyped and oversized payloads. Each is refused (dropped, or answered with a typed
+ * error), nothing is polluted inside the worker, and the worker keeps serving.
+ */
+import { wrap } from 'comlink';
+import { spawnProbeWorker, sqlJsWasmUrl, type RawWorker } from 'test-env';
+import { describe, expect, it } from 'vitest';
+import type { WorkerApi } from '../../src/protocol/worker-api.js';
+import { compactCallerEndpoint } from '../../src/rpc/compact-wire.js';
+import { installErrorTransfer } from '../../src/rpc/error-transfer.js';
+import { LOCAL_ENGINES } from '../support/open-db.js';
+
+/** Posts `frames`, then collects what the worker posts back until a message satisfies `last` (5 s at most). */
+function collectUntil(worker: RawWorker, frames: unknown[], last: (data: unknown) => boolean): Promise<unknown[]> {
+  return new Promise((resolve, reject) => {
+    const replies: unknown[] = [];
+    const timer = setTimeout(() => {
+      stop();
+      reject(new Error(`no final reply within 5 s; got ${JSON.stringify(replies).slice(0, 300)}`));
+    }, 5000);
+    const stop = worker.onMessage((data) => {
+      replies.push(data);
+      if (!last(data)) return;
+      clearTimeout(timer);
+      stop();
+      resolve(replies);
+    });
+    for (const frame of frames) worker.post(frame);
+  });
+}
+
+const isReplyTo = (seq: number) => (data: unknown): boolean => Array.isArray(data) && data[0] === seq;
+
+/** The code of the error the worker answered frame `seq` with (every reply before it must be none). */
+async function refusalCode(worker: RawWorker, seq: number, frame: unknown[]): Promise<string | undefined> {
+  const replies = (await collectUntil(worker, [frame], isReplyTo(seq))) as unknown[][];
+  expect(replies).toHaveLength(1);
+  const reply = replies[0];
+  expect(reply?.[1], `reply to ${JSON.stringify(frame).slice(0, 80)}: ${JSON.stringify(reply)?.slice(0, 200)}`).toBe(1);
+  return (reply?.[3] as { code?: string } | undefined)?.code;
+}
+
+/** What the worker's own realm sees on Object.prototype. */
+async function pollution(worker: RawWorker): Promise<unknown> {
+  const replies = (await collectUntil(worker, [{ probe: 'pollution' }], (data) => (data as { probe?: unknown } | null)?.probe !== undefined)) as { probe?: unknown }[];
+  return replies.at(-1)?.probe;
+}
+
+const objectWithOwnProto = (): unknown => JSON.parse('{"__proto__": {"polluted": "yes"}, "sql": "SELECT 1"}');
+
+describe.each(LOCAL_ENGINES)('hostile frames to a real worker (%s)', (engine) => {
+  it('are refused; ({}).polluted stays undefined in the worker; the worker keeps serving', async () => {
+    installErrorTransfer();
+    const worker = await spawnProbeWorker();
+    const api = wrap<WorkerApi>(compactCallerEndpoint(worker.endpoint));
+    await api.open({ engine, filename: ':memory:', storage: 'memory', sqlJsWasmUrl });
+    expect(await pollution(worker)).toEqual({ polluted: null, keys: [] });
+
+    const comlinkFrames = [
+      { id: 'a', type: 'SET', path: ['__proto__', 'polluted'], value: { type: 'RAW', value: 'yes' } },
+      { id: 'b', type: 'SET', path: ['constructor', 'prototype', 'polluted'], value: { type: 'RAW', value: 'yes' } },
+      { id: 'c', type: 'GET', path: ['constructor', 'constructor'] },
+      { id: 'd', type: 'APPLY', path: ['constructor', 'constructor'], argumentList: [{ type: 'RAW', value: 'return globalThis' }] },
+      { id: 'e', type: 'APPLY', path: ['query'], argumentList: [{ type: 'HANDLER', name: 'proxy', value: 0 }] },
+      { id: 'f', type: 'CONSTRUCT', path: [], argumentList: [] },
+      { id: 'g', type: 'RELEASE', path: ['__proto__'] },
+    ];
+    const sentinel = [99, 'no-such-method'];
+    const afterDropped = (await collectUntil(worker, [...comlinkFrames, sentinel], isReplyTo(99))) as unknown[][];
+    expect(afterDropped).toHaveLength(1);
+    expect((afterDropped[0]?.[3] as { code?: string }).code).toBe('PROTOCOL_ERROR');
+
+    let seq = 100;
+    for (const method of ['__proto__', 'constructor', 'toString', 'hasOwnProperty', '__defineSetter__', 'valueOf']) {
+      seq += 1;
+      expect(await refusalCode(worker, seq, [seq, method, 'polluted', 'yes'])).toBe('PROTOCOL_ERROR');
+    }
+    const mistyped: [unknown[], string][] = [
+      [['query', { sql: 42 }], 'PROTOCOL_ERROR'],
+      [['query', 'SELECT 1'], 'PROTOCOL_ERROR'],
+      [['query', null], 'PROTOCOL_ERROR'],
+      [['query', [{ sql: 'SELECT 1' }]], 'PROTOCOL_ERROR'],
+      [['query', { sql: 'SELECT ?', params: 'x' }], 'PROTOCOL_ERROR'],
+      [['query', { sql: 'SELECT 1', tx: 'a' }], 'PROTOCOL_ERROR'],
+      [['query', { sql: 'SELECT 1', timeoutMs: 'soon' }], 'PROTOCOL_ERROR'],
+      [['query', objectWithOwnProto()], 'PROTOCOL_ERROR'],
+      [['query', { sql: 'SELECT :p', params: JSON.parse('{"__proto__": {"polluted": "yes"}}') }], 'PROTOCOL_ERROR'],
+      [['runMany', { sql: 'SELECT 1', rows: 'x' }], 'PROTOCOL_ERROR'],
+      [['runMany', { sql: 'SELECT 1', rows: { kind: 'encoded-param-rows', width: 1, count: 5 } }], 'INVALID_ARGUMENT'],
+      [['begin', { tx: '1' }], 'PROTOCOL_ERROR'],
+      [['call', { name: 42 }], 'PROTOCOL_ERROR'],
+      [['fetchCursor', { cursor: 'x' }], 'PROTOCOL_ERROR'],
+      [['open', { engine: {}, filename: ':memory:', storage: 'memory' }], 'PROTOCOL_ERROR'],
+      [['query', { sql: `SELECT '${'x'.repeat(2_000_000)}'` }], 'LIMIT_EXCEEDED'],
+      [['query', { sql: 'SELECT 1', params: Array.from({ length: 40_000 }, () => 1) }], 'LIMIT_EXCEEDED'],
+    ];
+    for (const [[method, ...args], code] of mistyped) {
+      seq += 1;
+      expect([method, await refusalCode(worker, seq, [seq, method, ...args])]).toEqual([method, code]);
+    }
+
+    expect(await pollution(worker)).toEqual({ polluted: null, keys: [] });
+    expect(await api.query({ sql: 'SELECT 40 + 2 AS answer' })).toMatchObject({ columns: ['answer'], rows: [[42]] });
+    await api.close();
+    await worker.terminate();
+  });
+});

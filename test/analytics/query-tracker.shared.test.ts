@@ -137,6 +137,8 @@ describe.each(ENGINES)('QueryTracker through the manager (%s)', (engine) => {
   it('logs only statements at or above slowQueryMs and keeps the newest within the bound', async () => {
     const fast = open();
     expect(fast.tracker.slowQueryMs).toBe(100);
+    // A threshold no descheduled worker reaches on a loaded CI machine.
+    fast.tracker.configure({ slowQueryMs: 60_000 });
     await fast.query('SELECT 1');
     expect(fast.tracker.slowQueries()).toEqual([]);
     const db = open({ slowQueryMs: 0 });

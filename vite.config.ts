@@ -71,8 +71,7 @@ export default defineConfig({
       {
         // The maintenance and ledger suites again, each database on OPFS instead of memory.
         extends: true,
-        resolve: { alias: browserAliases },
-        define: { 'import.meta.env.VITE_TEST_STORAGE': JSON.stringify('opfs') },
+        resolve: { alias: { ...browserAliases, 'test-env': fromRoot('./test/support/env.browser-opfs.ts') } },
         test: {
           name: 'browser-opfs',
           include: ['test/maintenance/*.shared.test.ts', 'test/miners/ledger.shared.test.ts'],

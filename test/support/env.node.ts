@@ -37,3 +37,6 @@ export interface RawWorker {
   onMessage(listener: (data: unknown) => void): () => void;
   terminate(): Promise<void>;
 }
+
+/** Where the behaviour suites' databases live in this project. */
+export const suiteStorage: 'memory' | 'opfs' = 'memory';

@@ -1,5 +1,5 @@
 import { DatabaseManager, type DatabaseOptions, type EngineName, type ManagerEngine } from 'alphatrade-db';
-import { sqlJsWasmUrl, workerUrl } from 'test-env';
+import { sqlJsWasmUrl, suiteStorage, workerUrl } from 'test-env';
 import { libsqlUrl } from './libsql-target.js';
 
 /** The worker-hosted engines (engine-level suites). */
@@ -8,18 +8,12 @@ export const LOCAL_ENGINES: readonly EngineName[] = ['sqlite-wasm', 'sql.js'];
 /** The engines every behaviour suite runs against: the local ones, or libSQL when pointed at a server. */
 export const ENGINES: readonly ManagerEngine[] = libsqlUrl() === undefined ? LOCAL_ENGINES : ['libsql'];
 
-/**
- * Where the behaviour suites' databases live: memory, unless `VITE_TEST_STORAGE=opfs` runs them
- * on OPFS in Chromium (`VITE_TEST_STORAGE=opfs npx vitest run --project browser …`).
- */
-const SUITE_STORAGE: 'memory' | 'opfs' = import.meta.env.VITE_TEST_STORAGE === 'opfs' ? 'opfs' : 'memory';
-
 let counter = 0;
 
-/** A fresh, uniquely named database on `engine` (in memory unless `VITE_TEST_STORAGE` says otherwise; on libSQL: the server's one database), set up for the environment under test. */
+/** A fresh, uniquely named database on `engine` (in memory, or on OPFS in the browser-opfs project; on libSQL: the server's one database), set up for the environment under test. */
 export function openDb(engine: ManagerEngine, options: DatabaseOptions = {}): DatabaseManager {
   counter += 1;
   const name = `test-${Date.now()}-${counter}`;
   if (engine === 'libsql') return DatabaseManager.open(name, { engine, url: libsqlUrl(), ...options });
-  return DatabaseManager.open(name, { storage: SUITE_STORAGE, engine, workerUrl, sqlJsWasmUrl, ...options });
+  return DatabaseManager.open(name, { storage: suiteStorage, engine, workerUrl, sqlJsWasmUrl, ...options });
 }

@@ -3,6 +3,8 @@ declare module 'test-env' {
   export const environment: 'node' | 'browser';
   export const workerUrl: string | undefined;
   export const sqlJsWasmUrl: string | undefined;
+  /** Where the behaviour suites' databases live in this test project: memory, or OPFS (project browser-opfs). */
+  export const suiteStorage: 'memory' | 'opfs';
   export const dyingWorkerUrl: string | URL;
   /** A worker the test talks to directly, frame by frame. */
   export interface RawWorker {

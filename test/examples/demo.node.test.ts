@@ -113,7 +113,7 @@ describe('the demo page', () => {
     expect(await page.textContent('[data-testid="patterns"]')).toContain('INSERT INTO miner_*_positions');
     expect(await rowsOf(page, 'patterns')).toBeGreaterThanOrEqual(5);
     expect(await page.locator('[data-testid="slow-queries"] li').count()).toBeGreaterThan(0);
-    expect(await page.textContent('[data-testid="suggestions"]')).toContain('"miners"("last_active")');
+    expect(await page.textContent('[data-testid="suggestions"]')).toContain('"miners"(`last_active`)');
     expect(await page.locator('[data-testid="relationships"] svg .node').count()).toBeGreaterThanOrEqual(8);
     expect(await page.locator('[data-testid="relationships"] svg .edge').count()).toBeGreaterThanOrEqual(6);
     expect(await page.locator('[data-testid="latency"] polyline').count()).toBe(3);

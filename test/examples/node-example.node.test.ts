@@ -27,7 +27,7 @@ describe('the Node validator example', () => {
     expect(first.stdout).toContain('Leaderboard: realized pnl');
     expect(first.stdout).toMatch(/│ 0 +│ 1 +│ \d+ +│ '5/);
     expect(first.stdout).toContain('procedure:ledger.recordEvents');
-    expect(first.stdout).toContain('suggested: CREATE INDEX IF NOT EXISTS "miners_last_active_idx" ON "miners"("last_active")');
+    expect(first.stdout).toContain('suggested: CREATE INDEX IF NOT EXISTS "miners_last_active_idx" ON "miners"(`last_active`)');
     expect(first.stdout).toContain('flowchart LR');
     expect(first.stdout).toContain('PRAGMA integrity_check: ok');
 

@@ -23,8 +23,8 @@ const chromiumArgs = [
   '--disable-quic',
 ];
 
-/** Headless Debian Chromium through Playwright, as every browser project runs. */
-const chromium = {
+/** Headless Debian Chromium through Playwright, as every browser project runs (a fresh object per project: Vitest names its instances). */
+const chromium = () => ({
   enabled: true,
   headless: true,
   screenshotFailures: false,
@@ -32,7 +32,7 @@ const chromium = {
     launchOptions: { executablePath: '/usr/bin/chromium', args: chromiumArgs },
   }),
   instances: [{ browser: 'chromium' as const }],
-};
+});
 
 const browserAliases = { 'alphatrade-db': fromRoot('./src/index.browser.ts'), 'test-env': fromRoot('./test/support/env.browser.ts') };
 
@@ -65,7 +65,7 @@ export default defineConfig({
         test: {
           name: 'browser',
           include: ['test/**/*.shared.test.ts', 'test/**/*.browser.test.ts'],
-          browser: chromium,
+          browser: chromium(),
         },
       },
       {
@@ -75,7 +75,7 @@ export default defineConfig({
         test: {
           name: 'browser-opfs',
           include: ['test/maintenance/*.shared.test.ts', 'test/miners/ledger.shared.test.ts'],
-          browser: chromium,
+          browser: chromium(),
         },
       },
     ],

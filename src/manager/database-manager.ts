@@ -295,6 +295,7 @@ export class DatabaseManager {
         storage,
         sqlJsWasmUrl: this.#options.sqlJsWasmUrl,
         journalMode: this.#options.journalMode,
+        opfsVfs: this.#options.opfsVfs,
       });
     } catch (error) {
       this.#connection = undefined;

@@ -1,5 +1,6 @@
 import type { EngineName } from '../engine/engine.js';
 import type { JournalMode } from '../storage/durable-open.js';
+import type { OpfsVfs } from '../storage/opfs/opfs-vfs-storage.js';
 import type { ProcedureCall, ProcedureOutcome } from '../worker/procedures.js';
 import type { EncodedParamRows } from './param-rows-codec.js';
 import type { Params, QueryResult, RunResult } from '../engine/types.js';
@@ -27,6 +28,8 @@ export interface OpenRequest {
   readonly sqlJsWasmUrl?: string | undefined;
   /** The journal of a `file` database (default `delete`). */
   readonly journalMode?: JournalMode | undefined;
+  /** The sqlite-wasm VFS of an `opfs` database (default `opfs-sahpool`). */
+  readonly opfsVfs?: OpfsVfs | undefined;
 }
 
 /** What the worker opened. */

@@ -19,6 +19,7 @@ interface Sqlite3Module {
   readonly capi: ImageCapi & {
     sqlite3_js_rc_str(rc: number): string | undefined;
     sqlite3_open_v2(filename: string, ppDb: number, flags: number, vfs: string | null): number;
+    sqlite3_vfs_find(name: string | null): number;
     sqlite3_close_v2(db: number): number;
     sqlite3_extended_result_codes(db: number, onoff: number): number;
     sqlite3_db_config(db: number, op: number, ...args: number[]): number;
@@ -70,6 +71,10 @@ interface DurableStorage {
 
 /** Opens the storage a durable database lives on. */
 async function openStorage(module: Sqlite3Module, options: EngineOpenOptions): Promise<DurableStorage> {
+  if (options.storage === 'opfs' && options.opfsVfs === 'opfs') {
+    const { openOpfsVfsStorage } = await import('../../storage/opfs/opfs-vfs-storage.js');
+    return openOpfsVfsStorage(module, options.filename);
+  }
   if (options.storage === 'opfs') {
     const { openOpfsStorage } = await import('../../storage/opfs/opfs-storage.js');
     return openOpfsStorage(module as unknown as SahPoolModule, options.filename);
@@ -105,7 +110,8 @@ export class SqliteWasmEngine implements Engine {
 
   /**
    * Opens a database: in memory, a file through the `node:fs` VFS (Node), or OPFS through the
-   * database's own `opfs-sahpool` VFS (browser workers, held in exclusive locking mode). A
+   * database's own `opfs-sahpool` VFS or, with `opfsVfs: 'opfs'`, SQLite's `opfs` VFS (browser
+   * workers, held in exclusive locking mode). A
    * durable database is checked with `quick_check` and configured before it is returned.
    * @throws DatabaseError `UNSUPPORTED_STORAGE` for OPFS where the browser lacks it; `DATABASE_LOCKED`, `CORRUPT_DATABASE`, `DISK_FULL`, or SQLite's code when the open fails
    */

@@ -1,5 +1,6 @@
 /// <reference types="vitest/config" />
 import { defineConfig } from 'vite';
+import { configDefaults } from 'vitest/config';
 import { playwright } from '@vitest/browser-playwright';
 import { fileURLToPath } from 'node:url';
 
@@ -22,6 +23,20 @@ const chromiumArgs = [
   '--no-first-run',
   '--disable-quic',
 ];
+
+/** Headless Chromium for the browser projects. */
+const chromium = {
+  enabled: true,
+  headless: true,
+  screenshotFailures: false,
+  provider: playwright({
+    launchOptions: { executablePath: '/usr/bin/chromium', args: chromiumArgs },
+  }),
+  instances: [{ browser: 'chromium' as const }],
+};
+
+/** The library and test environment as Chromium tests import them. */
+const browserAliases = { 'alphatrade-db': fromRoot('./src/index.browser.ts'), 'test-env': fromRoot('./test/support/env.browser.ts') };
 
 export default defineConfig({
   optimizeDeps: {
@@ -49,20 +64,26 @@ export default defineConfig({
       {
         extends: true,
         resolve: {
-          alias: { 'alphatrade-db': fromRoot('./src/index.browser.ts'), 'test-env': fromRoot('./test/support/env.browser.ts') },
+          alias: browserAliases,
         },
         test: {
           name: 'browser',
           include: ['test/**/*.shared.test.ts', 'test/**/*.browser.test.ts'],
-          browser: {
-            enabled: true,
-            headless: true,
-            screenshotFailures: false,
-            provider: playwright({
-              launchOptions: { executablePath: '/usr/bin/chromium', args: chromiumArgs },
-            }),
-            instances: [{ browser: 'chromium' }],
-          },
+          exclude: [...configDefaults.exclude, 'test/**/*.isolated.browser.test.ts'],
+          browser: chromium,
+        },
+      },
+      {
+        extends: true,
+        server: { headers: crossOriginIsolation },
+        resolve: {
+          alias: browserAliases,
+        },
+        test: {
+          // Served cross-origin isolated, always: the `opfs` VFS (opfsVfs: 'opfs') needs SharedArrayBuffer.
+          name: 'browser-isolated',
+          include: ['test/**/*.isolated.browser.test.ts'],
+          browser: chromium,
         },
       },
     ],

@@ -103,3 +103,19 @@ describe('OPFS storage through the opfs VFS (cross-origin isolated page)', () =>
     await db.close().catch(() => undefined);
   });
 });
+
+describe('opfs-sahpool (the default) in a cross-origin isolated page', () => {
+  it('keeps committed data across a new worker and refuses a second holder', async () => {
+    const name = uniqueName('sahpool');
+    const first = DatabaseManager.open(name, { storage: 'opfs' });
+    await first.exec('CREATE TABLE t(v INTEGER); INSERT INTO t VALUES (3)');
+    await first.close();
+    const second = DatabaseManager.open(name, { storage: 'opfs' });
+    expect(await second.get('SELECT v FROM t')).toEqual({ v: 3 });
+    const other = new WorkerClient(browserPlatform.spawnWorker(undefined));
+    const refused = await rejection(other.call('open', { engine: 'sqlite-wasm', filename: second.name, storage: 'opfs' }));
+    await other.dispose();
+    expect(refused.code).toBe('DATABASE_LOCKED');
+    await second.close();
+  });
+});

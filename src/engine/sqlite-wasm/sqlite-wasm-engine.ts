@@ -32,9 +32,13 @@ type AuthorizerCallback = (arg: number, action: number, arg1: string | 0, arg2: 
 
 let modulePromise: Promise<Sqlite3Module> | undefined;
 
-/** Loads the sqlite-wasm module once per worker. */
-export function loadSqliteWasm(): Promise<Sqlite3Module> {
-  if (modulePromise === undefined) installVfsErrorLog();
+/**
+ * Loads the sqlite-wasm module once per worker. SQLite's `opfs` VFS (and its `opfs-wl`
+ * variant) start a proxy worker at boot in a cross-origin-isolated page; only a worker that
+ * opens a database with `opfsVfs: 'opfs'` lets it start.
+ */
+export function loadSqliteWasm(startOpfsVfs = false): Promise<Sqlite3Module> {
+  if (modulePromise === undefined) installVfsErrorLog({ disable: { vfs: { opfs: !startOpfsVfs, 'opfs-wl': true } } });
   modulePromise ??= (sqlite3InitModule as unknown as (opts: object) => Promise<Sqlite3Module>)({
     print: () => undefined,
     printErr: () => undefined,
@@ -116,7 +120,7 @@ export class SqliteWasmEngine implements Engine {
    * @throws DatabaseError `UNSUPPORTED_STORAGE` for OPFS where the browser lacks it; `DATABASE_LOCKED`, `CORRUPT_DATABASE`, `DISK_FULL`, or SQLite's code when the open fails
    */
   static async open(options: EngineOpenOptions): Promise<SqliteWasmEngine> {
-    const module = await loadSqliteWasm();
+    const module = await loadSqliteWasm(options.storage === 'opfs' && options.opfsVfs === 'opfs');
     if (options.storage === 'memory') return SqliteWasmEngine.#openOn(module, ':memory:', null, undefined);
     const storage = await openStorage(module, options);
     let engine: SqliteWasmEngine | undefined;

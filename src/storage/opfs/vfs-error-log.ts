@@ -28,9 +28,12 @@ function record(...args: unknown[]): void {
   if (found !== undefined) lastError = found;
 }
 
-/** Makes the next sqlite-wasm module boot report its VFS errors here. Call before `sqlite3InitModule`. */
-export function installVfsErrorLog(): void {
-  (globalThis as { sqlite3ApiConfig?: object }).sqlite3ApiConfig = { error: record };
+/**
+ * Makes the next sqlite-wasm module boot report its VFS errors here, with `config` (other
+ * settings of `sqlite3ApiConfig`) beside the logger. Call before `sqlite3InitModule`.
+ */
+export function installVfsErrorLog(config: object = {}): void {
+  (globalThis as { sqlite3ApiConfig?: object }).sqlite3ApiConfig = { ...config, error: record };
 }
 
 /** Returns the last reported VFS error (its `name` and `message`) and forgets it. */

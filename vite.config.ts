@@ -24,8 +24,8 @@ const chromiumArgs = [
   '--disable-quic',
 ];
 
-/** Headless Chromium for the browser projects. */
-const chromium = {
+/** Headless Chromium for a browser project (a fresh object each: Vitest names its instances per project). */
+const chromium = () => ({
   enabled: true,
   headless: true,
   screenshotFailures: false,
@@ -33,7 +33,7 @@ const chromium = {
     launchOptions: { executablePath: '/usr/bin/chromium', args: chromiumArgs },
   }),
   instances: [{ browser: 'chromium' as const }],
-};
+});
 
 /** The library and test environment as Chromium tests import them. */
 const browserAliases = { 'alphatrade-db': fromRoot('./src/index.browser.ts'), 'test-env': fromRoot('./test/support/env.browser.ts') };
@@ -70,7 +70,7 @@ export default defineConfig({
           name: 'browser',
           include: ['test/**/*.shared.test.ts', 'test/**/*.browser.test.ts'],
           exclude: [...configDefaults.exclude, 'test/**/*.isolated.browser.test.ts'],
-          browser: chromium,
+          browser: chromium(),
         },
       },
       {
@@ -83,7 +83,7 @@ export default defineConfig({
           // Served cross-origin isolated, always: the `opfs` VFS (opfsVfs: 'opfs') needs SharedArrayBuffer.
           name: 'browser-isolated',
           include: ['test/**/*.isolated.browser.test.ts'],
-          browser: chromium,
+          browser: chromium(),
         },
       },
     ],

@@ -1,5 +1,6 @@
 import { DatabaseManager, type DatabaseOptions } from 'alphatrade-db';
 import { describe, expect, it } from 'vitest';
+import { cdp } from 'vitest/browser';
 import { browserPlatform } from '../../src/platform/browser-platform.js';
 import { WorkerClient } from '../../src/rpc/worker-client.js';
 import { rejection } from '../support/rejection.js';
@@ -90,6 +91,36 @@ describe('OPFS storage through the opfs VFS (cross-origin isolated page)', () =>
     expect(result.rows).toEqual([[7]]);
     await other.call('close');
     await other.dispose();
+  });
+
+  it('reports a full origin quota as QUOTA_EXCEEDED and keeps every committed row', async () => {
+    const session = cdp();
+    const origin = location.origin;
+    const { usage = 0 } = await navigator.storage.estimate();
+    const db = DatabaseManager.open(uniqueName('quota'), OPFS_VFS);
+    await db.exec('CREATE TABLE blobs(id INTEGER PRIMARY KEY, data BLOB)');
+    await session.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: usage + 4 * 1024 * 1024 });
+    let committed = 0;
+    let failure: Awaited<ReturnType<typeof rejection>> | undefined;
+    try {
+      for (let i = 0; i < 200 && failure === undefined; i++) {
+        try {
+          await db.execute('INSERT INTO blobs(data) VALUES (randomblob(262144))');
+          committed += 1;
+        } catch (error) {
+          failure = await rejection(Promise.reject(error));
+        }
+      }
+    } finally {
+      await session.send('Storage.overrideQuotaForOrigin', { origin });
+    }
+    expect(failure?.code, failure?.message).toBe('QUOTA_EXCEEDED');
+    expect(committed).toBeGreaterThan(0);
+    expect(await db.get('SELECT count(*) AS n FROM blobs')).toEqual({ n: committed });
+    expect(await db.get('PRAGMA integrity_check')).toEqual({ integrity_check: 'ok' });
+    await db.execute("INSERT INTO blobs(data) VALUES (x'00')");
+    expect(await db.get('SELECT count(*) AS n FROM blobs')).toEqual({ n: committed + 1 });
+    await db.close();
   });
 
   it('refuses a file that is not a database with CORRUPT_DATABASE at open', async () => {

@@ -1,5 +1,6 @@
 /// <reference types="vitest/config" />
 import { defineConfig } from 'vite';
+import { configDefaults } from 'vitest/config';
 import { playwright } from '@vitest/browser-playwright';
 import { fileURLToPath } from 'node:url';
 
@@ -34,6 +35,7 @@ const chromium = () => ({
   instances: [{ browser: 'chromium' as const }],
 });
 
+/** The library and test environment as Chromium tests import them. */
 const browserAliases = { 'alphatrade-db': fromRoot('./src/index.browser.ts'), 'test-env': fromRoot('./test/support/env.browser.ts') };
 
 export default defineConfig({
@@ -61,10 +63,13 @@ export default defineConfig({
       },
       {
         extends: true,
-        resolve: { alias: browserAliases },
+        resolve: {
+          alias: browserAliases,
+        },
         test: {
           name: 'browser',
           include: ['test/**/*.shared.test.ts', 'test/**/*.browser.test.ts'],
+          exclude: [...configDefaults.exclude, 'test/**/*.isolated.browser.test.ts'],
           browser: chromium(),
         },
       },
@@ -75,6 +80,19 @@ export default defineConfig({
         test: {
           name: 'browser-opfs',
           include: ['test/maintenance/*.shared.test.ts', 'test/miners/ledger.shared.test.ts'],
+          browser: chromium(),
+        },
+      },
+      {
+        extends: true,
+        server: { headers: crossOriginIsolation },
+        resolve: {
+          alias: browserAliases,
+        },
+        test: {
+          // Served cross-origin isolated, always: the `opfs` VFS (opfsVfs: 'opfs') needs SharedArrayBuffer.
+          name: 'browser-isolated',
+          include: ['test/**/*.isolated.browser.test.ts'],
           browser: chromium(),
         },
       },

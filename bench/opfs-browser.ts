@@ -2,7 +2,8 @@
  * OPFS in Chromium: `node dist/bench/opfs-browser.js`. Serves `bench/opfs/page.html` with
  * Vite, opens it in Debian's Chromium through playwright-core, and prints the page's figures
  * as one JSON line: 5,000 point reads in one session and as separate calls, and the median
- * latency of a single-statement commit, on OPFS and on a memory database in the same page.
+ * latency of a single-statement commit, on OPFS (both VFSes) and on a memory database in the
+ * same page.
  */
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -15,7 +16,13 @@ const server = await createServer({
   root,
   configFile: false,
   logLevel: 'error',
-  server: { host: '127.0.0.1', port: 5190, strictPort: false },
+  // Cross-origin isolated, so the page can measure the `opfs` VFS (it needs SharedArrayBuffer).
+  server: {
+    host: '127.0.0.1',
+    port: 5190,
+    strictPort: false,
+    headers: { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' },
+  },
   optimizeDeps: { exclude: ['@sqlite.org/sqlite-wasm'], include: ['comlink'] },
   worker: { format: 'es' },
 });

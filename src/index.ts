@@ -6,6 +6,7 @@ export { DatabaseManager, type DatabaseInfo } from './manager/database-manager.j
 export type { DatabaseOptions, StorageMode, ManagerEngine } from './manager/options.js';
 export type { LibsqlConnectOptions } from './libsql/libsql-settings.js';
 export type { JournalMode } from './storage/durable-open.js';
+export type { OpfsVfs } from './storage/opfs/opfs-vfs-storage.js';
 export type { Migration } from './manager/migrations.js';
 export type { Session, Row, QueryOptions, TxOptions, StatementOptions, IterateOptions } from './connection/session.js';
 export { DEFAULT_LIMITS, type DatabaseLimits } from './protocol/limits.js';

@@ -1,7 +1,8 @@
 /**
- * The OPFS bench page (served by Vite, driven by `opfs-browser.ts`): the same workloads on an
- * OPFS database (rollback journal, and WAL) and on a memory database in this page, alternating,
- * several runs; the medians land in `window.benchResult`.
+ * The OPFS bench page (served cross-origin isolated by Vite, driven by `opfs-browser.ts`): the
+ * same workloads on an OPFS database (`opfs-sahpool` with a rollback journal and with WAL, and
+ * the `opfs` VFS) and on a memory database in this page, alternating, several runs; the medians
+ * land in `window.benchResult`.
  */
 import { DatabaseManager } from '../../src/index.browser.js';
 
@@ -34,6 +35,7 @@ const SUBJECTS = {
   memory: { storage: 'memory', journalMode: 'delete' },
   opfs: { storage: 'opfs', journalMode: 'delete' },
   opfsWal: { storage: 'opfs', journalMode: 'wal' },
+  opfsVfs: { storage: 'opfs', journalMode: 'delete', opfsVfs: 'opfs' },
 } as const;
 type Subject = keyof typeof SUBJECTS;
 
@@ -60,7 +62,7 @@ async function measure(subject: Subject, run: number): Promise<Figures> {
   return { readsInSessionMs, readsAutocommitMs, commitMedianMs: median(commits) };
 }
 
-const results: Record<Subject, Figures[]> = { memory: [], opfs: [], opfsWal: [] };
+const results: Record<Subject, Figures[]> = { memory: [], opfs: [], opfsWal: [], opfsVfs: [] };
 try {
   for (let run = 0; run < RUNS; run++) {
     for (const subject of Object.keys(SUBJECTS) as Subject[]) results[subject].push(await measure(subject, run));
@@ -70,7 +72,7 @@ try {
     readsAutocommitMs: median(results[subject].map((f) => f.readsAutocommitMs)),
     commitMedianMs: median(results[subject].map((f) => f.commitMedianMs)),
   });
-  (window as { benchResult?: object }).benchResult = { runs: RUNS, opfs: summary('opfs'), opfsWal: summary('opfsWal'), memory: summary('memory') };
+  (window as { benchResult?: object }).benchResult = { runs: RUNS, opfs: summary('opfs'), opfsWal: summary('opfsWal'), opfsVfs: summary('opfsVfs'), memory: summary('memory') };
 } catch (error) {
   (window as { benchResult?: object }).benchResult = { error: String(error) };
 }

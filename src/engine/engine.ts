@@ -1,5 +1,6 @@
 import type { EncodedParamRows } from '../protocol/param-rows-codec.js';
 import type { JournalMode } from '../storage/durable-open.js';
+import type { OpfsVfs } from '../storage/opfs/opfs-vfs-storage.js';
 import type { SyncFileSystem } from '../storage/node/file-system.js';
 import type { ResultMeter } from './result-meter.js';
 import type { StatementAccess } from './statement-access.js';
@@ -84,6 +85,8 @@ export interface EngineOpenOptions {
   readonly storage: 'memory' | 'file' | 'opfs';
   /** The journal of a `file` database (default `delete`: a rollback journal). */
   readonly journalMode?: JournalMode | undefined;
+  /** The sqlite-wasm VFS of an `opfs` database (default `opfs-sahpool`). */
+  readonly opfsVfs?: OpfsVfs | undefined;
   /** The file system under a `file` database, for in-process use only (tests inject faults); default `node:fs`. */
   readonly fileSystem?: SyncFileSystem | undefined;
 }

@@ -340,6 +340,7 @@ export class DatabaseManager {
         journalMode: this.#options.journalMode,
         interruptFlag,
         limits: this.#options.limits,
+        opfsVfs: this.#options.opfsVfs,
       }));
     } catch (error) {
       this.#connection = undefined;

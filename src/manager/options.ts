@@ -4,6 +4,7 @@ import { DatabaseError } from '../errors/database-error.js';
 import type { Platform } from '../platform/platform.js';
 import type { JournalMode } from '../storage/durable-open.js';
 import { resolveLimits, type DatabaseLimits } from '../protocol/limits.js';
+import type { OpfsVfs } from '../storage/opfs/opfs-vfs-storage.js';
 import { resolveLibsqlSettings, sameLibsqlSettings, type LibsqlConnectOptions, type LibsqlSettings } from '../libsql/libsql-settings.js';
 
 /** Where a database lives. */
@@ -33,6 +34,15 @@ export interface DatabaseOptions extends LibsqlConnectOptions {
    * commits, one connection).
    */
   readonly journalMode?: JournalMode | undefined;
+  /**
+   * The VFS of an `opfs` database (sqlite-wasm engine). `opfs-sahpool` (default): a pool of
+   * OPFS access handles, no headers needed. `opfs`: SQLite's `opfs` VFS, which needs
+   * `SharedArrayBuffer` — the page must be served cross-origin isolated
+   * (`Cross-Origin-Opener-Policy: same-origin`, `Cross-Origin-Embedder-Policy: require-corp`),
+   * else the open fails with `UNSUPPORTED_STORAGE`. Never switched automatically: each VFS keeps
+   * its own copy of a name, so a database written through one is not seen through the other.
+   */
+  readonly opfsVfs?: OpfsVfs | undefined;
   /** Longest wait for the write lock before `LOCK_TIMEOUT` (default 30 000 ms). */
   readonly lockTimeoutMs?: number | undefined;
   /**
@@ -61,6 +71,7 @@ export interface ResolvedOptions {
   /** The server settings of a `libsql` database. */
   readonly remote: LibsqlSettings | undefined;
   readonly journalMode: JournalMode;
+  readonly opfsVfs: OpfsVfs;
   readonly lockTimeoutMs: number;
   readonly slowQueryMs: number;
   readonly trackQueries: boolean;
@@ -99,7 +110,7 @@ export function resolveOptions(name: string, options: DatabaseOptions, platform:
   const remote = engine === 'libsql' ? resolveLibsqlSettings(options) : undefined;
   if (remote !== undefined) {
     if (options.storage !== undefined) throw new DatabaseError('INVALID_ARGUMENT', 'A libsql database lives on its server: leave storage unset.');
-    return { engine, storage: 'remote', remote, journalMode: 'delete', lockTimeoutMs, slowQueryMs, trackQueries, workerUrl: undefined, sqlJsWasmUrl: undefined, limits };
+    return { engine, storage: 'remote', remote, journalMode: 'delete', lockTimeoutMs, slowQueryMs, trackQueries, workerUrl: undefined, sqlJsWasmUrl: undefined, limits, opfsVfs: 'opfs-sahpool' };
   }
   const requested = options.storage ?? 'auto';
   const storage = requested === 'auto' ? (name === ':memory:' ? 'memory' : platform.name === 'node' ? 'file' : 'opfs') : requested;
@@ -117,7 +128,23 @@ export function resolveOptions(name: string, options: DatabaseOptions, platform:
   if (journalMode === 'wal' && storage !== 'memory' && engine !== 'sqlite-wasm') {
     throw new DatabaseError('INVALID_ARGUMENT', 'journalMode "wal" is for the sqlite-wasm engine; sql.js snapshot databases have no journal to choose.');
   }
-  return { engine, storage, remote, journalMode, lockTimeoutMs, slowQueryMs, trackQueries, workerUrl: options.workerUrl, sqlJsWasmUrl: options.sqlJsWasmUrl, limits };
+  const opfsVfs = resolveOpfsVfs(options.opfsVfs, storage, engine);
+  return { engine, storage, remote, journalMode, opfsVfs, lockTimeoutMs, slowQueryMs, trackQueries, workerUrl: options.workerUrl, sqlJsWasmUrl: options.sqlJsWasmUrl, limits };
+}
+
+/**
+ * Checks the `opfsVfs` option: a known VFS, and `opfs` only for an `opfs` database of the
+ * sqlite-wasm engine.
+ */
+function resolveOpfsVfs(requested: OpfsVfs | undefined, storage: string, engine: ManagerEngine): OpfsVfs {
+  const opfsVfs = requested ?? 'opfs-sahpool';
+  if (opfsVfs !== 'opfs-sahpool' && opfsVfs !== 'opfs') {
+    throw new DatabaseError('INVALID_ARGUMENT', `Unknown opfsVfs "${String(requested)}"; use "opfs-sahpool" or "opfs".`);
+  }
+  if (opfsVfs === 'opfs' && (storage !== 'opfs' || engine !== 'sqlite-wasm')) {
+    throw new DatabaseError('INVALID_ARGUMENT', 'opfsVfs "opfs" is for storage "opfs" with the sqlite-wasm engine; leave it unset otherwise.');
+  }
+  return opfsVfs;
 }
 
 /** Refuses OPFS where it cannot work: outside browsers or without `navigator.storage`. */
@@ -136,6 +163,7 @@ export function sameOptions(a: ResolvedOptions, b: ResolvedOptions): boolean {
     a.engine === b.engine &&
     a.storage === b.storage &&
     a.journalMode === b.journalMode &&
+    a.opfsVfs === b.opfsVfs &&
     a.lockTimeoutMs === b.lockTimeoutMs &&
     sameLibsqlSettings(a.remote, b.remote)
   );

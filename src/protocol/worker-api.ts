@@ -1,6 +1,7 @@
 import type { CursorPage, EngineName } from '../engine/engine.js';
 import type { DatabaseLimits } from './limits.js';
 import type { JournalMode } from '../storage/durable-open.js';
+import type { OpfsVfs } from '../storage/opfs/opfs-vfs-storage.js';
 import type { ProcedureCall, ProcedureOutcome } from '../worker/procedures.js';
 import type { EncodedParamRows } from './param-rows-codec.js';
 import type { Params, QueryResult, RunResult } from '../engine/types.js';
@@ -32,6 +33,8 @@ export interface OpenRequest {
   readonly interruptFlag?: SharedArrayBuffer | undefined;
   /** Size limits of statements and results (defaults where absent). */
   readonly limits?: Partial<DatabaseLimits> | undefined;
+  /** The sqlite-wasm VFS of an `opfs` database (default `opfs-sahpool`). */
+  readonly opfsVfs?: OpfsVfs | undefined;
 }
 
 /** What the worker opened. */

@@ -11,7 +11,7 @@ export async function loadEngine(request: OpenRequest): Promise<Engine> {
   switch (request.engine) {
     case 'sqlite-wasm': {
       const { SqliteWasmEngine } = await import('../engine/sqlite-wasm/sqlite-wasm-engine.js');
-      return SqliteWasmEngine.open({ filename: request.filename, storage: request.storage, journalMode: request.journalMode });
+      return SqliteWasmEngine.open({ filename: request.filename, storage: request.storage, journalMode: request.journalMode, opfsVfs: request.opfsVfs });
     }
     case 'sql.js': {
       const { SqlJsEngine } = await import('../engine/sqljs/sqljs-engine.js');

@@ -1,6 +1,7 @@
 import { DatabaseManager, type DatabaseOptions } from 'alphatrade-db';
 import { sqlJsWasmUrl } from 'test-env';
 import { describe, expect, it } from 'vitest';
+import { cdp } from 'vitest/browser';
 import { browserPlatform } from '../../src/platform/browser-platform.js';
 import { WorkerClient } from '../../src/rpc/worker-client.js';
 import { rejection } from '../support/rejection.js';
@@ -51,5 +52,41 @@ describe('sql.js snapshots in OPFS', () => {
     await client.dispose();
     expect(refused.code).toBe('DATABASE_LOCKED');
     await db.close();
+  });
+
+  it('reports a full origin quota as QUOTA_EXCEEDED and keeps the last good snapshot', async () => {
+    // Chromium's sync access handle does not throw at a full quota: write() returns 2^32 − 8 and
+    // truncate() leaves the file short. Read as success, both slots were overwritten with images
+    // that fail their checksum, and a reopen found an empty database.
+    const session = cdp();
+    const origin = location.origin;
+    const name = uniqueName('quota');
+    const db = DatabaseManager.open(name, SQLJS_OPFS);
+    await db.exec('CREATE TABLE blobs(id INTEGER PRIMARY KEY, data BLOB)');
+    const { usage = 0 } = await navigator.storage.estimate();
+    await session.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: usage + 4 * 1024 * 1024 });
+    let committed = 0;
+    let failure: Awaited<ReturnType<typeof rejection>> | undefined;
+    try {
+      for (let i = 0; i < 40 && failure === undefined; i++) {
+        try {
+          await db.execute('INSERT INTO blobs(data) VALUES (randomblob(262144))');
+          committed += 1;
+        } catch (error) {
+          failure = await rejection(Promise.reject(error));
+        }
+      }
+      // Ended while the quota is still full, so no later save can repair what the failed one left.
+      await db.terminate();
+    } finally {
+      await session.send('Storage.overrideQuotaForOrigin', { origin });
+    }
+    expect(failure?.code).toBe('QUOTA_EXCEEDED');
+    expect(committed).toBeGreaterThan(0);
+    const reopened = DatabaseManager.open(name, SQLJS_OPFS);
+    expect(await reopened.get('SELECT count(*) AS n FROM blobs')).toEqual({ n: committed });
+    expect(await reopened.get('PRAGMA integrity_check')).toEqual({ integrity_check: 'ok' });
+    await reopened.execute("INSERT INTO blobs(data) VALUES (x'00')");
+    await reopened.close();
   });
 });

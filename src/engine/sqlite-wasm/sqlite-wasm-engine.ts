@@ -20,6 +20,7 @@ interface Sqlite3Module {
   readonly capi: ImageCapi & {
     sqlite3_js_rc_str(rc: number): string | undefined;
     sqlite3_open_v2(filename: string, ppDb: number, flags: number, vfs: string | null): number;
+    sqlite3_vfs_find(name: string | null): number;
     sqlite3_close_v2(db: number): number;
     sqlite3_extended_result_codes(db: number, onoff: number): number;
     sqlite3_db_config(db: number, op: number, ...args: number[]): number;
@@ -32,9 +33,13 @@ type AuthorizerCallback = (arg: number, action: number, arg1: string | 0, arg2: 
 
 let modulePromise: Promise<Sqlite3Module> | undefined;
 
-/** Loads the sqlite-wasm module once per worker. */
-export function loadSqliteWasm(): Promise<Sqlite3Module> {
-  if (modulePromise === undefined) installVfsErrorLog();
+/**
+ * Loads the sqlite-wasm module once per worker. SQLite's `opfs` VFS (and its `opfs-wl`
+ * variant) start a proxy worker at boot in a cross-origin-isolated page; only a worker that
+ * opens a database with `opfsVfs: 'opfs'` lets it start.
+ */
+export function loadSqliteWasm(startOpfsVfs = false): Promise<Sqlite3Module> {
+  if (modulePromise === undefined) installVfsErrorLog({ disable: { vfs: { opfs: !startOpfsVfs, 'opfs-wl': true } } });
   modulePromise ??= (sqlite3InitModule as unknown as (opts: object) => Promise<Sqlite3Module>)({
     print: () => undefined,
     printErr: () => undefined,
@@ -73,6 +78,10 @@ interface DurableStorage {
 
 /** Opens the storage a durable database lives on. */
 async function openStorage(module: Sqlite3Module, options: EngineOpenOptions): Promise<DurableStorage> {
+  if (options.storage === 'opfs' && options.opfsVfs === 'opfs') {
+    const { openOpfsVfsStorage } = await import('../../storage/opfs/opfs-vfs-storage.js');
+    return openOpfsVfsStorage(module, options.filename);
+  }
   if (options.storage === 'opfs') {
     const { openOpfsStorage } = await import('../../storage/opfs/opfs-storage.js');
     return openOpfsStorage(module as unknown as SahPoolModule, options.filename);
@@ -110,12 +119,13 @@ export class SqliteWasmEngine implements Engine {
 
   /**
    * Opens a database in defensive mode: in memory, a file through the `node:fs` VFS (Node), or OPFS through the
-   * database's own `opfs-sahpool` VFS (browser workers, held in exclusive locking mode). A
+   * database's own `opfs-sahpool` VFS or, with `opfsVfs: 'opfs'`, SQLite's `opfs` VFS (browser
+   * workers, held in exclusive locking mode). A
    * durable database is checked with `quick_check` and configured before it is returned.
    * @throws DatabaseError `UNSUPPORTED_STORAGE` for OPFS where the browser lacks it; `DATABASE_LOCKED`, `CORRUPT_DATABASE`, `DISK_FULL`, or SQLite's code when the open fails
    */
   static async open(options: EngineOpenOptions): Promise<SqliteWasmEngine> {
-    const module = await loadSqliteWasm();
+    const module = await loadSqliteWasm(options.storage === 'opfs' && options.opfsVfs === 'opfs');
     if (options.storage === 'memory') return SqliteWasmEngine.#openOn(module, ':memory:', null, undefined);
     const storage = await openStorage(module, options);
     let engine: SqliteWasmEngine | undefined;

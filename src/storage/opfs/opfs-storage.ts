@@ -5,6 +5,7 @@
  */
 import { DatabaseError } from '../../errors/database-error.js';
 import { opfsAvailable, retryWhileHandlesBusy, takeWebLock } from './opfs-exclusion.js';
+import { isOutOfSpace, quotaExceeded } from './opfs-quota.js';
 import { takeVfsError } from './vfs-error-log.js';
 
 /** The pool object `installOpfsSAHPoolVfs` resolves to (the parts used here). */
@@ -48,18 +49,6 @@ const POOL_CAPACITY = 4;
 const POOL_ROOT = 'alphatrade-db';
 const SQLITE_IOERR = 10;
 const SQLITE_FULL = 13;
-/** What the pool of sqlite-wasm 3.54.1 throws (and logs) when a sync access handle writes fewer bytes than asked. */
-const SHORT_WRITE_MESSAGE = 'Unknown write() failure.';
-
-/**
- * True for an OPFS write that ran out of room: a `QuotaExceededError`, or a short write — which
- * is how Chromium's sync access handles report a full quota (they return fewer bytes than asked
- * instead of throwing; sqlite-wasm 3.54.1's pool then reports "Unknown write() failure.").
- */
-function isOutOfSpace(error: { readonly name: string; readonly message: string } | undefined): error is { readonly name: string; readonly message: string } {
-  return error !== undefined && (error.name === 'QuotaExceededError' || error.message === SHORT_WRITE_MESSAGE);
-}
-
 /** Installs the database's pool, retrying while a previous holder's access handles are still open. */
 function installPool(sqlite3: Required<SahPoolModule>, name: string): Promise<SahPool> {
   return retryWhileHandlesBusy(name, () =>
@@ -103,12 +92,7 @@ export async function openOpfsStorage(sqlite3: SahPoolModule, name: string): Pro
       const primary = extendedCode & 0xff;
       if (primary !== SQLITE_IOERR && primary !== SQLITE_FULL) return undefined;
       const cause = takeVfsError();
-      if (!isOutOfSpace(cause)) return undefined;
-      return new DatabaseError(
-        'QUOTA_EXCEEDED',
-        `The browser's storage quota for this origin is used up (${cause.name}: ${cause.message}); the change was not committed and the database keeps its last committed state. Free space (delete data or other databases) or ask for more with navigator.storage.persist(), then retry.`,
-        { sqliteCode: extendedCode },
-      );
+      return isOutOfSpace(cause) ? quotaExceeded(cause, extendedCode) : undefined;
     },
     release() {
       if (released) return;

@@ -16,6 +16,7 @@ interface SyncHandle {
   read(buffer: Uint8Array, options: { at: number }): number;
   write(buffer: Uint8Array, options: { at: number }): number;
   truncate(size: number): void;
+  getSize(): number;
   flush(): void;
   close(): void;
 }
@@ -47,11 +48,16 @@ function readImage(handle: SyncHandle): { generation: number; image: Uint8Array 
   return { generation: header.generation, image };
 }
 
+/**
+ * Writes all of `bytes` at `at`. Chromium does not throw when the origin's quota is full: its
+ * `write()` returns an error code cast to an unsigned count (2^32 − 8 for "no space", measured),
+ * so a count of zero or beyond what was asked is a full quota.
+ */
 function writeAll(handle: SyncHandle, bytes: Uint8Array, at: number, name: string): void {
   let done = 0;
   while (done < bytes.length) {
     const n = handle.write(bytes.subarray(done), { at: at + done });
-    if (n <= 0) throw quotaError(name, undefined);
+    if (n <= 0 || n > bytes.length - done) throw quotaError(name, undefined);
     done += n;
   }
 }
@@ -61,6 +67,8 @@ function writeSlot(slot: Slot, bytes: Uint8Array, generation: number, name: stri
   try {
     writeAll(slot.handle, bytes, HEADER_BYTES, name);
     slot.handle.truncate(HEADER_BYTES + bytes.length);
+    // Past a full quota Chromium's truncate() silently leaves the file shorter than asked.
+    if (slot.handle.getSize() !== HEADER_BYTES + bytes.length) throw quotaError(name, undefined);
     slot.handle.flush();
     const header = new Uint8Array(HEADER_BYTES);
     header.set(new TextEncoder().encode(MAGIC));

@@ -3,6 +3,7 @@ import { defineConfig } from 'vite';
 import { configDefaults } from 'vitest/config';
 import { playwright } from '@vitest/browser-playwright';
 import { fileURLToPath } from 'node:url';
+import { CHROMIUM_ARGS } from './bench/chromium-args.js';
 
 const fromRoot = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
 
@@ -12,25 +13,13 @@ const crossOriginIsolation = {
   'Cross-Origin-Embedder-Policy': 'require-corp',
 };
 
-/** Chromium as this machine has it: Debian's build, no downloads, no background traffic. */
-const chromiumArgs = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
-
 /** Headless Debian Chromium through Playwright, as every browser project runs (a fresh object per project: Vitest names its instances). */
 const chromium = () => ({
   enabled: true,
   headless: true,
   screenshotFailures: false,
   provider: playwright({
-    launchOptions: { executablePath: '/usr/bin/chromium', args: chromiumArgs },
+    launchOptions: { executablePath: '/usr/bin/chromium', args: [...CHROMIUM_ARGS] },
   }),
   instances: [{ browser: 'chromium' as const }],
 });

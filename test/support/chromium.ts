@@ -1,21 +1,11 @@
 /** Debian's Chromium driven by playwright-core, for Node tests that open built pages. */
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { CHROMIUM_ARGS } from '../../bench/chromium-args.js';
 
-/** Chromium as this machine has it: no downloads, no background traffic. */
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
 
 /** Launches /usr/bin/chromium headless. */
 export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  return chromium.launch({ executablePath: '/usr/bin/chromium', args: [...CHROMIUM_ARGS] });
 }
 
 /** Collects a page's console errors and uncaught exceptions from now on. */

@@ -1,3 +1,4 @@
+import { ownedTransaction, usableTransaction, type TransactionState } from '../worker/transaction-state.js';
 import type { Params, QueryResult, RunResult } from '../engine/types.js';
 import { DatabaseError, isDatabaseError } from '../errors/database-error.js';
 import type { ProcedureCall, ProcedureRegistry } from '../worker/procedures.js';
@@ -25,12 +26,8 @@ export interface LibsqlHostTargets {
 }
 
 /** The open transaction: the client's interactive transaction and our savepoint depth. */
-interface OpenTransaction {
-  readonly token: number;
+interface OpenTransaction extends TransactionState {
   readonly remote: RemoteTransaction;
-  depth: number;
-  /** SQLite rolled the transaction back by itself (`INSERT OR ROLLBACK`, `RAISE(ROLLBACK)`). */
-  abortedBySqlite: boolean;
 }
 
 /** A batch's parameter rows, unpacked if the connection packed them, and checked. */
@@ -360,20 +357,12 @@ export class LibsqlHost implements Omit<AsyncWorkerApi, 'open'> {
 
   #owned(token: number): OpenTransaction {
     this.#assertOpen();
-    const tx = this.#tx;
-    if (tx === null || tx.token !== token) throw new DatabaseError('TX_CLOSED', 'This transaction has already ended.');
-    return tx;
+    return ownedTransaction(this.#tx, token);
   }
 
   #usable(token: number, depth?: number): OpenTransaction {
-    const tx = this.#owned(token);
-    if (tx.abortedBySqlite) {
-      throw new DatabaseError('TX_ROLLED_BACK', 'SQLite rolled this transaction back after an error inside it; end it and start a new one.');
-    }
-    if (depth !== undefined && depth !== tx.depth) {
-      throw new DatabaseError('TX_CLOSED', depth > tx.depth ? 'This nested transaction has ended.' : 'A nested transaction of this session is still open.');
-    }
-    return tx;
+    this.#assertOpen();
+    return usableTransaction(this.#tx, token, depth);
   }
 
   #assertOpen(): void {

@@ -1,3 +1,4 @@
+import { ownedTransaction, usableTransaction, type TransactionState } from './transaction-state.js';
 import type { Engine } from '../engine/engine.js';
 import type { Params, QueryResult, RunResult } from '../engine/types.js';
 import { DatabaseError, isDatabaseError } from '../errors/database-error.js';
@@ -38,12 +39,6 @@ const TRANSACTION_CONTROL = /^(?:\s|;|--[^\n]*(?:\n|$)|\/\*[\s\S]*?\*\/)*(?:BEGI
 const VERDICT_CACHE_SIZE = 512;
 
 /** State of the one transaction the connection can have open. */
-interface OpenTransaction {
-  readonly token: number;
-  depth: number;
-  /** SQLite rolled the transaction back by itself (e.g. `INSERT OR ROLLBACK`). */
-  abortedBySqlite: boolean;
-}
 
 /**
  * The worker side of the protocol: owns the engine and the transaction state, and checks every
@@ -56,7 +51,7 @@ export class EngineHost implements WorkerApi {
   readonly #watch: InterruptWatch;
   readonly #limits: DatabaseLimits;
   readonly #cursors: CursorTable;
-  #tx: OpenTransaction | null = null;
+  #tx: TransactionState | null = null;
   #closed = false;
   readonly #transactionControl = new Map<string, boolean>();
 
@@ -358,26 +353,18 @@ export class EngineHost implements WorkerApi {
     this.#engine.exec(`ROLLBACK TO sp_${depth}; RELEASE sp_${depth}`);
   }
 
-  #owned(token: number): OpenTransaction {
+  #owned(token: number): TransactionState {
     this.#assertOpen();
-    const tx = this.#tx;
-    if (tx === null || tx.token !== token) throw new DatabaseError('TX_CLOSED', 'This transaction has already ended.');
-    return tx;
+    return ownedTransaction(this.#tx, token);
   }
 
   /** The open transaction of `token`, usable by a session at savepoint `depth` (when given). */
-  #usable(token: number, depth?: number): OpenTransaction {
-    const tx = this.#owned(token);
-    if (tx.abortedBySqlite) {
-      throw new DatabaseError('TX_ROLLED_BACK', 'SQLite rolled this transaction back after an error inside it; end it and start a new one.');
-    }
-    if (depth !== undefined && depth !== tx.depth) {
-      throw new DatabaseError('TX_CLOSED', depth > tx.depth ? 'This nested transaction has ended.' : 'A nested transaction of this session is still open.');
-    }
-    return tx;
+  #usable(token: number, depth?: number): TransactionState {
+    this.#assertOpen();
+    return usableTransaction(this.#tx, token, depth);
   }
 
-  #assertDepth(tx: OpenTransaction, depth: number): void {
+  #assertDepth(tx: TransactionState, depth: number): void {
     if (depth !== tx.depth) throw new DatabaseError('TX_CLOSED', `Savepoint ${depth} is not the innermost open savepoint.`);
   }
 

@@ -3,12 +3,22 @@ import type { Params, QueryResult, RunResult } from '../engine/types.js';
 import { DatabaseError } from '../errors/database-error.js';
 import type { AsyncContext } from '../platform/platform.js';
 import type { EngineClient } from './engine-client.js';
+import type { StatementScope } from '../protocol/worker-api.js';
 import { assertParams } from '../protocol/validate-params.js';
 import { batchCall } from './batch-call.js';
-import { runResult, shapeRows } from './row-shape.js';
+import { firstPackedRow, packedRunResult, runResult, shapePacked, shapeRows } from './row-shape.js';
 import { RunawayGuard, assertTimeout, statementLimits, type RunawayPolicy } from './runaway-guard.js';
 import type { IterateOptions, QueryOptions, Row, Session, StatementOptions, TxOptions } from './session.js';
-import { reportSettled, type StatementEvent, type StatementObserver, type StatementSpec } from './statement-observer.js';
+import {
+  measurePackedRows,
+  measurePackedRun,
+  measureTimed,
+  reportSettled,
+  type MeasureReply,
+  type StatementEvent,
+  type StatementObserver,
+  type StatementSpec,
+} from './statement-observer.js';
 import { TransactionHandle } from './transaction-handle.js';
 import { watchTransaction } from './transaction-stop.js';
 import { WriteLock } from './write-lock.js';
@@ -73,7 +83,8 @@ export class DatabaseConnection {
     const timeoutMs = options?.timeoutMs;
     assertTimeout(timeoutMs);
     const spec = { kind: 'query', sql, params, batchSize: 1 } as const;
-    return shapeRows<T>(await this.#outside(spec, () => this.#client.call('query', { sql, params, timeoutMs }), timeoutMs), options);
+    const reply = this.#outside(spec, () => this.#client.call('query', sql, params, scopeOf(timeoutMs)), timeoutMs, measurePackedRows);
+    return shapePacked<T>(await reply, options);
   }
 
   /**
@@ -86,7 +97,7 @@ export class DatabaseConnection {
     const { timeoutMs, pageSize } = options;
     assertTimeout(timeoutMs);
     const spec = { kind: 'query', sql, params, batchSize: 1 } as const;
-    const opened = await this.#outside(spec, () => this.#client.call('openCursor', { sql, params, pageSize, timeoutMs }), timeoutMs);
+    const opened = await this.#outside(spec, () => this.#client.call('openCursor', { sql, params, pageSize, timeoutMs }), timeoutMs, measureTimed);
     const { cursor, columns } = opened;
     let page: { readonly rows: QueryResult['rows']; readonly done: boolean } = opened;
     try {
@@ -107,7 +118,7 @@ export class DatabaseConnection {
     const timeoutMs = options?.timeoutMs;
     assertTimeout(timeoutMs);
     const spec = { kind: 'query', sql, params, batchSize: 1 } as const;
-    return shapeRows<T>(await this.#outside(spec, () => this.#client.call('get', { sql, params, timeoutMs }), timeoutMs), undefined)[0];
+    return firstPackedRow<T>(await this.#outside(spec, () => this.#client.call('get', sql, params, scopeOf(timeoutMs)), timeoutMs, measurePackedRows));
   }
 
   /** Runs one write statement outside any transaction. */
@@ -116,7 +127,7 @@ export class DatabaseConnection {
     const timeoutMs = options?.timeoutMs;
     assertTimeout(timeoutMs);
     const spec = { kind: 'run', sql, params, batchSize: 1 } as const;
-    return runResult(await this.#outside(spec, () => this.#client.call('run', { sql, params, timeoutMs }), timeoutMs));
+    return packedRunResult(await this.#outside(spec, () => this.#client.call('run', sql, params, scopeOf(timeoutMs)), timeoutMs, measurePackedRun));
   }
 
   /** Runs one statement per parameter row, atomically, in one round trip. */
@@ -125,14 +136,14 @@ export class DatabaseConnection {
     assertTimeout(timeoutMs);
     const call = batchCall(sql, rows, { timeoutMs });
     const spec = { kind: 'batch', sql, params: rows[0], batchSize: rows.length } as const;
-    return runResult(await this.#outside(spec, () => this.#client.call('runMany', call), timeoutMs));
+    return runResult(await this.#outside(spec, () => this.#client.call('runMany', call), timeoutMs, measureTimed));
   }
 
   /** Runs a worker-side procedure atomically, in one round trip, outside any transaction. */
   async call<T>(name: string, args: unknown): Promise<T> {
     const spec = { kind: 'procedure', sql: `procedure:${name}`, params: undefined, batchSize: 1 } as const;
     const trace = this.#observer !== undefined;
-    return (await this.#outside(spec, () => this.#client.call('call', { name, args, trace }))).value as T;
+    return (await this.#outside(spec, () => this.#client.call('call', { name, args, trace }), undefined, measureTimed)).value as T;
   }
 
   /**
@@ -146,7 +157,7 @@ export class DatabaseConnection {
   /** A consistent copy of the whole database as a SQLite file image, in one round trip. */
   async exportImage(): Promise<Uint8Array> {
     const spec = { kind: 'procedure', sql: 'image:export', params: undefined, batchSize: 1 } as const;
-    return (await this.#outside(spec, () => this.#client.call('exportImage'))).bytes;
+    return (await this.#outside(spec, () => this.#client.call('exportImage'), undefined, measureTimed)).bytes;
   }
 
   /**
@@ -155,13 +166,13 @@ export class DatabaseConnection {
    */
   async importImage<T>(bytes: Uint8Array, check: string, args: unknown): Promise<T> {
     const spec = { kind: 'procedure', sql: 'image:import', params: undefined, batchSize: 1 } as const;
-    return (await this.#outside(spec, () => this.#client.call('importImage', { bytes, check, args }))).value as T;
+    return (await this.#outside(spec, () => this.#client.call('importImage', { bytes, check, args }), undefined, measureTimed)).value as T;
   }
 
   /** Runs a script of statements. */
   async exec(sql: string): Promise<void> {
     const spec = { kind: 'exec', sql, params: undefined, batchSize: 1 } as const;
-    await this.#outside(spec, () => this.#client.call('exec', { sql }));
+    await this.#outside(spec, () => this.#client.call('exec', { sql }), undefined, measureTimed);
   }
 
   /**
@@ -229,32 +240,40 @@ export class DatabaseConnection {
     }
   }
 
-  async #outside<R extends { readonly engineMs: number }>(spec: StatementSpec, send: () => Promise<R>, timeoutMs?: number): Promise<R> {
+  #outside<R>(spec: StatementSpec, send: () => Promise<R>, timeoutMs: number | undefined, measure: MeasureReply<R>): Promise<R> {
     this.#assertNotReentrant();
     if (this.#observer === undefined) return this.#send(send, timeoutMs);
     const at = Date.now();
     const started = performance.now();
     let lockWaitMs = 0;
     const reply = this.#send(send, timeoutMs, () => (lockWaitMs = performance.now() - started));
-    return reportSettled(spec, { at, started, get lockWaitMs() { return lockWaitMs; }, inTransaction: false }, reply, (event) => this.#report(event));
+    const start = { at, started, get lockWaitMs() { return lockWaitMs; }, inTransaction: false };
+    return reportSettled(spec, start, reply, (event) => this.#report(event), measure);
   }
 
   /**
    * Takes the lock (at once when free), posts the call under its time budget, frees the lock,
-   * and returns the reply.
+   * and returns the reply. Not async on the common path: a free lock and no watchdog wait post
+   * at once, without extra promise hops on the way back.
    */
-  async #send<R>(send: () => Promise<R>, timeoutMs: number | undefined, acquired?: () => void): Promise<R> {
-    if (!this.#lock.tryAcquire()) await this.#lock.acquire({ timeoutMs: this.#settings.lockTimeoutMs });
+  #send<R>(send: () => Promise<R>, timeoutMs: number | undefined, acquired?: () => void): Promise<R> {
+    if (this.#lock.tryAcquire()) return this.#postLocked(send, timeoutMs, acquired);
+    return this.#lock.acquire({ timeoutMs: this.#settings.lockTimeoutMs }).then(() => this.#postLocked(send, timeoutMs, acquired));
+  }
+
+  /** With the lock held: posts the call (after the watchdog's wait, if any) and frees the lock. */
+  #postLocked<R>(send: () => Promise<R>, timeoutMs: number | undefined, acquired: (() => void) | undefined): Promise<R> {
+    const post = (): { reply: Promise<R> } => {
+      try {
+        return { reply: this.#guard.post(timeoutMs, send) };
+      } finally {
+        this.#lock.release();
+      }
+    };
     acquired?.();
-    let reply: Promise<R>;
-    try {
-      const wait = this.#guard.ready(timeoutMs);
-      if (wait !== undefined) await wait;
-      reply = this.#guard.post(timeoutMs, send);
-    } finally {
-      this.#lock.release();
-    }
-    return reply;
+    const wait = this.#guard.ready(timeoutMs);
+    if (wait === undefined) return post().reply;
+    return wait.then(post).then(({ reply }) => reply);
   }
 
   #report(event: StatementEvent): void {
@@ -274,4 +293,9 @@ export class DatabaseConnection {
       );
     }
   }
+}
+
+/** The scope of a statement outside transactions: nothing unless it has a time budget. */
+function scopeOf(timeoutMs: number | undefined): StatementScope | undefined {
+  return timeoutMs === undefined ? undefined : { timeoutMs };
 }

@@ -1,6 +1,8 @@
 import type { Params } from '../engine/types.js';
 import { isDatabaseError, type DatabaseError } from '../errors/database-error.js';
+import type { PackedRows, PackedRun } from '../protocol/worker-api.js';
 import type { TracedStatement } from '../worker/procedures.js';
+import { packedRowCount } from './row-shape.js';
 
 /** What kind of call a statement event describes. */
 export type StatementKind = 'query' | 'run' | 'batch' | 'exec' | 'procedure';
@@ -46,11 +48,33 @@ export interface StatementSpec {
   readonly batchSize: number;
 }
 
-/** Rows a timed result reports. */
-export function rowsOf(result: unknown): number {
-  const value = result as { rows?: unknown[]; changes?: number };
-  if (Array.isArray(value.rows)) return value.rows.length;
-  return typeof value.changes === 'number' ? value.changes : 0;
+/** What the observer learns from a settled reply. */
+export interface ReplyMeasure {
+  /** Rows returned (query) or changed (run, batch). */
+  readonly rows: number;
+  /** Time inside the engine, measured in the worker. */
+  readonly engineMs: number;
+  /** For a traced procedure: the statements it ran. */
+  readonly statements?: readonly TracedStatement[] | undefined;
+}
+
+/** Reads a reply's measure: each kind of reply has its own reader. */
+export type MeasureReply<R> = (reply: R) => ReplyMeasure;
+
+/** The measure of packed rows. */
+export function measurePackedRows(reply: PackedRows): ReplyMeasure {
+  return { rows: packedRowCount(reply), engineMs: reply[0] };
+}
+
+/** The measure of a packed run result. */
+export function measurePackedRun(reply: PackedRun): ReplyMeasure {
+  return { rows: reply[1], engineMs: reply[0] };
+}
+
+/** The measure of a timed object reply (`rows` for reads, `changes` for writes). */
+export function measureTimed(reply: { readonly engineMs: number; readonly rows?: unknown; readonly changes?: unknown; readonly statements?: readonly TracedStatement[] | undefined }): ReplyMeasure {
+  const rows = Array.isArray(reply.rows) ? reply.rows.length : typeof reply.changes === 'number' ? reply.changes : 0;
+  return { rows, engineMs: reply.engineMs, statements: reply.statements };
 }
 
 /** When and how a call started, for {@link reportSettled}. */
@@ -94,15 +118,17 @@ function settledEvent(
 }
 
 /** Awaits a statement's reply, reports it (success or failure) to `report`, and passes the outcome on. */
-export async function reportSettled<R extends { readonly engineMs: number; readonly statements?: readonly TracedStatement[] | undefined }>(
+export async function reportSettled<R>(
   spec: StatementSpec,
   start: CallStart,
   reply: Promise<R>,
   report: (event: StatementEvent) => void,
+  measure: MeasureReply<R>,
 ): Promise<R> {
   try {
     const result = await reply;
-    report(settledEvent(spec, start, rowsOf(result), result.engineMs, undefined, result.statements));
+    const { rows, engineMs, statements } = measure(result);
+    report(settledEvent(spec, start, rows, engineMs, undefined, statements));
     return result;
   } catch (error) {
     report(settledEvent(spec, start, 0, Number.NaN, isDatabaseError(error) ? error : undefined, undefined));

@@ -3,10 +3,18 @@ import { DatabaseError } from '../errors/database-error.js';
 import type { EngineClient } from './engine-client.js';
 import { assertParams } from '../protocol/validate-params.js';
 import { batchCall } from './batch-call.js';
-import { runResult, shapeRows } from './row-shape.js';
+import { firstPackedRow, packedRunResult, runResult, shapePacked } from './row-shape.js';
 import { statementLimits, type RunawayGuard } from './runaway-guard.js';
 import type { QueryOptions, Row, Session, StatementOptions } from './session.js';
-import { reportSettled, type StatementEvent, type StatementSpec } from './statement-observer.js';
+import {
+  measurePackedRows,
+  measurePackedRun,
+  measureTimed,
+  reportSettled,
+  type MeasureReply,
+  type StatementEvent,
+  type StatementSpec,
+} from './statement-observer.js';
 
 /** What every statement of one transaction shares. */
 export interface TransactionLimits {
@@ -62,32 +70,36 @@ export class TransactionHandle implements Session {
   async query<T = Row>(sql: string, params?: Params, options?: QueryOptions): Promise<T[]> {
     this.#assertUsable();
     assertParams(params);
-    const call = { ...this.#scope(options), sql, params };
+    const scope = this.#scope(options);
     const spec = { kind: 'query', sql, params, batchSize: 1 } as const;
-    return shapeRows<T>(await this.#timed(spec, this.#send(call.timeoutMs, () => this.#client.call('query', call))), options);
+    const reply = this.#send(scope.timeoutMs, () => this.#client.call('query', sql, params, scope));
+    return shapePacked<T>(await this.#timed(spec, reply, measurePackedRows), options);
   }
 
   async get<T = Row>(sql: string, params?: Params, options?: StatementOptions): Promise<T | undefined> {
     this.#assertUsable();
     assertParams(params);
-    const call = { ...this.#scope(options), sql, params };
+    const scope = this.#scope(options);
     const spec = { kind: 'query', sql, params, batchSize: 1 } as const;
-    return shapeRows<T>(await this.#timed(spec, this.#send(call.timeoutMs, () => this.#client.call('get', call))), undefined)[0];
+    const reply = this.#send(scope.timeoutMs, () => this.#client.call('get', sql, params, scope));
+    return firstPackedRow<T>(await this.#timed(spec, reply, measurePackedRows));
   }
 
   async execute(sql: string, params?: Params, options?: StatementOptions): Promise<RunResult> {
     this.#assertUsable();
     assertParams(params);
-    const call = { ...this.#scope(options), sql, params };
+    const scope = this.#scope(options);
     const spec = { kind: 'run', sql, params, batchSize: 1 } as const;
-    return runResult(await this.#timed(spec, this.#send(call.timeoutMs, () => this.#client.call('run', call))));
+    const reply = this.#send(scope.timeoutMs, () => this.#client.call('run', sql, params, scope));
+    return packedRunResult(await this.#timed(spec, reply, measurePackedRun));
   }
 
   async executeMany(sql: string, rows: readonly Params[], options?: StatementOptions): Promise<RunResult> {
     this.#assertUsable();
     const scope = this.#scope(options);
     const spec = { kind: 'batch', sql, params: rows[0], batchSize: rows.length } as const;
-    return runResult(await this.#timed(spec, this.#send(scope.timeoutMs, () => this.#client.call('runMany', batchCall(sql, rows, scope)))));
+    const reply = this.#send(scope.timeoutMs, () => this.#client.call('runMany', batchCall(sql, rows, scope)));
+    return runResult(await this.#timed(spec, reply, measureTimed));
   }
 
   /** Runs a worker-side procedure inside this transaction (as a savepoint): one round trip. */
@@ -95,7 +107,7 @@ export class TransactionHandle implements Session {
     this.#assertUsable();
     const spec = { kind: 'procedure', sql: `procedure:${name}`, params: undefined, batchSize: 1 } as const;
     const call = { ...this.#scope(undefined), name, args, trace: this.#report !== undefined };
-    return (await this.#timed(spec, this.#send(call.timeoutMs, () => this.#client.call('call', call)))).value as T;
+    return (await this.#timed(spec, this.#send(call.timeoutMs, () => this.#client.call('call', call)), measureTimed)).value as T;
   }
 
   async transaction<T>(fn: (session: Session) => Promise<T>): Promise<T> {
@@ -137,9 +149,9 @@ export class TransactionHandle implements Session {
   }
 
   /** Awaits a statement's reply and reports it. */
-  #timed<R extends { readonly engineMs: number }>(spec: StatementSpec, reply: Promise<R>): Promise<R> {
+  #timed<R>(spec: StatementSpec, reply: Promise<R>, measure: MeasureReply<R>): Promise<R> {
     if (this.#report === undefined) return reply;
-    return reportSettled(spec, { at: Date.now(), started: performance.now(), lockWaitMs: 0, inTransaction: true }, reply, this.#report);
+    return reportSettled(spec, { at: Date.now(), started: performance.now(), lockWaitMs: 0, inTransaction: true }, reply, this.#report, measure);
   }
 
   #assertUsable(): void {

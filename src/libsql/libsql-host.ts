@@ -4,7 +4,21 @@ import { DatabaseError, isDatabaseError } from '../errors/database-error.js';
 import type { ProcedureCall, ProcedureRegistry } from '../worker/procedures.js';
 import { assertParamRows, assertParams } from '../protocol/validate-params.js';
 import { assertEncodedParamRows, decodeParamRows, isEncodedParamRows } from '../protocol/param-rows-codec.js';
-import type { AsyncWorkerApi, BatchCall, ExecCall, OpenCursorCall, OpenedCursor, SavepointCall, StatementCall, Timed, TxCall } from '../protocol/worker-api.js';
+import type {
+  AsyncWorkerApi,
+  BatchCall,
+  ExecCall,
+  OpenCursorCall,
+  OpenedCursor,
+  PackedRows,
+  PackedRun,
+  SavepointCall,
+  StatementCall,
+  StatementScope,
+  Timed,
+  TxCall,
+} from '../protocol/worker-api.js';
+import { packRows } from '../protocol/packed-rows.js';
 import type { CursorPage } from '../engine/engine.js';
 import { fromLibsqlError } from './libsql-errors.js';
 import { libsqlStatement, queryResult, runResult, type LibsqlResultSet } from './libsql-values.js';
@@ -73,12 +87,14 @@ export class LibsqlHost implements Omit<AsyncWorkerApi, 'open'> {
     return String(result.rows[0]?.[0] ?? '');
   }
 
-  query(call: StatementCall): Promise<Timed<QueryResult>> {
-    return this.#read(call, false);
+  async query(sql: string, params: Params | undefined, scope?: StatementScope): Promise<PackedRows> {
+    const result = await this.#read({ ...scope, sql, params }, false);
+    return packRows(result, result.engineMs);
   }
 
-  get(call: StatementCall): Promise<Timed<QueryResult>> {
-    return this.#read(call, true);
+  async get(sql: string, params: Params | undefined, scope?: StatementScope): Promise<PackedRows> {
+    const result = await this.#read({ ...scope, sql, params }, true);
+    return packRows(result, result.engineMs);
   }
 
   /** The server holds no cursor between requests: the whole result comes as one page. */
@@ -97,11 +113,13 @@ export class LibsqlHost implements Omit<AsyncWorkerApi, 'open'> {
     return undefined;
   }
 
-  async run(call: StatementCall): Promise<Timed<RunResult>> {
-    this.#admit(call.tx, call.sql, call.depth);
-    assertParams(call.params);
-    const statement = libsqlStatement(call.sql, call.params);
-    return this.#timed(async () => runResult([await this.#write(call.tx, (c) => c.execute(statement))]));
+  async run(sql: string, params: Params | undefined, scope?: StatementScope): Promise<PackedRun> {
+    const tx = scope?.tx;
+    this.#admit(tx, sql, scope?.depth);
+    assertParams(params);
+    const statement = libsqlStatement(sql, params);
+    const { changes, lastInsertRowid, engineMs } = await this.#timed(async () => runResult([await this.#write(tx, (c) => c.execute(statement))]));
+    return [engineMs, changes, lastInsertRowid];
   }
 
   async runMany(call: BatchCall): Promise<Timed<RunResult>> {

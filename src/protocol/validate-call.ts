@@ -1,6 +1,7 @@
 import { DatabaseError } from '../errors/database-error.js';
 import { isEncodedParamRows } from './param-rows-codec.js';
-import type { BatchCall, ExecCall, SavepointCall, StatementCall, TxCall } from './worker-api.js';
+import type { Params } from '../engine/types.js';
+import type { BatchCall, ExecCall, SavepointCall, StatementCall, StatementScope, TxCall } from './worker-api.js';
 
 /**
  * Shape checks for what arrives at the worker. A message crossed a boundary: anything that can
@@ -50,6 +51,17 @@ export function statementCall(value: unknown): StatementCall {
   const { params } = call;
   if (params !== undefined && !Array.isArray(params)) record(params, 'params');
   return call as unknown as StatementCall;
+}
+
+/**
+ * The positional arguments of a direct statement call: `sql` a string, parameters absent, an
+ * array or a plain object, the scope absent or a plain object with integer token/depth.
+ */
+export function statementArgs(sql: unknown, params: unknown, scope: unknown): [string, Params | undefined, StatementScope | undefined] {
+  if (typeof sql !== 'string') throw refused('sql must be a string');
+  if (params !== undefined && !Array.isArray(params)) record(params, 'params');
+  if (scope !== undefined) transactionFields(record(scope, 'the scope'));
+  return [sql, params as Params | undefined, scope as StatementScope | undefined];
 }
 
 /** A batch call: `sql` a string, rows an array or a packed batch. */

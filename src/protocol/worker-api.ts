@@ -4,7 +4,7 @@ import type { JournalMode } from '../storage/durable-open.js';
 import type { OpfsVfs } from '../storage/opfs/opfs-vfs-storage.js';
 import type { ProcedureCall, ProcedureOutcome } from '../worker/procedures.js';
 import type { EncodedParamRows } from './param-rows-codec.js';
-import type { Params, QueryResult, RunResult } from '../engine/types.js';
+import type { Params, RunResult, SqlValue } from '../engine/types.js';
 import type { StatementAccess } from '../engine/statement-access.js';
 
 /**
@@ -53,15 +53,29 @@ export interface StatementLimits {
   readonly interruptKey?: number | undefined;
 }
 
-/** One statement, optionally inside a transaction. */
-export interface StatementCall extends StatementLimits {
-  readonly sql: string;
-  readonly params?: Params | undefined;
+/** Where a statement runs and under which limits: absent for a plain statement outside transactions. */
+export interface StatementScope extends StatementLimits {
   /** The transaction token, for statements of a transaction. */
   readonly tx?: number | undefined;
   /** The savepoint depth of the session that sent it (0 for the transaction itself). */
   readonly depth?: number | undefined;
 }
+
+/** One statement, optionally inside a transaction. */
+export interface StatementCall extends StatementScope {
+  readonly sql: string;
+  readonly params?: Params | undefined;
+}
+
+/**
+ * Rows as they cross the worker: the engine's time, the column names, and every row's values
+ * one after another (row r, column c at `values[r * columns.length + c]`). One flat array
+ * clones faster than an array per row, and the caller shapes objects straight from it.
+ */
+export type PackedRows = readonly [engineMs: number, columns: readonly string[], values: readonly SqlValue[]];
+
+/** What a write statement did, as it crosses the worker: the engine's time, rows changed, the last rowid. */
+export type PackedRun = readonly [engineMs: number, changes: number, lastInsertRowid: bigint];
 
 /** One statement run once per parameter row, atomically. */
 export interface BatchCall extends StatementLimits {
@@ -125,7 +139,8 @@ export interface SavepointCall extends TxCall {
  */
 export interface WorkerApi {
   open(request: OpenRequest): OpenResult;
-  query(call: StatementCall): Timed<QueryResult>;
+  /** Runs one statement and returns all its rows (the hot path: positional arguments, packed rows). */
+  query(sql: string, params: Params | undefined, scope?: StatementScope): PackedRows;
   /** Opens a cursor and reads its first page; a cursor that is `done` is already closed. */
   openCursor(call: OpenCursorCall): Timed<OpenedCursor>;
   /** Reads a cursor's next page; the cursor closes itself when `done`. */
@@ -133,8 +148,9 @@ export interface WorkerApi {
   /** Closes a cursor (unknown ids are ignored). */
   closeCursor(call: CursorCall): void;
   /** Like query, but steps only to the first row. */
-  get(call: StatementCall): Timed<QueryResult>;
-  run(call: StatementCall): Timed<RunResult>;
+  get(sql: string, params: Params | undefined, scope?: StatementScope): PackedRows;
+  /** Runs one write statement. */
+  run(sql: string, params: Params | undefined, scope?: StatementScope): PackedRun;
   runMany(call: BatchCall): Timed<RunResult>;
   exec(call: ExecCall): Timed<object>;
   /** Runs a registered worker-side procedure as one atomic unit of work (one round trip). */
@@ -160,6 +176,13 @@ export type Timed<T> = T & { readonly engineMs: number };
 
 /** The names of the worker API's methods. */
 export type WorkerMethod = keyof WorkerApi;
+
+/**
+ * The hot statement calls. They cross on the compact wire's direct lane — one flat frame each
+ * way, answered synchronously by the worker — instead of through Comlink's proxy, whose own
+ * per-call work costs about a third of a bare round trip (see docs/worker-protocol.md).
+ */
+export const DIRECT_METHODS: ReadonlySet<WorkerMethod> = new Set<WorkerMethod>(['query', 'get', 'run']);
 
 /** The worker API as the main side sees it: every result is a promise. */
 export type AsyncWorkerApi = {

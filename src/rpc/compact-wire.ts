@@ -1,15 +1,17 @@
-import type { Endpoint } from 'comlink';
+import { transferHandlers, type Endpoint, type TransferHandler } from 'comlink';
 import { DatabaseError } from '../errors/database-error.js';
 import { serializeDatabaseError } from './error-transfer.js';
 
 /**
- * A compact wire format under Comlink, in two endpoint adapters (one per side).
+ * A compact wire format under Comlink, in two endpoint adapters (one per side), with a direct
+ * lane for the hot statement calls.
  *
  * Comlink frames every call as `{ id: <36-char string>, type, path, argumentList: [{ type, value }] }`
  * and every reply as `{ id, type, value }`; cloning that envelope costs more than a point read in
  * SQLite. On the wire a call becomes `[seq, method, ...args]` and a reply `[seq, 0, value]`
  * (`[seq, 1, handler, value]` for a thrown error), and Comlink sees its usual messages on both
- * sides.
+ * sides. Calls on the direct lane use the same frames but skip Comlink's proxy on the main side
+ * and its message handler in the worker: the worker answers them synchronously.
  *
  * The worker side admits only calls to the protocol's methods (and Comlink's RELEASE): any other
  * frame — `GET`/`SET` walking `__proto__` or `constructor`, unknown methods, malformed data —
@@ -32,67 +34,154 @@ interface ComlinkReply {
   readonly value?: unknown;
 }
 
+/** A call on the direct lane, waiting for its reply. */
+interface DirectCall {
+  resolve(value: unknown): void;
+  reject(error: unknown): void;
+}
+
 const REPLY_VALUE = 0;
 const REPLY_HANDLER = 1;
 
-/** The main side: turns Comlink's requests into compact frames and compact replies back. */
-export function compactCallerEndpoint(endpoint: Endpoint): Endpoint {
-  const ids = new Map<number, string | number>();
-  let nextSeq = 1;
-  const listeners = new Map<unknown, EventListener>();
-  const handles = new Set<(event: Event) => void>();
-  return {
-    ...startOf(endpoint),
-    postMessage(message: ComlinkRequest, transfer?: Transferable[]) {
-      const seq = nextSeq++;
-      ids.set(seq, message.id);
-      const args = message.argumentList;
-      if (message.type === 'APPLY' && message.path?.length === 1 && args !== undefined && args.every((a) => a.type === 'RAW')) {
-        const frame: unknown[] = [seq, message.path[0]];
-        for (const arg of args) frame.push(arg.value);
-        endpoint.postMessage(frame, transfer);
-        return;
-      }
-      if (message.type === 'RELEASE') {
-        endpoint.postMessage({ ...message, id: seq }, transfer);
-        return;
-      }
-      ids.delete(seq);
-      const refusal = new DatabaseError('PROTOCOL_ERROR', `Only plain protocol calls cross to the worker (refused a Comlink ${message.type}).`);
-      const reply: ComlinkReply = { id: message.id, type: 'HANDLER', name: 'throw', value: serializeDatabaseError(refusal) };
-      queueMicrotask(() => handles.forEach((handle) => handle({ data: reply } as MessageEvent)));
-    },
-    addEventListener(type: string, listener: EventListenerOrEventListenerObject) {
-      const handle = typeof listener === 'function' ? listener : (event: Event) => listener.handleEvent(event);
-      const wrapped: Listener = (event) => {
-        const data: unknown = event.data;
-        if (!Array.isArray(data)) return handle(event);
-        const id = ids.get(data[0] as number);
-        if (id === undefined) return;
-        ids.delete(data[0] as number);
-        const reply: ComlinkReply =
-          data[1] === REPLY_HANDLER ? { id, type: 'HANDLER', name: data[2] as string, value: data[3] } : { id, type: 'RAW', value: data[2] };
-        handle({ data: reply } as MessageEvent);
-      };
-      handles.add(handle);
-      listeners.set(listener, wrapped as EventListener);
-      endpoint.addEventListener(type, wrapped as EventListener);
-    },
-    removeEventListener: removeWrapped(endpoint, listeners),
-  };
+/** How a thrown value crosses: Comlink's `throw` handler (the error transfer installs ours). */
+function throwHandler(): TransferHandler<{ value: unknown }, unknown> {
+  return transferHandlers.get('throw') as TransferHandler<{ value: unknown }, unknown>;
 }
 
 /**
- * The worker side: admits compact calls to `methods` only, hands Comlink its usual request, and
- * sends Comlink's replies back compact.
+ * The main side: turns Comlink's requests into compact frames and compact replies back, and
+ * sends direct-lane calls itself.
+ */
+export class CompactCaller {
+  /** The endpoint to hand to Comlink's `wrap`. */
+  readonly endpoint: Endpoint;
+  readonly #target: Endpoint;
+  readonly #comlinkIds = new Map<number, string | number>();
+  readonly #direct = new Map<number, DirectCall>();
+  readonly #comlinkListeners = new Set<(event: Event) => void>();
+  readonly #wrappedListeners = new Map<unknown, (event: Event) => void>();
+  #nextSeq = 1;
+
+  /** @param endpoint - the worker's endpoint */
+  constructor(endpoint: Endpoint) {
+    this.#target = endpoint;
+    endpoint.addEventListener('message', ((event: MessageEvent) => this.#receive(event)) as EventListener);
+    endpoint.start?.();
+    this.endpoint = {
+      postMessage: (message: ComlinkRequest, transfer?: Transferable[]) => this.#postComlink(message, transfer),
+      addEventListener: (_type: string, listener: EventListenerOrEventListenerObject) => {
+        const handle = typeof listener === 'function' ? listener : (event: Event) => listener.handleEvent(event);
+        this.#wrappedListeners.set(listener, handle);
+        this.#comlinkListeners.add(handle);
+      },
+      removeEventListener: (_type: string, listener: EventListenerOrEventListenerObject) => {
+        const handle = this.#wrappedListeners.get(listener);
+        if (handle === undefined) return;
+        this.#wrappedListeners.delete(listener);
+        this.#comlinkListeners.delete(handle);
+      },
+    };
+  }
+
+  /**
+   * Sends a call on the direct lane: `[seq, method, a, b, c]`, answered by the worker without
+   * Comlink. Posted before this returns, so it keeps its place among all calls.
+   */
+  send(method: string, a: unknown, b: unknown, c: unknown): Promise<unknown> {
+    const seq = this.#nextSeq++;
+    const reply = new Promise<unknown>((resolve, reject) => this.#direct.set(seq, { resolve, reject }));
+    this.#target.postMessage([seq, method, a, b, c]);
+    return reply;
+  }
+
+  /** Rejects every direct-lane call still waiting with `error` (the worker is gone). */
+  failDirect(error: DatabaseError): void {
+    const waiting = [...this.#direct.values()];
+    this.#direct.clear();
+    for (const call of waiting) call.reject(error);
+  }
+
+  #postComlink(message: ComlinkRequest, transfer?: Transferable[]): void {
+    const seq = this.#nextSeq++;
+    const args = message.argumentList;
+    if (message.type === 'APPLY' && message.path?.length === 1 && args !== undefined && args.every((a) => a.type === 'RAW')) {
+      this.#comlinkIds.set(seq, message.id);
+      const frame: unknown[] = [seq, message.path[0]];
+      for (const arg of args) frame.push(arg.value);
+      this.#target.postMessage(frame, transfer);
+      return;
+    }
+    if (message.type === 'RELEASE') {
+      this.#comlinkIds.set(seq, message.id);
+      this.#target.postMessage({ ...message, id: seq }, transfer);
+      return;
+    }
+    const refusal = new DatabaseError('PROTOCOL_ERROR', `Only plain protocol calls cross to the worker (refused a Comlink ${message.type}).`);
+    const reply: ComlinkReply = { id: message.id, type: 'HANDLER', name: 'throw', value: serializeDatabaseError(refusal) };
+    queueMicrotask(() => this.#toComlink(reply));
+  }
+
+  #receive(event: MessageEvent): void {
+    const data: unknown = event.data;
+    if (!Array.isArray(data)) {
+      for (const handle of this.#comlinkListeners) handle(event);
+      return;
+    }
+    const seq = data[0] as number;
+    const direct = this.#direct.get(seq);
+    if (direct !== undefined) {
+      this.#direct.delete(seq);
+      if (data[1] === REPLY_VALUE) direct.resolve(data[2]);
+      else settleThrown(direct, data[3]);
+      return;
+    }
+    const id = this.#comlinkIds.get(seq);
+    if (id === undefined) return;
+    this.#comlinkIds.delete(seq);
+    this.#toComlink(data[1] === REPLY_HANDLER ? { id, type: 'HANDLER', name: data[2] as string, value: data[3] } : { id, type: 'RAW', value: data[2] });
+  }
+
+  #toComlink(reply: ComlinkReply): void {
+    for (const handle of this.#comlinkListeners) handle({ data: reply } as MessageEvent);
+  }
+}
+
+/** Rejects a direct call with the error its reply carries, rebuilt as Comlink's `throw` handler does. */
+function settleThrown(call: DirectCall, serialized: unknown): void {
+  try {
+    throwHandler().deserialize(serialized);
+    call.reject(new DatabaseError('PROTOCOL_ERROR', 'The worker reported a failure without an error.'));
+  } catch (error) {
+    call.reject(error);
+  }
+}
+
+/** The worker-side methods of the direct lane, by name (each takes at most three arguments). */
+export type DirectMethods = ReadonlyMap<string, (a: unknown, b: unknown, c: unknown) => unknown>;
+
+/**
+ * The worker side: answers direct-lane calls itself, admits Comlink calls to `methods` only,
+ * hands Comlink its usual request, and sends Comlink's replies back compact.
  * @param reject - serializes a refusal the way a thrown error crosses the boundary
  */
 export function compactServingEndpoint(
   endpoint: Endpoint,
   methods: ReadonlySet<string>,
+  direct: DirectMethods,
   reject: (seq: unknown, error: DatabaseError) => void,
 ): Endpoint {
   const listeners = new Map<unknown, EventListener>();
+  const answer = (seq: number, method: (a: unknown, b: unknown, c: unknown) => unknown, data: unknown[]): void => {
+    let value: unknown;
+    try {
+      value = method(data[2], data[3], data[4]);
+    } catch (error) {
+      const [serialized, transfer] = throwHandler().serialize({ value: error });
+      endpoint.postMessage([seq, REPLY_HANDLER, 'throw', serialized], transfer);
+      return;
+    }
+    endpoint.postMessage([seq, REPLY_VALUE, value]);
+  };
   return {
     ...startOf(endpoint),
     postMessage(message: ComlinkReply, transfer?: Transferable[]) {
@@ -110,6 +199,8 @@ export function compactServingEndpoint(
             reject(seq, new DatabaseError('PROTOCOL_ERROR', `Refused a call to "${String(method).slice(0, 40)}": not a protocol method.`));
             return;
           }
+          const directMethod = direct.get(method);
+          if (directMethod !== undefined) return answer(seq, directMethod, data);
           const argumentList = data.slice(2).map((value: unknown) => ({ type: 'RAW', value }));
           handle({ data: { id: seq, type: 'APPLY', path: [method], argumentList } } as MessageEvent);
           return;
@@ -119,17 +210,12 @@ export function compactServingEndpoint(
       listeners.set(listener, wrapped as EventListener);
       endpoint.addEventListener(type, wrapped as EventListener);
     },
-    removeEventListener: removeWrapped(endpoint, listeners),
-  };
-}
-
-/** Removes the wrapper registered for a listener. */
-function removeWrapped(endpoint: Endpoint, listeners: Map<unknown, EventListener>): Endpoint['removeEventListener'] {
-  return (type: string, listener: EventListenerOrEventListenerObject) => {
-    const wrapped = listeners.get(listener);
-    if (wrapped === undefined) return;
-    listeners.delete(listener);
-    endpoint.removeEventListener(type, wrapped);
+    removeEventListener(type: string, listener: EventListenerOrEventListenerObject) {
+      const wrapped = listeners.get(listener);
+      if (wrapped === undefined) return;
+      listeners.delete(listener);
+      endpoint.removeEventListener(type, wrapped);
+    },
   };
 }
 

@@ -2,8 +2,8 @@ import { wrap, type Remote } from 'comlink';
 import type { EngineClient } from '../connection/engine-client.js';
 import { DatabaseError } from '../errors/database-error.js';
 import type { WorkerHandle } from '../platform/platform.js';
-import type { WorkerApi, WorkerMethod } from '../protocol/worker-api.js';
-import { compactCallerEndpoint } from './compact-wire.js';
+import { DIRECT_METHODS, type WorkerApi, type WorkerMethod } from '../protocol/worker-api.js';
+import { CompactCaller } from './compact-wire.js';
 import { installErrorTransfer } from './error-transfer.js';
 
 type Settle = (error: DatabaseError) => void;
@@ -11,12 +11,16 @@ type Settle = (error: DatabaseError) => void;
 /**
  * The main side of the worker protocol. Comlink alone leaves calls pending forever when the
  * worker dies (comlink#428); this client tracks every pending call and rejects them all with
- * `WORKER_CRASHED` the moment the worker fails.
+ * `WORKER_CRASHED` the moment the worker fails. The hot statement calls ({@link DIRECT_METHODS})
+ * take the compact wire's direct lane; every other call goes through the Comlink proxy.
  */
 export class WorkerClient implements EngineClient {
   readonly #handle: WorkerHandle;
   readonly #remote: Remote<WorkerApi>;
+  readonly #wire: CompactCaller;
   readonly #pending = new Set<Settle>();
+  /** Calls sent and not answered yet, on both lanes. */
+  #inFlight = 0;
   readonly #methods = new Map<WorkerMethod, (...args: unknown[]) => Promise<unknown>>();
   #failure: DatabaseError | undefined;
   readonly #crashListeners: ((error: DatabaseError) => void)[] = [];
@@ -26,7 +30,8 @@ export class WorkerClient implements EngineClient {
   constructor(handle: WorkerHandle) {
     installErrorTransfer();
     this.#handle = handle;
-    this.#remote = wrap<WorkerApi>(compactCallerEndpoint(handle.endpoint));
+    this.#wire = new CompactCaller(handle.endpoint);
+    this.#remote = wrap<WorkerApi>(this.#wire.endpoint);
     handle.onCrash((error) => this.#fail(error));
   }
 
@@ -46,13 +51,14 @@ export class WorkerClient implements EngineClient {
    */
   call<M extends WorkerMethod>(method: M, ...args: Parameters<WorkerApi[M]>): Promise<ReturnType<WorkerApi[M]>> {
     if (this.#failure !== undefined) return Promise.reject(this.#failure);
+    if (DIRECT_METHODS.has(method)) return this.#direct(method, args) as Promise<ReturnType<WorkerApi[M]>>;
     return new Promise((resolve, reject) => {
       const settle: Settle = (error) => reject(error);
       this.#pending.add(settle);
-      if (this.#pending.size === 1) this.#handle.setBusy(true);
+      this.#started();
       const done = (): void => {
         this.#pending.delete(settle);
-        if (this.#pending.size === 0) this.#becameIdle();
+        this.#settled();
       };
       (this.#method(method)(...args) as Promise<ReturnType<WorkerApi[M]>>).then(
         (value) => {
@@ -67,9 +73,27 @@ export class WorkerClient implements EngineClient {
     });
   }
 
+  /** A call on the direct lane; the worker's death rejects it through {@link CompactCaller.failDirect}. */
+  #direct(method: WorkerMethod, args: readonly unknown[]): Promise<unknown> {
+    this.#started();
+    const reply = this.#wire.send(method, args[0], args[1], args[2]);
+    reply.then(this.#onDirectSettled, this.#onDirectSettled);
+    return reply;
+  }
+
+  readonly #onDirectSettled = (): void => this.#settled();
+
+  #started(): void {
+    if (this.#inFlight++ === 0) this.#handle.setBusy(true);
+  }
+
+  #settled(): void {
+    if (this.#inFlight > 0 && --this.#inFlight === 0) this.#becameIdle();
+  }
+
   /** Resolves once no call is pending (at once when none is, or when the worker has died). */
   idle(): Promise<void> {
-    if (this.#pending.size === 0) return Promise.resolve();
+    if (this.#inFlight === 0) return Promise.resolve();
     return new Promise((resolve) => this.#idleWaiters.push(resolve));
   }
 
@@ -108,6 +132,8 @@ export class WorkerClient implements EngineClient {
     const pending = [...this.#pending];
     this.#pending.clear();
     for (const settle of pending) settle(error);
+    this.#wire.failDirect(error);
+    this.#inFlight = 0;
     this.#becameIdle();
     for (const listener of this.#crashListeners) listener(error);
   }

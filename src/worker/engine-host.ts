@@ -1,6 +1,7 @@
 import { ownedTransaction, usableTransaction, type TransactionState } from './transaction-state.js';
 import type { Engine } from '../engine/engine.js';
 import type { Params, QueryResult, RunResult } from '../engine/types.js';
+import { packRows } from '../protocol/packed-rows.js';
 import { DatabaseError, isDatabaseError } from '../errors/database-error.js';
 import { InterruptWatch } from './interrupt-watch.js';
 import { applyConnectionSafety } from './connection-safety.js';
@@ -22,9 +23,11 @@ import type {
   ImageCall,
   OpenRequest,
   OpenResult,
+  PackedRows,
+  PackedRun,
   SavepointCall,
-  StatementCall,
   StatementLimits,
+  StatementScope,
   Timed,
   TxCall,
   WorkerApi,
@@ -37,6 +40,9 @@ export type EngineLoader = (request: OpenRequest) => Promise<Engine>;
 const TRANSACTION_CONTROL = /^(?:\s|;|--[^\n]*(?:\n|$)|\/\*[\s\S]*?\*\/)*(?:BEGIN|COMMIT|END|ROLLBACK|SAVEPOINT|RELEASE)\b/i;
 
 const VERDICT_CACHE_SIZE = 512;
+
+/** The limits of a statement sent without a scope. */
+const NO_LIMITS: StatementLimits = Object.freeze({});
 
 /** State of the one transaction the connection can have open. */
 
@@ -84,9 +90,9 @@ export class EngineHost implements WorkerApi {
     return { engine: this.#engine.name, sqliteVersion: this.#engine.sqliteVersion, interruptible: this.#watch.interruptible };
   }
 
-  query(call: StatementCall): Timed<QueryResult> {
+  query(sql: string, params: Params | undefined, scope?: StatementScope): PackedRows {
     const limit = { maxRows: this.#limits.maxResultRows, maxBytes: this.#limits.maxResultBytes };
-    return this.#read(call, (sql, params) => this.#engine.query(sql, params, new ResultMeter(limit)));
+    return this.#read(sql, params, scope, () => this.#engine.query(sql, params, new ResultMeter(limit)));
   }
 
   openCursor(call: OpenCursorCall): Timed<OpenedCursor> {
@@ -109,17 +115,18 @@ export class EngineHost implements WorkerApi {
     this.#cursors.close(call.cursor);
   }
 
-  get(call: StatementCall): Timed<QueryResult> {
-    return this.#read(call, (sql, params) => this.#engine.get(sql, params));
+  get(sql: string, params: Params | undefined, scope?: StatementScope): PackedRows {
+    return this.#read(sql, params, scope, () => this.#engine.get(sql, params));
   }
 
-  run(call: StatementCall): Timed<RunResult> {
-    this.#admit(call.tx, call.sql, call.depth);
-    this.#assertParamCount(call.params);
-    assertParams(call.params);
+  run(sql: string, params: Params | undefined, scope?: StatementScope): PackedRun {
+    const tx = scope?.tx;
+    this.#admit(tx, sql, scope?.depth);
+    this.#assertParamCount(params);
+    assertParams(params);
     const started = performance.now();
-    const { changes, lastInsertRowid } = this.#guard(call.tx, () => this.#watch.run(call, () => this.#engine.run(call.sql, call.params)));
-    return { changes, lastInsertRowid, engineMs: performance.now() - started };
+    const { changes, lastInsertRowid } = this.#guard(tx, () => this.#watch.run(scope ?? NO_LIMITS, () => this.#engine.run(sql, params)));
+    return [performance.now() - started, changes, lastInsertRowid];
   }
 
   runMany(call: BatchCall): Timed<RunResult> {
@@ -268,14 +275,15 @@ export class EngineHost implements WorkerApi {
     }
   }
 
-  /** Admits a read, runs it through the engine and times it. */
-  #read(call: StatementCall, read: (sql: string, params: Params | undefined) => QueryResult): Timed<QueryResult> {
-    this.#admit(call.tx, call.sql, call.depth);
-    this.#assertParamCount(call.params);
-    assertParams(call.params);
+  /** Admits a read, runs it through the engine, times it and packs its rows. */
+  #read(sql: string, params: Params | undefined, scope: StatementScope | undefined, read: () => QueryResult): PackedRows {
+    const tx = scope?.tx;
+    this.#admit(tx, sql, scope?.depth);
+    this.#assertParamCount(params);
+    assertParams(params);
     const started = performance.now();
-    const { columns, rows } = this.#guard(call.tx, () => this.#watch.run(call, () => read(call.sql, call.params)));
-    return { columns, rows, engineMs: performance.now() - started };
+    const result = this.#guard(tx, () => this.#watch.run(scope ?? NO_LIMITS, read));
+    return packRows(result, performance.now() - started);
   }
 
   #assertParamCount(params: Params | undefined): void {

@@ -1,11 +1,11 @@
 import { expose, transfer, type Endpoint } from 'comlink';
 import { DatabaseError } from '../errors/database-error.js';
-import type { OpenRequest, WorkerApi } from '../protocol/worker-api.js';
-import { compactServingEndpoint } from '../rpc/compact-wire.js';
+import { DIRECT_METHODS, type OpenRequest, type WorkerApi } from '../protocol/worker-api.js';
+import { compactServingEndpoint, type DirectMethods } from '../rpc/compact-wire.js';
 import { installErrorTransfer, serializeDatabaseError } from '../rpc/error-transfer.js';
 import { builtinProcedures } from './builtin-procedures.js';
 import { EngineHost } from './engine-host.js';
-import { batchCall, cursorCall, execCall, imageCall, openRequest, procedureCall, statementCall, txCall } from '../protocol/validate-call.js';
+import { batchCall, cursorCall, execCall, imageCall, openRequest, procedureCall, statementArgs, statementCall, txCall } from '../protocol/validate-call.js';
 import { loadEngine } from './load-engine.js';
 
 /**
@@ -27,12 +27,12 @@ export function serveWorker(endpoint: Endpoint): void {
       host = await EngineHost.open(checked, loadEngine, builtinProcedures());
       return host.open();
     },
-    query: (call) => ready().query(statementCall(call)),
-    get: (call) => ready().get(statementCall(call)),
+    query: (sql, params, scope) => ready().query(...statementArgs(sql, params, scope)),
+    get: (sql, params, scope) => ready().get(...statementArgs(sql, params, scope)),
     openCursor: (call) => ready().openCursor(statementCall(call) as typeof call),
     fetchCursor: (call) => ready().fetchCursor(cursorCall(call)),
     closeCursor: (call) => ready().closeCursor(cursorCall(call)),
-    run: (call) => ready().run(statementCall(call)),
+    run: (sql, params, scope) => ready().run(...statementArgs(sql, params, scope)),
     runMany: (call) => ready().runMany(batchCall(call)),
     exec: (call) => ready().exec(execCall(call)),
     call: (call) => ready().call(procedureCall(call)),
@@ -59,5 +59,6 @@ export function serveWorker(endpoint: Endpoint): void {
     if (typeof seq === 'number') endpoint.postMessage([seq, 1, 'throw', serializeDatabaseError(error)]);
   };
   const methods = new Set(Object.keys(api));
-  expose(Object.freeze(Object.assign(Object.create(null), api)), compactServingEndpoint(endpoint, methods, refuse));
+  const direct: DirectMethods = new Map([...DIRECT_METHODS].map((method) => [method, api[method] as (a: unknown, b: unknown, c: unknown) => unknown]));
+  expose(Object.freeze(Object.assign(Object.create(null), api)), compactServingEndpoint(endpoint, methods, direct, refuse));
 }

@@ -42,7 +42,7 @@ async function baseImage(journalMode: JournalMode): Promise<DiskImage> {
 function transaction(host: EngineHost, tx: number): boolean {
   host.begin({ tx });
   try {
-    host.run({ sql: 'UPDATE t SET n = 1', tx, depth: 0 });
+    host.run('UPDATE t SET n = 1', undefined, { tx, depth: 0 });
     host.runMany({ sql: 'INSERT INTO t(n, pad) VALUES (1, randomblob(3000))', rows: Array.from({ length: BASE_ROWS }, () => []), tx, depth: 0 });
     host.commit({ tx });
   } catch (error) {
@@ -57,14 +57,14 @@ function transaction(host: EngineHost, tx: number): boolean {
 }
 
 function state(host: EngineHost): 'before' | 'after' | string {
-  const [count, ones, zeros] = host.query({ sql: 'SELECT count(*), total(n = 1), total(n = 0) FROM t' }).rows[0] as number[];
+  const [count, ones, zeros] = host.query('SELECT count(*), total(n = 1), total(n = 0) FROM t', undefined)[2] as number[];
   if (count === BASE_ROWS && zeros === BASE_ROWS) return 'before';
   if (count === 2 * BASE_ROWS && ones === 2 * BASE_ROWS) return 'after';
   return `torn: ${count} rows, ${ones} at 1, ${zeros} at 0`;
 }
 
 function integrity(host: EngineHost): unknown {
-  return host.query({ sql: 'PRAGMA integrity_check' }).rows;
+  return host.query('PRAGMA integrity_check', undefined)[2];
 }
 
 /** Every error must be typed, and never the catch-all for unexpected engine failures. */
@@ -107,9 +107,9 @@ async function trial(image: DiskImage, journalMode: JournalMode, k: number, mode
   expect(seen === 'after' || seen === 'before', seen).toBe(true);
   if (committed) expect(seen).toBe('after');
   if (failedAt === 'open') expect(seen).toBe('before');
-  expect(integrity(host)).toEqual([['ok']]);
-  host.run({ sql: 'INSERT INTO t(n) VALUES (2)' });
-  expect(host.query({ sql: 'SELECT count(*) FROM t WHERE n = 2' }).rows).toEqual([[1]]);
+  expect(integrity(host)).toEqual(['ok']);
+  host.run('INSERT INTO t(n) VALUES (2)', undefined);
+  expect(host.query('SELECT count(*) FROM t WHERE n = 2', undefined)[2]).toEqual([1]);
   host.close();
   return `${failedAt}:${seen}`;
 }
@@ -192,8 +192,8 @@ describe.each<JournalMode>(['delete', 'wal'])('I/O fault at every operation of a
       const seen = state(host);
       expect(seen === 'after' || seen === 'before', `k=${k}: ${seen}`).toBe(true);
       if (restored) expect(seen).toBe('after');
-      expect(integrity(host)).toEqual([['ok']]);
-      host.run({ sql: 'INSERT INTO t(n) VALUES (2)' });
+      expect(integrity(host)).toEqual(['ok']);
+      host.run('INSERT INTO t(n) VALUES (2)', undefined);
       host.close();
       const outcome = `${ended}:${seen}`;
       outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);

@@ -8,7 +8,7 @@ import { wrap } from 'comlink';
 import { spawnProbeWorker, sqlJsWasmUrl, type RawWorker } from 'test-env';
 import { describe, expect, it } from 'vitest';
 import type { WorkerApi } from '../../src/protocol/worker-api.js';
-import { compactCallerEndpoint } from '../../src/rpc/compact-wire.js';
+import { CompactCaller } from '../../src/rpc/compact-wire.js';
 import { installErrorTransfer } from '../../src/rpc/error-transfer.js';
 import { LOCAL_ENGINES } from '../support/open-db.js';
 
@@ -54,7 +54,7 @@ describe.each(LOCAL_ENGINES)('hostile frames to a real worker (%s)', (engine) =>
   it('are refused; ({}).polluted stays undefined in the worker; the worker keeps serving', async () => {
     installErrorTransfer();
     const worker = await spawnProbeWorker();
-    const api = wrap<WorkerApi>(compactCallerEndpoint(worker.endpoint));
+    const api = wrap<WorkerApi>(new CompactCaller(worker.endpoint).endpoint);
     await api.open({ engine, filename: ':memory:', storage: 'memory', sqlJsWasmUrl });
     expect(await pollution(worker)).toEqual({ polluted: null, keys: [] });
 
@@ -78,23 +78,25 @@ describe.each(LOCAL_ENGINES)('hostile frames to a real worker (%s)', (engine) =>
       expect(await refusalCode(worker, seq, [seq, method, 'polluted', 'yes'])).toBe('PROTOCOL_ERROR');
     }
     const mistyped: [unknown[], string][] = [
-      [['query', { sql: 42 }], 'PROTOCOL_ERROR'],
-      [['query', 'SELECT 1'], 'PROTOCOL_ERROR'],
+      [['query', { sql: 'SELECT 1' }], 'PROTOCOL_ERROR'],
+      [['query', 42], 'PROTOCOL_ERROR'],
       [['query', null], 'PROTOCOL_ERROR'],
-      [['query', [{ sql: 'SELECT 1' }]], 'PROTOCOL_ERROR'],
-      [['query', { sql: 'SELECT ?', params: 'x' }], 'PROTOCOL_ERROR'],
-      [['query', { sql: 'SELECT 1', tx: 'a' }], 'PROTOCOL_ERROR'],
-      [['query', { sql: 'SELECT 1', timeoutMs: 'soon' }], 'PROTOCOL_ERROR'],
-      [['query', objectWithOwnProto()], 'PROTOCOL_ERROR'],
-      [['query', { sql: 'SELECT :p', params: JSON.parse('{"__proto__": {"polluted": "yes"}}') }], 'PROTOCOL_ERROR'],
+      [['query', ['SELECT 1']], 'PROTOCOL_ERROR'],
+      [['query', 'SELECT ?', 'x'], 'PROTOCOL_ERROR'],
+      [['get', 'SELECT ?', 7], 'PROTOCOL_ERROR'],
+      [['run', 'SELECT 1', undefined, 'scope'], 'PROTOCOL_ERROR'],
+      [['query', 'SELECT 1', undefined, { tx: 'a' }], 'PROTOCOL_ERROR'],
+      [['query', 'SELECT 1', undefined, { timeoutMs: 'soon' }], 'PROTOCOL_ERROR'],
+      [['query', 'SELECT 1', undefined, objectWithOwnProto()], 'PROTOCOL_ERROR'],
+      [['query', 'SELECT :p', JSON.parse('{"__proto__": {"polluted": "yes"}}')], 'PROTOCOL_ERROR'],
       [['runMany', { sql: 'SELECT 1', rows: 'x' }], 'PROTOCOL_ERROR'],
       [['runMany', { sql: 'SELECT 1', rows: { kind: 'encoded-param-rows', width: 1, count: 5 } }], 'INVALID_ARGUMENT'],
       [['begin', { tx: '1' }], 'PROTOCOL_ERROR'],
       [['call', { name: 42 }], 'PROTOCOL_ERROR'],
       [['fetchCursor', { cursor: 'x' }], 'PROTOCOL_ERROR'],
       [['open', { engine: {}, filename: ':memory:', storage: 'memory' }], 'PROTOCOL_ERROR'],
-      [['query', { sql: `SELECT '${'x'.repeat(2_000_000)}'` }], 'LIMIT_EXCEEDED'],
-      [['query', { sql: 'SELECT 1', params: Array.from({ length: 40_000 }, () => 1) }], 'LIMIT_EXCEEDED'],
+      [['query', `SELECT '${'x'.repeat(2_000_000)}'`], 'LIMIT_EXCEEDED'],
+      [['query', 'SELECT 1', Array.from({ length: 40_000 }, () => 1)], 'LIMIT_EXCEEDED'],
     ];
     for (const [[method, ...args], code] of mistyped) {
       seq += 1;
@@ -102,7 +104,7 @@ describe.each(LOCAL_ENGINES)('hostile frames to a real worker (%s)', (engine) =>
     }
 
     expect(await pollution(worker)).toEqual({ polluted: null, keys: [] });
-    expect(await api.query({ sql: 'SELECT 40 + 2 AS answer' })).toMatchObject({ columns: ['answer'], rows: [[42]] });
+    expect(await api.query('SELECT 40 + 2 AS answer', undefined)).toEqual([expect.any(Number), ['answer'], [42]]);
     await api.close();
     await worker.terminate();
   });

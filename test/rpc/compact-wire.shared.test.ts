@@ -2,7 +2,8 @@ import { proxy, wrap, type Endpoint } from 'comlink';
 import { sqlJsWasmUrl } from 'test-env';
 import { describe, expect, it } from 'vitest';
 import type { WorkerApi } from '../../src/protocol/worker-api.js';
-import { compactCallerEndpoint } from '../../src/rpc/compact-wire.js';
+import { CompactCaller } from '../../src/rpc/compact-wire.js';
+import { DatabaseError } from '../../src/errors/database-error.js';
 import { installErrorTransfer } from '../../src/rpc/error-transfer.js';
 import { serveWorker } from '../../src/worker/serve-worker.js';
 import { delay, rejection } from '../support/rejection.js';
@@ -56,13 +57,44 @@ describe('the serving endpoint admits only protocol calls', () => {
     installErrorTransfer();
     const port = servedChannel();
     await repliesTo(port, [1, 'constructor']);
-    const api = wrap<WorkerApi>(compactCallerEndpoint(port as unknown as Endpoint));
+    const api = wrap<WorkerApi>(new CompactCaller(port as unknown as Endpoint).endpoint);
     await api.open({ engine: 'sqlite-wasm', filename: ':memory:', storage: 'memory', sqlJsWasmUrl });
-    expect(await api.query({ sql: 'SELECT 40 + 2 AS answer' })).toMatchObject({ columns: ['answer'], rows: [[42]], engineMs: expect.any(Number) });
-    expect((await rejection(api.query({ sql: 'SELEC 1' }))).code).toBe('SQLITE_ERROR');
-    expect((await rejection(api.query(proxy({ sql: 'SELECT 1' }) as never))).code).toBe('PROTOCOL_ERROR');
-    expect(await api.query({ sql: 'SELECT 1 AS one' })).toMatchObject({ rows: [[1]] });
+    expect(await api.query('SELECT 40 + 2 AS answer', undefined)).toEqual([expect.any(Number), ['answer'], [42]]);
+    expect((await rejection(api.query('SELEC 1', undefined))).code).toBe('SQLITE_ERROR');
+    expect((await rejection(api.query(proxy({ sql: 'SELECT 1' }) as never, undefined))).code).toBe('PROTOCOL_ERROR');
+    expect(await api.query('SELECT 1 AS one', undefined)).toEqual([expect.any(Number), ['one'], [1]]);
     await api.close();
     port.close();
+  });
+});
+
+describe('the direct lane', () => {
+  it('answers a statement frame synchronously with packed rows, and a failure with its code', async () => {
+    installErrorTransfer();
+    const port = servedChannel();
+    const caller = new CompactCaller(port as unknown as Endpoint);
+    const api = wrap<WorkerApi>(caller.endpoint);
+    await api.open({ engine: 'sqlite-wasm', filename: ':memory:', storage: 'memory', sqlJsWasmUrl });
+    const [reply] = (await repliesTo(port, [900, 'query', 'SELECT 1 AS a, 2 AS b UNION ALL SELECT 3, 4'])) as [unknown[]];
+    expect(reply).toEqual([900, 0, [expect.any(Number), ['a', 'b'], [1, 2, 3, 4]]]);
+    expect(await caller.send('get', 'SELECT ? AS v', [7], undefined)).toEqual([expect.any(Number), ['v'], [7]]);
+    expect(await caller.send('run', 'CREATE TABLE t(id INTEGER PRIMARY KEY)', undefined, undefined)).toEqual([expect.any(Number), 0, 0n]);
+    expect(await caller.send('run', 'INSERT INTO t VALUES (5)', undefined, undefined)).toEqual([expect.any(Number), 1, 5n]);
+    const failed = await rejection(caller.send('run', 'INSERT INTO t VALUES (5)', undefined, undefined));
+    expect(failed.code).toBe('SQLITE_CONSTRAINT_PRIMARYKEY');
+    expect((await rejection(caller.send('query', 'SELECT 1', undefined, { tx: 3 }))).code).toBe('TX_CLOSED');
+    await api.close();
+    port.close();
+  });
+
+  it('rejects every direct call still waiting when the worker is declared gone', async () => {
+    const { port1, port2 } = new MessageChannel();
+    port2.start();
+    const caller = new CompactCaller(port2 as unknown as Endpoint);
+    const waiting = [caller.send('get', 'SELECT 1', undefined, undefined), caller.send('query', 'SELECT 2', undefined, undefined)];
+    const gone = new DatabaseError('WORKER_CRASHED', 'gone');
+    caller.failDirect(gone);
+    for (const call of waiting) expect(await rejection(call)).toBe(gone);
+    port1.close();
   });
 });

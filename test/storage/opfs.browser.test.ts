@@ -83,8 +83,8 @@ describe('OPFS storage (opfs-sahpool)', () => {
     await db.close();
 
     const other = await openInAnotherWorker(db.name);
-    const result = await other.call('query', { sql: 'SELECT v FROM t' });
-    expect(result.rows).toEqual([[7]]);
+    const result = await other.call('query', 'SELECT v FROM t', undefined);
+    expect(result[2]).toEqual([7]);
     await other.call('close');
     await other.dispose();
   });

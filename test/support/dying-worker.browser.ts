@@ -5,7 +5,7 @@ import { serveWorker } from '../../src/worker/serve-worker.js';
 
 globalThis.addEventListener('message', (event: MessageEvent) => {
   const frame: unknown = event.data;
-  if (Array.isArray(frame) && (frame[2] as { sql?: string } | undefined)?.sql === "SELECT 'die'") {
+  if (Array.isArray(frame) && frame[2] === "SELECT 'die'") {
     setTimeout(() => {
       throw new Error('simulated worker crash');
     }, 50);

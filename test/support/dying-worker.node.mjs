@@ -5,6 +5,6 @@ import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import { serveWorker } from '../../dist/src/worker/serve-worker.js';
 
 parentPort.on('message', (frame) => {
-  if (Array.isArray(frame) && frame[2]?.sql === "SELECT 'die'") setTimeout(() => process.exit(70), 50);
+  if (Array.isArray(frame) && frame[2] === "SELECT 'die'") setTimeout(() => process.exit(70), 50);
 });
 serveWorker(nodeEndpoint(parentPort));

@@ -29,12 +29,12 @@ describe.each(LOCAL_ENGINES)('engine host transaction tokens (%s)', (engine) => 
   it('refuses a statement from outside the open transaction, and one with a stale token', async () => {
     const host = await open();
     host.begin({ tx: 1 });
-    host.run({ sql: 'INSERT INTO t VALUES (1)', tx: 1 });
-    expect(codeOf(() => host.run({ sql: 'INSERT INTO t VALUES (2)' }))).toBe('TX_CONFLICT');
-    expect(codeOf(() => host.query({ sql: 'SELECT * FROM t', tx: 2 }))).toBe('TX_CLOSED');
+    host.run('INSERT INTO t VALUES (1)', undefined, { tx: 1 });
+    expect(codeOf(() => host.run('INSERT INTO t VALUES (2)', undefined))).toBe('TX_CONFLICT');
+    expect(codeOf(() => host.query('SELECT * FROM t', undefined, { tx: 2 }))).toBe('TX_CLOSED');
     expect(codeOf(() => host.begin({ tx: 3 }))).toBe('TX_CONFLICT');
     host.rollback({ tx: 1 });
-    expect(host.query({ sql: 'SELECT count(*) AS n FROM t' }).rows).toEqual([[0]]);
+    expect(host.query('SELECT count(*) AS n FROM t', undefined)[2]).toEqual([0]);
     expect(codeOf(() => host.commit({ tx: 1 }))).toBe('TX_CLOSED');
   });
 
@@ -45,20 +45,20 @@ describe.each(LOCAL_ENGINES)('engine host transaction tokens (%s)', (engine) => 
     const two = host.savepoint({ tx: 7 });
     expect([one, two]).toEqual([1, 2]);
     expect(codeOf(() => host.release({ tx: 7, depth: 1 }))).toBe('TX_CLOSED');
-    host.run({ sql: 'INSERT INTO t VALUES (2)', tx: 7 });
+    host.run('INSERT INTO t VALUES (2)', undefined, { tx: 7 });
     host.rollbackTo({ tx: 7, depth: 2 });
-    host.run({ sql: 'INSERT INTO t VALUES (1)', tx: 7 });
+    host.run('INSERT INTO t VALUES (1)', undefined, { tx: 7 });
     host.release({ tx: 7, depth: 1 });
     host.commit({ tx: 7 });
-    expect(host.query({ sql: 'SELECT v FROM t' }).rows).toEqual([[1]]);
+    expect(host.query('SELECT v FROM t', undefined)[2]).toEqual([1]);
   });
 
   it('after SQLite rolls back by itself, refuses further statements and reports it at commit', async () => {
     const host = await open();
     host.exec({ sql: 'CREATE TABLE u(k TEXT UNIQUE); INSERT INTO u VALUES (1);' });
     host.begin({ tx: 4 });
-    expect(codeOf(() => host.run({ sql: 'INSERT OR ROLLBACK INTO u VALUES (1)', tx: 4 }))).toBe('SQLITE_CONSTRAINT_UNIQUE');
-    expect(codeOf(() => host.run({ sql: 'INSERT INTO u VALUES (2)', tx: 4 }))).toBe('TX_ROLLED_BACK');
+    expect(codeOf(() => host.run('INSERT OR ROLLBACK INTO u VALUES (1)', undefined, { tx: 4 }))).toBe('SQLITE_CONSTRAINT_UNIQUE');
+    expect(codeOf(() => host.run('INSERT INTO u VALUES (2)', undefined, { tx: 4 }))).toBe('TX_ROLLED_BACK');
     expect(codeOf(() => host.commit({ tx: 4 }))).toBe('TX_ROLLED_BACK');
     host.begin({ tx: 5 });
     host.commit({ tx: 5 });
@@ -83,14 +83,14 @@ describe.each(LOCAL_ENGINES)('engine host transaction tokens (%s)', (engine) => 
     expect(() => host.call({ name: 'test.addTwo', args: { first: 20, failAfterFirst: true }, tx: 9 })).toThrow('planned');
     expect(host.call({ name: 'test.addTwo', args: { first: 30, failAfterFirst: false }, tx: 9 }).value).toBe(4);
     host.commit({ tx: 9 });
-    expect(host.query({ sql: 'SELECT v FROM t ORDER BY v' }).rows).toEqual([[1], [2], [30], [31]]);
+    expect(host.query('SELECT v FROM t ORDER BY v', undefined)[2]).toEqual([1, 2, 30, 31]);
     expect(codeOf(() => host.call({ name: 'no.such', args: {} }))).toBe('INVALID_ARGUMENT');
   });
 
   it('refuses everything once closed', async () => {
     const host = await open();
     host.close();
-    expect(codeOf(() => host.query({ sql: 'SELECT 1' }))).toBe('DB_CLOSED');
+    expect(codeOf(() => host.query('SELECT 1', undefined))).toBe('DB_CLOSED');
     expect(codeOf(() => host.begin({ tx: 1 }))).toBe('DB_CLOSED');
   });
 });

@@ -266,6 +266,8 @@ export class DatabaseConnection {
     const post = (): { reply: Promise<R> } => {
       try {
         return { reply: this.#guard.post(timeoutMs, send) };
+      } catch (error) {
+        return { reply: Promise.reject(error) };
       } finally {
         this.#lock.release();
       }

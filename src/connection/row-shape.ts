@@ -2,13 +2,11 @@ import type { QueryResult, RunResult, SqlValue } from '../engine/types.js';
 import type { PackedRows, PackedRun } from '../protocol/worker-api.js';
 import type { QueryOptions, Row } from './session.js';
 
-/**
- * Shapes rows that crossed the worker into what the caller asked for: objects keyed by column
- * name (a later duplicate name wins, as in better-sqlite3; a column named `__proto__` is an
- * ordinary own property, never the row's prototype), or arrays in column order.
- */
+// Rows that crossed the worker, shaped into what the caller asked for: objects keyed by column
+// name (a later duplicate name wins, as in better-sqlite3; a column named `__proto__` is an
+// ordinary own property, never the row's prototype), or arrays in column order.
 
-/** Rows that crossed as arrays (cursor pages). */
+/** Shapes rows that crossed as arrays (cursor pages). */
 export function shapeRows<T>(result: QueryResult, options: QueryOptions | undefined): T[] {
   if (options?.rowMode === 'array') return result.rows as T[];
   const { columns, rows } = result;
@@ -17,7 +15,7 @@ export function shapeRows<T>(result: QueryResult, options: QueryOptions | undefi
   return shaped as T[];
 }
 
-/** Rows that crossed packed: every row's values one after another. */
+/** Shapes rows that crossed packed: every row's values one after another. */
 export function shapePacked<T>(packed: PackedRows, options: QueryOptions | undefined): T[] {
   const [, columns, values] = packed;
   const width = columns.length;

@@ -87,11 +87,13 @@ export class LibsqlHost implements Omit<AsyncWorkerApi, 'open'> {
     return String(result.rows[0]?.[0] ?? '');
   }
 
+  /** Runs one statement on the primary or a replica (on the transaction of `scope.tx`, if given); rows packed. */
   async query(sql: string, params: Params | undefined, scope?: StatementScope): Promise<PackedRows> {
     const result = await this.#read({ ...scope, sql, params }, false);
     return packRows(result, result.engineMs);
   }
 
+  /** Like {@link LibsqlHost.query}, keeping only the first row. */
   async get(sql: string, params: Params | undefined, scope?: StatementScope): Promise<PackedRows> {
     const result = await this.#read({ ...scope, sql, params }, true);
     return packRows(result, result.engineMs);
@@ -113,6 +115,7 @@ export class LibsqlHost implements Omit<AsyncWorkerApi, 'open'> {
     return undefined;
   }
 
+  /** Runs one write statement on the primary (or the transaction of `scope.tx`). */
   async run(sql: string, params: Params | undefined, scope?: StatementScope): Promise<PackedRun> {
     const tx = scope?.tx;
     this.#admit(tx, sql, scope?.depth);

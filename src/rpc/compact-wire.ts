@@ -90,7 +90,12 @@ export class CompactCaller {
   send(method: string, a: unknown, b: unknown, c: unknown): Promise<unknown> {
     const seq = this.#nextSeq++;
     const reply = new Promise<unknown>((resolve, reject) => this.#direct.set(seq, { resolve, reject }));
-    this.#target.postMessage([seq, method, a, b, c]);
+    try {
+      this.#target.postMessage([seq, method, a, b, c]);
+    } catch (error) {
+      this.#direct.delete(seq);
+      return Promise.reject(uncopyable(error));
+    }
     return reply;
   }
 
@@ -146,6 +151,15 @@ export class CompactCaller {
   }
 }
 
+/** A call whose arguments structured clone refused, as the caller's error. */
+function uncopyable(cause: unknown): DatabaseError {
+  return new DatabaseError(
+    'INVALID_ARGUMENT',
+    'A value in this call cannot be copied to the worker: pass the SQL as a string and parameters as numbers, bigints, strings, booleans, null or Uint8Array.',
+    { cause },
+  );
+}
+
 /** Rejects a direct call with the error its reply carries, rebuilt as Comlink's `throw` handler does. */
 function settleThrown(call: DirectCall, serialized: unknown): void {
   try {
@@ -172,15 +186,18 @@ export function compactServingEndpoint(
 ): Endpoint {
   const listeners = new Map<unknown, EventListener>();
   const answer = (seq: number, method: (a: unknown, b: unknown, c: unknown) => unknown, data: unknown[]): void => {
-    let value: unknown;
     try {
-      value = method(data[2], data[3], data[4]);
+      const value = method(data[2], data[3], data[4]);
+      endpoint.postMessage([seq, REPLY_VALUE, value]);
     } catch (error) {
-      const [serialized, transfer] = throwHandler().serialize({ value: error });
-      endpoint.postMessage([seq, REPLY_HANDLER, 'throw', serialized], transfer);
-      return;
+      try {
+        const [serialized, transfer] = throwHandler().serialize({ value: error });
+        endpoint.postMessage([seq, REPLY_HANDLER, 'throw', serialized], transfer);
+      } catch {
+        const refusal = new DatabaseError('PROTOCOL_ERROR', 'The worker could not send its reply: it holds a value that cannot be copied between threads.');
+        endpoint.postMessage([seq, REPLY_HANDLER, 'throw', serializeDatabaseError(refusal)]);
+      }
     }
-    endpoint.postMessage([seq, REPLY_VALUE, value]);
   };
   return {
     ...startOf(endpoint),

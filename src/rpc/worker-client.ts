@@ -60,7 +60,15 @@ export class WorkerClient implements EngineClient {
         this.#pending.delete(settle);
         this.#settled();
       };
-      (this.#method(method)(...args) as Promise<ReturnType<WorkerApi[M]>>).then(
+      let reply: Promise<ReturnType<WorkerApi[M]>>;
+      try {
+        reply = this.#method(method)(...args) as Promise<ReturnType<WorkerApi[M]>>;
+      } catch (error) {
+        done();
+        reject(error);
+        return;
+      }
+      reply.then(
         (value) => {
           done();
           resolve(value);

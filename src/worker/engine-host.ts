@@ -90,6 +90,7 @@ export class EngineHost implements WorkerApi {
     return { engine: this.#engine.name, sqliteVersion: this.#engine.sqliteVersion, interruptible: this.#watch.interruptible };
   }
 
+  /** Runs one statement (inside the transaction of `scope.tx`, if given) and returns all its rows, packed. */
   query(sql: string, params: Params | undefined, scope?: StatementScope): PackedRows {
     const limit = { maxRows: this.#limits.maxResultRows, maxBytes: this.#limits.maxResultBytes };
     return this.#read(sql, params, scope, () => this.#engine.query(sql, params, new ResultMeter(limit)));
@@ -115,10 +116,12 @@ export class EngineHost implements WorkerApi {
     this.#cursors.close(call.cursor);
   }
 
+  /** Like {@link EngineHost.query}, stepping only to the first row. */
   get(sql: string, params: Params | undefined, scope?: StatementScope): PackedRows {
     return this.#read(sql, params, scope, () => this.#engine.get(sql, params));
   }
 
+  /** Runs one write statement: its time, rows changed and the last rowid. */
   run(sql: string, params: Params | undefined, scope?: StatementScope): PackedRun {
     const tx = scope?.tx;
     this.#admit(tx, sql, scope?.depth);

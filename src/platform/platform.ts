@@ -1,4 +1,5 @@
 import type { Endpoint } from 'comlink';
+import type { EngineName } from '../engine/engine.js';
 import type { DatabaseError } from '../errors/database-error.js';
 import type { BackupFiles } from '../maintenance/backup-files.node.js';
 
@@ -26,8 +27,11 @@ export interface AsyncContext<T> {
 export interface Platform {
   /** `node` or `browser`. */
   readonly name: 'node' | 'browser';
-  /** Starts a database worker (the shipped one unless `url` says otherwise). */
-  spawnWorker(url: string | URL | undefined): WorkerHandle;
+  /**
+   * Starts a database worker (the shipped one unless `url` says otherwise). `engine` is the
+   * engine the worker will be asked to open, a hint it may start loading at once.
+   */
+  spawnWorker(url: string | URL | undefined, engine: EngineName): WorkerHandle;
   /** The canonical name of a database, the key of the one-instance-per-name registry. */
   resolveName(name: string): string;
   /** An async context, where the platform has one (Node); undefined in browsers. */

@@ -2,15 +2,15 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
-import type { EngineName } from '../engine/engine.js';
 import { DatabaseError } from '../errors/database-error.js';
 import { nodeBackupFiles } from '../maintenance/backup-files.node.js';
+import type { WorkerHint } from '../protocol/worker-hint.js';
 import { nodeFileSystem } from '../storage/node/node-file-system.js';
 import { releaseLockOfExitedWorker } from '../storage/node/process-lock.js';
 import type { AsyncContext, Platform, WorkerHandle } from './platform.js';
 
-function spawnWorker(url: string | URL, engine: EngineName): WorkerHandle {
-  const worker = new Worker(url, { workerData: { engine } });
+function spawnWorker(url: string | URL, hint: WorkerHint): WorkerHandle {
+  const worker = new Worker(url, { workerData: hint });
   worker.unref();
   let terminated = false;
   let crashListener: ((error: DatabaseError) => void) | undefined;
@@ -45,7 +45,7 @@ function spawnWorker(url: string | URL, engine: EngineName): WorkerHandle {
  */
 export const createNodePlatform = (shippedWorker: URL): Platform => ({
   name: 'node',
-  spawnWorker: (url, engine) => spawnWorker(url ?? shippedWorker, engine),
+  spawnWorker: (url, hint) => spawnWorker(url ?? shippedWorker, hint),
   resolveName: (name) => (name === ':memory:' ? name : resolve(name)),
   createAsyncContext<T>(): AsyncContext<T> {
     const storage = new AsyncLocalStorage<T>();

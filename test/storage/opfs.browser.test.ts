@@ -16,7 +16,7 @@ const OPFS: DatabaseOptions = { storage: 'opfs' };
 
 /** A second worker of this page opening `name` directly, as another tab would. */
 async function openInAnotherWorker(name: string): Promise<WorkerClient> {
-  const client = new WorkerClient(currentPlatform().spawnWorker(undefined, 'sqlite-wasm'));
+  const client = new WorkerClient(currentPlatform().spawnWorker(undefined, { engine: 'sqlite-wasm' }));
   try {
     await client.call('open', { engine: 'sqlite-wasm', filename: name, storage: 'opfs' });
     return client;

@@ -47,7 +47,7 @@ describe('sql.js snapshots in OPFS', () => {
   it('refuses a second worker with DATABASE_LOCKED while open', async () => {
     const db = DatabaseManager.open(uniqueName('locked'), SQLJS_OPFS);
     await db.exec('CREATE TABLE t(v INTEGER)');
-    const client = new WorkerClient(currentPlatform().spawnWorker(undefined, 'sql.js'));
+    const client = new WorkerClient(currentPlatform().spawnWorker(undefined, { engine: 'sql.js' }));
     const refused = await rejection(client.call('open', { engine: 'sql.js', filename: db.name, storage: 'opfs', sqlJsWasmUrl }));
     await client.dispose();
     expect(refused.code).toBe('DATABASE_LOCKED');

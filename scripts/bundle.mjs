@@ -4,7 +4,7 @@
  * worker bundled separately (each a single file plus its lazy chunks), into dist/pkg/<target>/
  * with the entries' relative layout kept — src/index.<target>.js finds workers/db.worker.js at
  * `../workers/db.worker.js`, as in dist/. Bare specifiers (dependencies, `node:*`) stay
- * external; lazy imports stay lazy chunks. The source maps lead back to the TypeScript sources
+ * external (the Node target's exceptions: NODE_INLINED, NODE_ESM_BUILDS); lazy imports stay lazy chunks. The source maps lead back to the TypeScript sources
  * through tsc's maps.
  */
 import { existsSync, readFileSync, rmSync } from 'node:fs';
@@ -37,8 +37,28 @@ function tscOutput(target) {
   };
 }
 
-/** Dependencies and built-ins: everything that is not a relative or absolute path. */
-const external = (id) => !id.startsWith('.') && !id.startsWith('/') && !id.startsWith('\0');
+/**
+ * Node target: the dependencies whose loading costs a fresh process most, measured on its path
+ * to the first query (in both the main thread and the worker). `@noble/hashes/blake2.js` is five
+ * files (~10 ms), so it is bundled in (an exact-pinned dependency, a few kB); Node resolves
+ * `comlink` to its UMD build through the CommonJS loader (~5 ms), so the bundle imports its ESM
+ * build instead. Browser bundles keep every dependency external for the app's bundler.
+ */
+const NODE_INLINED = ['@noble/hashes/'];
+const NODE_ESM_BUILDS = { comlink: 'comlink/dist/esm/comlink.mjs' };
+const nodeDependencies = {
+  name: 'node-dependencies',
+  resolveId(source) {
+    return Object.hasOwn(NODE_ESM_BUILDS, source) ? { id: NODE_ESM_BUILDS[source], external: true } : null;
+  },
+};
+
+/** Dependencies and built-ins (everything but relative and absolute paths), less those a target bundles in. */
+const externalFor = (target) => (id) =>
+  !id.startsWith('.') &&
+  !id.startsWith('/') &&
+  !id.startsWith('\0') &&
+  !(target === 'node' && (Object.hasOwn(NODE_ESM_BUILDS, id) || NODE_INLINED.some((prefix) => id.startsWith(prefix))));
 
 /** Bundles dist/<name>.js into dist/pkg/<target>/<name>.js, its lazy chunks beside it in chunks/. */
 async function bundle(target, name) {
@@ -46,8 +66,8 @@ async function bundle(target, name) {
   await build({
     input: { [name]: `${dist}${name}.js` },
     platform: target,
-    external,
-    plugins: [tscOutput(target)],
+    external: externalFor(target),
+    plugins: target === 'node' ? [nodeDependencies, tscOutput(target)] : [tscOutput(target)],
     output: {
       dir: `${dist}pkg/${target}`,
       format: 'esm',

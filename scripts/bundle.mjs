@@ -22,7 +22,10 @@ const dist = fileURLToPath(new URL('../dist/', import.meta.url));
 function inlineNodeOnlyImports(code) {
   if (!code.includes('/* @vite-ignore */')) return code;
   const constants = new Map([...code.matchAll(/^const ([A-Z_]+) = ('[^']+');$/gm)].map((m) => [m[1], m[2]]));
-  return code.replace(/import\(\/\* @vite-ignore \*\/ ([A-Z_]+)\)/g, (call, name) => (constants.has(name) ? `import(${constants.get(name)})` : call));
+  return code.replace(/import\(\/\* @vite-ignore \*\/ ([A-Z_]+)\)/g, (call, name) => {
+    if (!constants.has(name)) throw new Error(`bundle: ${call} without a top-level \`const ${name} = '...';\` in the same module`);
+    return `import(${constants.get(name)})`;
+  });
 }
 
 /** Loads tsc's output with its source map (so the bundle's map reaches the .ts sources). */

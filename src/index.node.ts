@@ -1,9 +1,10 @@
 /** The Node entry point: worker_threads, file paths, AsyncLocalStorage, the libSQL engine. */
-import { nodePlatform } from './platform/node-platform.js';
+import { createNodePlatform } from './platform/node-platform.js';
 import { installPlatform } from './platform/platform.js';
 import { installLibsqlOpener } from './manager/remote-engines.js';
 
-installPlatform(nodePlatform);
+/* The worker beside this entry: `../workers/` from dist/src/ and from the bundle's src/ alike. */
+installPlatform(createNodePlatform(new URL('../workers/db.worker.js', import.meta.url)));
 installLibsqlOpener(async (settings) => (await import('./libsql/open-libsql.js')).openLibsql(settings));
 
 export * from './index.js';

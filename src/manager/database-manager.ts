@@ -320,7 +320,7 @@ export class DatabaseManager {
   /** Starts the worker and opens the database in it. */
   async #spawn(engine: EngineName, storage: 'memory' | 'file' | 'opfs'): Promise<{ client: EngineClient; runaway: RunawayPolicy }> {
     const platform = currentPlatform();
-    const worker = platform.spawnWorker(this.#options.workerUrl);
+    const worker = platform.spawnWorker(this.#options.workerUrl, { engine });
     const client = new WorkerClient(worker);
     this.#client = client;
     this.#workerThreadId = worker.threadId;

@@ -2,11 +2,7 @@ import type { Endpoint } from 'comlink';
 import { DatabaseError } from '../errors/database-error.js';
 import type { Platform, WorkerHandle } from './platform.js';
 
-function spawnWorker(url: string | URL | undefined): WorkerHandle {
-  const worker =
-    url === undefined
-      ? new Worker(new URL('../../workers/db.worker.js', import.meta.url), { type: 'module' })
-      : new Worker(url, { type: 'module' });
+function watchWorker(worker: Worker): WorkerHandle {
   let terminated = false;
   let crashListener: ((error: DatabaseError) => void) | undefined;
   const crash = (message: string, cause?: unknown): void => {
@@ -30,10 +26,14 @@ function spawnWorker(url: string | URL | undefined): WorkerHandle {
   };
 }
 
-/** Browsers: module Workers, OPFS-style names, no async context. */
-export const browserPlatform: Platform = {
+/**
+ * Browsers: module Workers, OPFS-style names, no async context.
+ * @param spawnShippedWorker - starts the worker the package ships; the entry point writes it as
+ *   `new Worker(new URL(...), { type: 'module' })` beside itself, the pattern bundlers follow
+ */
+export const createBrowserPlatform = (spawnShippedWorker: () => Worker): Platform => ({
   name: 'browser',
-  spawnWorker,
+  spawnWorker: (url) => watchWorker(url === undefined ? spawnShippedWorker() : new Worker(url, { type: 'module' })),
   resolveName: (name) => (name === ':memory:' ? name : `/${name.replace(/^(?:\.?\/)+/, '')}`),
   createAsyncContext: () => undefined,
-};
+});

@@ -4,15 +4,13 @@ import { Worker } from 'node:worker_threads';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import { DatabaseError } from '../errors/database-error.js';
 import { nodeBackupFiles } from '../maintenance/backup-files.node.js';
+import type { WorkerHint } from '../protocol/worker-hint.js';
 import { nodeFileSystem } from '../storage/node/node-file-system.js';
 import { releaseLockOfExitedWorker } from '../storage/node/process-lock.js';
 import type { AsyncContext, Platform, WorkerHandle } from './platform.js';
 
-/** The worker shipped beside this module in `dist/`. */
-const SHIPPED_WORKER = new URL('../../workers/db.worker.js', import.meta.url);
-
-function spawnWorker(url: string | URL | undefined): WorkerHandle {
-  const worker = new Worker(url ?? SHIPPED_WORKER);
+function spawnWorker(url: string | URL, hint: WorkerHint): WorkerHandle {
+  const worker = new Worker(url, { workerData: hint });
   worker.unref();
   let terminated = false;
   let crashListener: ((error: DatabaseError) => void) | undefined;
@@ -41,10 +39,13 @@ function spawnWorker(url: string | URL | undefined): WorkerHandle {
   };
 }
 
-/** Node: worker_threads, absolute file paths, AsyncLocalStorage, file locks of exited workers released. */
-export const nodePlatform: Platform = {
+/**
+ * Node: worker_threads, absolute file paths, AsyncLocalStorage, file locks of exited workers released.
+ * @param shippedWorker - the worker the package ships, found by the entry point beside itself
+ */
+export const createNodePlatform = (shippedWorker: URL): Platform => ({
   name: 'node',
-  spawnWorker,
+  spawnWorker: (url, hint) => spawnWorker(url ?? shippedWorker, hint),
   resolveName: (name) => (name === ':memory:' ? name : resolve(name)),
   createAsyncContext<T>(): AsyncContext<T> {
     const storage = new AsyncLocalStorage<T>();
@@ -58,4 +59,4 @@ export const nodePlatform: Platform = {
       // Best effort: a lock left behind is still recognised as this process's and reported by pid.
     }
   },
-};
+});

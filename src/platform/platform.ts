@@ -1,6 +1,7 @@
 import type { Endpoint } from 'comlink';
 import type { DatabaseError } from '../errors/database-error.js';
 import type { BackupFiles } from '../maintenance/backup-files.node.js';
+import type { WorkerHint } from '../protocol/worker-hint.js';
 
 /** A running worker as the main side holds it. */
 export interface WorkerHandle {
@@ -26,8 +27,11 @@ export interface AsyncContext<T> {
 export interface Platform {
   /** `node` or `browser`. */
   readonly name: 'node' | 'browser';
-  /** Starts a database worker (the shipped one unless `url` says otherwise). */
-  spawnWorker(url: string | URL | undefined): WorkerHandle;
+  /**
+   * Starts a database worker (the shipped one unless `url` says otherwise), told in `hint` what
+   * it will be asked to open so it can start loading that engine (Node; browsers ignore it).
+   */
+  spawnWorker(url: string | URL | undefined, hint: WorkerHint): WorkerHandle;
   /** The canonical name of a database, the key of the one-instance-per-name registry. */
   resolveName(name: string): string;
   /** An async context, where the platform has one (Node); undefined in browsers. */

@@ -1,6 +1,7 @@
 import type { Engine } from '../engine/engine.js';
 import { DatabaseError } from '../errors/database-error.js';
 import type { OpenRequest } from '../protocol/worker-api.js';
+import type { WorkerHint } from '../protocol/worker-hint.js';
 
 /**
  * Opens the engine a request names. Each adapter is imported on demand, so a worker only
@@ -20,4 +21,19 @@ export async function loadEngine(request: OpenRequest): Promise<Engine> {
     default:
       throw new DatabaseError('INVALID_ARGUMENT', `Unknown engine "${String(request.engine)}"; use "sqlite-wasm" or "sql.js".`);
   }
+}
+
+/**
+ * Starts loading the engine a spawn hint names, so that it overlaps the worker loading its other
+ * modules; {@link loadEngine} then finds it cached. sqlite-wasm is imported and booted as the
+ * `open` request boots it (without SQLite's `opfs` VFS: hints come from Node, which has no
+ * OPFS); a boot failure is left for the request, which meets the same rejection. sql.js is only
+ * imported: its boot aborts the worker on a bad `sqlJsWasmUrl`, which the request must report.
+ */
+export function preloadEngine(hint: WorkerHint): void {
+  const loading =
+    hint.engine === 'sqlite-wasm'
+      ? import('../engine/sqlite-wasm/sqlite-wasm-engine.js').then(({ loadSqliteWasm }) => loadSqliteWasm())
+      : import('../engine/sqljs/sqljs-engine.js');
+  loading.catch(() => undefined);
 }

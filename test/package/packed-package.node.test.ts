@@ -106,7 +106,7 @@ async function expectPageWorks(origin: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  if (!existsSync(join(repoRoot, 'dist/src/index.node.js'))) throw new Error('dist/ is missing: run `npm run build` first.');
+  if (!existsSync(join(repoRoot, 'dist/pkg/node/src/index.node.js'))) throw new Error('dist/ is missing: run `npm run build` first.');
   const { stdout } = await npm(['pack', '--ignore-scripts', '--pack-destination', project], repoRoot);
   const tarball = stdout.trim().split('\n').at(-1) ?? '';
   writeFileSync(
@@ -119,13 +119,27 @@ beforeAll(async () => {
 afterAll(() => rmSync(project, { recursive: true, force: true }));
 
 describe('the packed tarball', () => {
-  it('installs only what users need: the built entry points and the worker, source maps carrying their sources, no tests', () => {
+  it('installs only what users need: bundled entry points and workers with source maps carrying their sources, type declarations, no tests', () => {
     const installed = join(project, 'node_modules/alphatrade-db');
     expect(readdirSync(installed).sort()).toEqual(['README.md', 'dist', 'package.json']);
-    expect(readdirSync(join(installed, 'dist')).sort()).toEqual(['src', 'workers']);
-    expect(readdirSync(join(installed, 'dist/workers')).sort()).toEqual(['db.worker.d.ts', 'db.worker.js', 'db.worker.js.map']);
-    const map = JSON.parse(readFileSync(join(installed, 'dist/workers/db.worker.js.map'), 'utf8')) as { sourcesContent?: string[] };
-    expect(map.sourcesContent?.[0]).toContain('serveWorker(');
+    expect(readdirSync(join(installed, 'dist')).sort()).toEqual(['pkg', 'src', 'workers']);
+    expect(readdirSync(join(installed, 'dist/workers')).sort()).toEqual(['db.worker.d.ts']);
+    expect(readdirSync(join(installed, 'dist/src'), { recursive: true, withFileTypes: true }).filter((f) => f.isFile() && !f.name.endsWith('.d.ts'))).toEqual([]);
+    for (const target of ['node', 'browser']) {
+      const bundle = join(installed, 'dist/pkg', target);
+      expect(readdirSync(bundle).sort()).toEqual(['chunks', 'src', 'workers']);
+      expect(readdirSync(join(bundle, 'src')).sort()).toEqual([`index.${target}.js`, `index.${target}.js.map`]);
+      expect(readdirSync(join(bundle, 'workers')).sort()).toEqual(['db.worker.js', 'db.worker.js.map']);
+      const map = JSON.parse(readFileSync(join(bundle, 'workers/db.worker.js.map'), 'utf8')) as { sources: string[]; sourcesContent?: string[] };
+      expect(map.sourcesContent?.[map.sources.findIndex((source) => source.endsWith('workers/db.worker.ts'))]).toContain('serveWorker(');
+    }
+  });
+
+  it('ships browser bundles without Node built-ins', () => {
+    const browser = join(project, 'node_modules/alphatrade-db/dist/pkg/browser');
+    const files = readdirSync(browser, { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.js'));
+    expect(files.length).toBeGreaterThan(2);
+    for (const file of files) expect(readFileSync(join(browser, file), 'utf8'), file).not.toMatch(/from\s*["']node:|import\(\s*["']node:/);
   });
 
   it('works from Node ESM against a database file, which persists between processes', async () => {

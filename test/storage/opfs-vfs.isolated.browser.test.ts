@@ -1,7 +1,7 @@
 import { DatabaseManager, type DatabaseOptions } from 'alphatrade-db';
 import { describe, expect, it } from 'vitest';
 import { cdp } from 'vitest/browser';
-import { browserPlatform } from '../../src/platform/browser-platform.js';
+import { currentPlatform } from '../../src/platform/platform.js';
 import { WorkerClient } from '../../src/rpc/worker-client.js';
 import { rejection } from '../support/rejection.js';
 
@@ -16,7 +16,7 @@ const OPFS_VFS: DatabaseOptions = { storage: 'opfs', opfsVfs: 'opfs' };
 
 /** A second worker of this page opening `name` through the `opfs` VFS, as another tab would. */
 async function openInAnotherWorker(name: string): Promise<WorkerClient> {
-  const client = new WorkerClient(browserPlatform.spawnWorker(undefined));
+  const client = new WorkerClient(currentPlatform().spawnWorker(undefined, { engine: 'sqlite-wasm' }));
   try {
     await client.call('open', { engine: 'sqlite-wasm', filename: name, storage: 'opfs', opfsVfs: 'opfs' });
     return client;
@@ -143,7 +143,7 @@ describe('opfs-sahpool (the default) in a cross-origin isolated page', () => {
     await first.close();
     const second = DatabaseManager.open(name, { storage: 'opfs' });
     expect(await second.get('SELECT v FROM t')).toEqual({ v: 3 });
-    const other = new WorkerClient(browserPlatform.spawnWorker(undefined));
+    const other = new WorkerClient(currentPlatform().spawnWorker(undefined, { engine: 'sqlite-wasm' }));
     const refused = await rejection(other.call('open', { engine: 'sqlite-wasm', filename: second.name, storage: 'opfs' }));
     await other.dispose();
     expect(refused.code).toBe('DATABASE_LOCKED');

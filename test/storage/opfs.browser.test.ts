@@ -1,7 +1,7 @@
 import { DatabaseManager, type DatabaseOptions } from 'alphatrade-db';
 import { describe, expect, it } from 'vitest';
 import { cdp } from 'vitest/browser';
-import { browserPlatform } from '../../src/platform/browser-platform.js';
+import { currentPlatform } from '../../src/platform/platform.js';
 import { WorkerClient } from '../../src/rpc/worker-client.js';
 import { rejection } from '../support/rejection.js';
 
@@ -16,7 +16,7 @@ const OPFS: DatabaseOptions = { storage: 'opfs' };
 
 /** A second worker of this page opening `name` directly, as another tab would. */
 async function openInAnotherWorker(name: string): Promise<WorkerClient> {
-  const client = new WorkerClient(browserPlatform.spawnWorker(undefined));
+  const client = new WorkerClient(currentPlatform().spawnWorker(undefined, { engine: 'sqlite-wasm' }));
   try {
     await client.call('open', { engine: 'sqlite-wasm', filename: name, storage: 'opfs' });
     return client;

@@ -2,7 +2,7 @@ import { DatabaseManager, type DatabaseOptions } from 'alphatrade-db';
 import { sqlJsWasmUrl } from 'test-env';
 import { describe, expect, it } from 'vitest';
 import { cdp } from 'vitest/browser';
-import { browserPlatform } from '../../src/platform/browser-platform.js';
+import { currentPlatform } from '../../src/platform/platform.js';
 import { WorkerClient } from '../../src/rpc/worker-client.js';
 import { rejection } from '../support/rejection.js';
 
@@ -47,7 +47,7 @@ describe('sql.js snapshots in OPFS', () => {
   it('refuses a second worker with DATABASE_LOCKED while open', async () => {
     const db = DatabaseManager.open(uniqueName('locked'), SQLJS_OPFS);
     await db.exec('CREATE TABLE t(v INTEGER)');
-    const client = new WorkerClient(browserPlatform.spawnWorker(undefined));
+    const client = new WorkerClient(currentPlatform().spawnWorker(undefined, { engine: 'sql.js' }));
     const refused = await rejection(client.call('open', { engine: 'sql.js', filename: db.name, storage: 'opfs', sqlJsWasmUrl }));
     await client.dispose();
     expect(refused.code).toBe('DATABASE_LOCKED');

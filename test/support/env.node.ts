@@ -4,8 +4,8 @@ import { fileURLToPath } from 'node:url';
 /** Which environment the suite runs in. */
 export const environment = 'node' as const;
 
-/** The built worker (the test script builds `dist/` first). */
-export const workerUrl: string | undefined = fileURLToPath(new URL('../../dist/workers/db.worker.js', import.meta.url));
+/** The bundled Node worker, as the package ships it (the test script builds `dist/` first). */
+export const workerUrl: string | undefined = fileURLToPath(new URL('../../dist/pkg/node/workers/db.worker.js', import.meta.url));
 
 /** sql.js finds its wasm by itself in Node. */
 export const sqlJsWasmUrl: string | undefined = undefined;

@@ -1,7 +1,7 @@
 import { transfer } from 'comlink';
 import type { Params } from '../engine/types.js';
 import { encodeParamRows, transferables } from '../protocol/param-rows-codec.js';
-import { assertParamRows } from '../protocol/validate-params.js';
+import { assertParamRows, assertSql } from '../protocol/validate-params.js';
 import type { BatchCall } from '../protocol/worker-api.js';
 
 /** Batches at least this long are packed into transferable buffers. */
@@ -14,6 +14,7 @@ const PACK_THRESHOLD = 32;
  * @throws DatabaseError `INVALID_ARGUMENT` for a value SQLite cannot bind
  */
 export function batchCall(sql: string, rows: readonly Params[], context: Omit<BatchCall, 'sql' | 'rows'>): BatchCall {
+  assertSql(sql);
   const packed = rows.length >= PACK_THRESHOLD ? encodeParamRows(rows) : undefined;
   if (packed === undefined) {
     assertParamRows(rows);

@@ -4,7 +4,7 @@ import { DatabaseError } from '../errors/database-error.js';
 import type { AsyncContext } from '../platform/platform.js';
 import type { EngineClient } from './engine-client.js';
 import type { StatementScope } from '../protocol/worker-api.js';
-import { assertParams } from '../protocol/validate-params.js';
+import { assertParams, assertSql } from '../protocol/validate-params.js';
 import { batchCall } from './batch-call.js';
 import { firstPackedRow, packedRunResult, runResult, shapePacked, shapeRows } from './row-shape.js';
 import { RunawayGuard, assertTimeout, statementLimits, type RunawayPolicy } from './runaway-guard.js';
@@ -79,6 +79,7 @@ export class DatabaseConnection {
 
   /** Runs one statement outside any transaction and returns its rows. */
   async query<T = Row>(sql: string, params?: Params, options?: QueryOptions): Promise<T[]> {
+    assertSql(sql);
     assertParams(params);
     const timeoutMs = options?.timeoutMs;
     assertTimeout(timeoutMs);
@@ -93,6 +94,7 @@ export class DatabaseConnection {
    * @throws DatabaseError `INVALID_ARGUMENT` for a bad page size; `LIMIT_EXCEEDED` when too many cursors are open
    */
   async *iterate<T = Row>(sql: string, params?: Params, options: IterateOptions = {}): AsyncGenerator<T, void, undefined> {
+    assertSql(sql);
     assertParams(params);
     const { timeoutMs, pageSize } = options;
     assertTimeout(timeoutMs);
@@ -114,6 +116,7 @@ export class DatabaseConnection {
 
   /** Runs one statement outside any transaction and returns its first row (stepping no further). */
   async get<T = Row>(sql: string, params?: Params, options?: StatementOptions): Promise<T | undefined> {
+    assertSql(sql);
     assertParams(params);
     const timeoutMs = options?.timeoutMs;
     assertTimeout(timeoutMs);
@@ -123,6 +126,7 @@ export class DatabaseConnection {
 
   /** Runs one write statement outside any transaction. */
   async execute(sql: string, params?: Params, options?: StatementOptions): Promise<RunResult> {
+    assertSql(sql);
     assertParams(params);
     const timeoutMs = options?.timeoutMs;
     assertTimeout(timeoutMs);
@@ -171,6 +175,7 @@ export class DatabaseConnection {
 
   /** Runs a script of statements. */
   async exec(sql: string): Promise<void> {
+    assertSql(sql);
     const spec = { kind: 'exec', sql, params: undefined, batchSize: 1 } as const;
     await this.#outside(spec, () => this.#client.call('exec', { sql }), undefined, measureTimed);
   }

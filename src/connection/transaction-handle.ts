@@ -1,7 +1,7 @@
 import type { Params, RunResult } from '../engine/types.js';
 import { DatabaseError } from '../errors/database-error.js';
 import type { EngineClient } from './engine-client.js';
-import { assertParams } from '../protocol/validate-params.js';
+import { assertParams, assertSql } from '../protocol/validate-params.js';
 import { batchCall } from './batch-call.js';
 import { firstPackedRow, packedRunResult, runResult, shapePacked } from './row-shape.js';
 import { statementLimits, type RunawayGuard } from './runaway-guard.js';
@@ -69,6 +69,7 @@ export class TransactionHandle implements Session {
 
   async query<T = Row>(sql: string, params?: Params, options?: QueryOptions): Promise<T[]> {
     this.#assertUsable();
+    assertSql(sql);
     assertParams(params);
     const scope = this.#scope(options);
     const spec = { kind: 'query', sql, params, batchSize: 1 } as const;
@@ -78,6 +79,7 @@ export class TransactionHandle implements Session {
 
   async get<T = Row>(sql: string, params?: Params, options?: StatementOptions): Promise<T | undefined> {
     this.#assertUsable();
+    assertSql(sql);
     assertParams(params);
     const scope = this.#scope(options);
     const spec = { kind: 'query', sql, params, batchSize: 1 } as const;
@@ -87,6 +89,7 @@ export class TransactionHandle implements Session {
 
   async execute(sql: string, params?: Params, options?: StatementOptions): Promise<RunResult> {
     this.#assertUsable();
+    assertSql(sql);
     assertParams(params);
     const scope = this.#scope(options);
     const spec = { kind: 'run', sql, params, batchSize: 1 } as const;

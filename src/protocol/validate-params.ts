@@ -5,6 +5,14 @@ const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 
 /**
+ * Checks that the SQL of a call is text, the same way for every engine.
+ * @throws DatabaseError `INVALID_ARGUMENT` otherwise
+ */
+export function assertSql(sql: unknown): asserts sql is string {
+  if (typeof sql !== 'string') throw new DatabaseError('INVALID_ARGUMENT', `SQL must be a string (got ${sql === null ? 'null' : typeof sql}); bind values as parameters.`);
+}
+
+/**
  * Checks that every parameter is a value SQLite can bind, the same way for every engine.
  * @throws DatabaseError `INVALID_ARGUMENT` naming the first bad parameter
  */

@@ -1,4 +1,3 @@
-import initSqlJs from 'sql.js';
 import type { Database, SqlJsStatic, Statement as SqlJsStatement } from 'sql.js';
 import { DatabaseError } from '../../errors/database-error.js';
 import type { CursorPage, Engine, EngineCursor, EngineOpenOptions } from '../engine.js';
@@ -8,20 +7,13 @@ import { quickCheck } from '../../storage/durable-open.js';
 import { openSnapshotStore } from '../../storage/snapshot/open-snapshot-store.js';
 import { StatementCache } from '../statement-cache.js';
 import type { Params, QueryResult, RunResult, SqlValue } from '../types.js';
+import { loadSqlJs } from './sqljs-loader.js';
 import { toSqlJsError } from './sqljs-error.js';
 
 /** Options for loading sql.js. */
 export interface SqlJsLoadOptions {
   /** URL of `sql-wasm.wasm` (browsers need it; Node finds the file itself). */
   readonly wasmUrl?: string | undefined;
-}
-
-let modulePromise: Promise<SqlJsStatic> | undefined;
-
-function loadSqlJs(options: SqlJsLoadOptions): Promise<SqlJsStatic> {
-  const { wasmUrl } = options;
-  modulePromise ??= initSqlJs(wasmUrl === undefined ? {} : { locateFile: () => wasmUrl });
-  return modulePromise;
 }
 
 /**
@@ -57,7 +49,7 @@ export class SqlJsEngine implements ImageEngine {
    * @throws DatabaseError `DATABASE_LOCKED` when another process, tab or worker holds the snapshot; `CORRUPT_DATABASE` when it is not a healthy database
    */
   static async open(options: EngineOpenOptions & SqlJsLoadOptions): Promise<Engine> {
-    const SQL = await loadSqlJs(options);
+    const SQL = await loadSqlJs(options.wasmUrl);
     if (options.storage === 'memory') return SqlJsEngine.#create(SQL, new SQL.Database());
     const store = await openSnapshotStore(options.storage, options.filename);
     let db: Database | undefined;

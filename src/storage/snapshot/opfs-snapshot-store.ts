@@ -62,8 +62,13 @@ function writeAll(handle: SyncHandle, bytes: Uint8Array, at: number, name: strin
   }
 }
 
-/** Writes `bytes` into `slot` under `generation`: image, flush, header, flush. */
+/**
+ * Writes `bytes` into `slot` under `generation`: image, flush, header, flush. A failure once the
+ * header is being written (a short write, a flush refused at a full quota) wipes the header
+ * again, so the slot cannot become current behind a save the caller was told failed.
+ */
 function writeSlot(slot: Slot, bytes: Uint8Array, generation: number, name: string): void {
+  let writingHeader = false;
   try {
     writeAll(slot.handle, bytes, HEADER_BYTES, name);
     slot.handle.truncate(HEADER_BYTES + bytes.length);
@@ -76,12 +81,24 @@ function writeSlot(slot: Slot, bytes: Uint8Array, generation: number, name: stri
     view.setFloat64(8, generation, true);
     view.setUint32(16, bytes.length, true);
     view.setUint32(20, crc32(bytes), true);
+    writingHeader = true;
     writeAll(slot.handle, header, 0, name);
     slot.handle.flush();
   } catch (error) {
+    if (writingHeader) wipeHeader(slot.handle);
     if (error instanceof DatabaseError) throw error;
     if ((error as { name?: unknown }).name === 'QuotaExceededError') throw quotaError(name, error);
     throw new DatabaseError('SQLITE_IOERR', `Could not save "${name}": ${String(error)}. The previous snapshot is intact.`, { cause: error });
+  }
+}
+
+/** Best effort: overwrites a slot's header in place (no new space needed), so the load skips the slot. */
+function wipeHeader(handle: SyncHandle): void {
+  try {
+    handle.write(new Uint8Array(HEADER_BYTES), { at: 0 });
+    handle.flush();
+  } catch {
+    // Nothing more to do here: the header's checksum still guards against a torn image.
   }
 }
 

@@ -63,12 +63,12 @@ function writeAll(handle: SyncHandle, bytes: Uint8Array, at: number, name: strin
 }
 
 /**
- * Writes `bytes` into `slot` under `generation`: image, flush, header, flush. A failure once the
- * header is being written (a short write, a flush refused at a full quota) wipes the header
- * again, so the slot cannot become current behind a save the caller was told failed.
+ * Writes `bytes` into `slot` under `generation`: image, flush, header, flush. On any failure the
+ * slot (never the current one) is emptied: a header that reached the file before a later step
+ * failed — a flush refused at a full quota — must not make the slot current behind a save the
+ * caller was told failed. Truncating frees space, so it works where writes are refused.
  */
 function writeSlot(slot: Slot, bytes: Uint8Array, generation: number, name: string): void {
-  let writingHeader = false;
   try {
     writeAll(slot.handle, bytes, HEADER_BYTES, name);
     slot.handle.truncate(HEADER_BYTES + bytes.length);
@@ -81,24 +81,24 @@ function writeSlot(slot: Slot, bytes: Uint8Array, generation: number, name: stri
     view.setFloat64(8, generation, true);
     view.setUint32(16, bytes.length, true);
     view.setUint32(20, crc32(bytes), true);
-    writingHeader = true;
     writeAll(slot.handle, header, 0, name);
     slot.handle.flush();
   } catch (error) {
-    if (writingHeader) wipeHeader(slot.handle);
+    discardSlot(slot);
     if (error instanceof DatabaseError) throw error;
     if ((error as { name?: unknown }).name === 'QuotaExceededError') throw quotaError(name, error);
     throw new DatabaseError('SQLITE_IOERR', `Could not save "${name}": ${String(error)}. The previous snapshot is intact.`, { cause: error });
   }
 }
 
-/** Best effort: overwrites a slot's header in place (no new space needed), so the load skips the slot. */
-function wipeHeader(handle: SyncHandle): void {
+/** Best effort: empties a slot, so the load skips it and the next save writes it again. */
+function discardSlot(slot: Slot): void {
+  slot.generation = 0;
   try {
-    handle.write(new Uint8Array(HEADER_BYTES), { at: 0 });
-    handle.flush();
+    slot.handle.truncate(0);
+    slot.handle.flush();
   } catch {
-    // Nothing more to do here: the header's checksum still guards against a torn image.
+    // The header's checksum still guards the load against a torn image.
   }
 }
 

@@ -9,13 +9,13 @@ import type { Endpoint } from 'comlink';
 import { workerHintOf } from '../src/protocol/worker-hint.js';
 import { holdEarlyMessages } from '../src/worker/early-messages.js';
 import { preloadEngine } from '../src/worker/load-engine.js';
+import { runsOnNode } from '../src/worker/runs-on-node.js';
 
 type WorkerThreads = typeof import('node:worker_threads');
 
 /** Node's worker_threads, by a specifier browser bundlers do not follow; undefined in browsers. */
 async function nodeWorkerThreads(): Promise<WorkerThreads | undefined> {
-  const nodeVersion = (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node;
-  if (nodeVersion === undefined) return undefined;
+  if (!runsOnNode()) return undefined;
   const workerThreads = 'node:worker_threads';
   return import(/* @vite-ignore */ workerThreads) as Promise<WorkerThreads>;
 }

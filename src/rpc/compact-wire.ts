@@ -58,28 +58,26 @@ export class CompactCaller {
   readonly #target: Endpoint;
   readonly #comlinkIds = new Map<number, string | number>();
   readonly #direct = new Map<number, DirectCall>();
-  readonly #comlinkListeners = new Set<(event: Event) => void>();
-  readonly #wrappedListeners = new Map<unknown, (event: Event) => void>();
+  /** Comlink's message listeners, by the listener Comlink registered. */
+  readonly #comlinkListeners = new Map<unknown, (event: Event) => void>();
+  readonly #settled: () => void;
   #nextSeq = 1;
 
-  /** @param endpoint - the worker's endpoint */
-  constructor(endpoint: Endpoint) {
+  /**
+   * @param endpoint - the worker's endpoint
+   * @param settled - called each time a direct-lane call settles (answered or failed)
+   */
+  constructor(endpoint: Endpoint, settled: () => void = () => undefined) {
     this.#target = endpoint;
+    this.#settled = settled;
     endpoint.addEventListener('message', ((event: MessageEvent) => this.#receive(event)) as EventListener);
     endpoint.start?.();
     this.endpoint = {
       postMessage: (message: ComlinkRequest, transfer?: Transferable[]) => this.#postComlink(message, transfer),
       addEventListener: (_type: string, listener: EventListenerOrEventListenerObject) => {
-        const handle = typeof listener === 'function' ? listener : (event: Event) => listener.handleEvent(event);
-        this.#wrappedListeners.set(listener, handle);
-        this.#comlinkListeners.add(handle);
+        this.#comlinkListeners.set(listener, typeof listener === 'function' ? listener : (event: Event) => listener.handleEvent(event));
       },
-      removeEventListener: (_type: string, listener: EventListenerOrEventListenerObject) => {
-        const handle = this.#wrappedListeners.get(listener);
-        if (handle === undefined) return;
-        this.#wrappedListeners.delete(listener);
-        this.#comlinkListeners.delete(handle);
-      },
+      removeEventListener: (_type: string, listener: EventListenerOrEventListenerObject) => void this.#comlinkListeners.delete(listener),
     };
   }
 
@@ -94,6 +92,7 @@ export class CompactCaller {
       this.#target.postMessage([seq, method, a, b, c]);
     } catch (error) {
       this.#direct.delete(seq);
+      this.#settled();
       return Promise.reject(uncopyable(error));
     }
     return reply;
@@ -103,7 +102,10 @@ export class CompactCaller {
   failDirect(error: DatabaseError): void {
     const waiting = [...this.#direct.values()];
     this.#direct.clear();
-    for (const call of waiting) call.reject(error);
+    for (const call of waiting) {
+      call.reject(error);
+      this.#settled();
+    }
   }
 
   #postComlink(message: ComlinkRequest, transfer?: Transferable[]): void {
@@ -129,7 +131,7 @@ export class CompactCaller {
   #receive(event: MessageEvent): void {
     const data: unknown = event.data;
     if (!Array.isArray(data)) {
-      for (const handle of this.#comlinkListeners) handle(event);
+      for (const handle of this.#comlinkListeners.values()) handle(event);
       return;
     }
     const seq = data[0] as number;
@@ -138,6 +140,7 @@ export class CompactCaller {
       this.#direct.delete(seq);
       if (data[1] === REPLY_VALUE) direct.resolve(data[2]);
       else settleThrown(direct, data[3]);
+      this.#settled();
       return;
     }
     const id = this.#comlinkIds.get(seq);
@@ -147,7 +150,7 @@ export class CompactCaller {
   }
 
   #toComlink(reply: ComlinkReply): void {
-    for (const handle of this.#comlinkListeners) handle({ data: reply } as MessageEvent);
+    for (const handle of this.#comlinkListeners.values()) handle({ data: reply } as MessageEvent);
   }
 }
 

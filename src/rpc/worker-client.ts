@@ -30,7 +30,7 @@ export class WorkerClient implements EngineClient {
   constructor(handle: WorkerHandle) {
     installErrorTransfer();
     this.#handle = handle;
-    this.#wire = new CompactCaller(handle.endpoint);
+    this.#wire = new CompactCaller(handle.endpoint, () => this.#settled());
     this.#remote = wrap<WorkerApi>(this.#wire.endpoint);
     handle.onCrash((error) => this.#fail(error));
   }
@@ -81,15 +81,11 @@ export class WorkerClient implements EngineClient {
     });
   }
 
-  /** A call on the direct lane; the worker's death rejects it through {@link CompactCaller.failDirect}. */
+  /** A call on the direct lane; the wire reports its settling, and the worker's death rejects it through {@link CompactCaller.failDirect}. */
   #direct(method: WorkerMethod, args: readonly unknown[]): Promise<unknown> {
     this.#started();
-    const reply = this.#wire.send(method, args[0], args[1], args[2]);
-    reply.then(this.#onDirectSettled, this.#onDirectSettled);
-    return reply;
+    return this.#wire.send(method, args[0], args[1], args[2]);
   }
-
-  readonly #onDirectSettled = (): void => this.#settled();
 
   #started(): void {
     if (this.#inFlight++ === 0) this.#handle.setBusy(true);
@@ -140,8 +136,8 @@ export class WorkerClient implements EngineClient {
     const pending = [...this.#pending];
     this.#pending.clear();
     for (const settle of pending) settle(error);
-    this.#wire.failDirect(error);
     this.#inFlight = 0;
+    this.#wire.failDirect(error);
     this.#becameIdle();
     for (const listener of this.#crashListeners) listener(error);
   }

@@ -1,6 +1,7 @@
 import initSqlJs from 'sql.js';
 import type { SqlJsStatic } from 'sql.js';
 import { DatabaseError } from '../../errors/database-error.js';
+import { runsOnNode } from '../../worker/runs-on-node.js';
 
 /** Node's file reader, by a specifier browser bundlers do not follow (the Node bundle writes it back). */
 const NODE_FS = 'node:fs/promises';
@@ -26,7 +27,7 @@ export function loadSqlJs(wasmUrl: string | undefined): Promise<SqlJsStatic> {
 }
 
 async function readWasm(url: string): Promise<ArrayBuffer> {
-  const bytes = isNode() ? await readFile(url) : await fetchBytes(url);
+  const bytes = runsOnNode() ? await readFile(url) : await fetchBytes(url);
   const head = new Uint8Array(bytes, 0, Math.min(4, bytes.byteLength));
   if (!WASM_MAGIC.every((byte, i) => head[i] === byte)) {
     throw new DatabaseError('ENGINE_LOAD_FAILED', `sqlJsWasmUrl ${url} did not return WebAssembly. Point it at sql.js's dist/sql-wasm.wasm.`);
@@ -44,10 +45,6 @@ async function fetchBytes(url: string): Promise<ArrayBuffer> {
   const response = await fetch(url);
   if (!response.ok) throw new Error(`HTTP ${response.status} ${response.statusText}`);
   return response.arrayBuffer();
-}
-
-function isNode(): boolean {
-  return (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node !== undefined;
 }
 
 function loadFailure(error: unknown, wasmUrl: string | undefined): DatabaseError {

@@ -1,4 +1,5 @@
 import { DatabaseError } from '../../errors/database-error.js';
+import { runsOnNode } from '../../worker/runs-on-node.js';
 import type { SnapshotStore } from './snapshot-store.js';
 
 /** Loaded only in Node, by a specifier bundlers do not follow into browser builds. */
@@ -13,7 +14,7 @@ export async function openSnapshotStore(storage: 'file' | 'opfs', filename: stri
     const { openOpfsSnapshotStore } = await import('./opfs-snapshot-store.js');
     return openOpfsSnapshotStore(filename);
   }
-  if (typeof globalThis.process?.versions?.node !== 'string') {
+  if (!runsOnNode()) {
     throw new DatabaseError('UNSUPPORTED_STORAGE', '"file" storage needs Node; in browsers use storage "opfs" or "memory".');
   }
   const { openNodeSnapshotStore } = (await import(/* @vite-ignore */ NODE_SNAPSHOT_STORE)) as typeof import('./node-snapshot-store.js');

@@ -25,8 +25,10 @@ const writer = join(repositoryRoot(), 'test', 'support', 'crash-writer.mjs');
 
 /** When to kill the writer. */
 export interface KillPlan {
-  /** Kill this many ms after the first acknowledgement, or, when `beforeFirstAck`, after spawning. */
+  /** Kill this many ms after the `afterAcks`-th acknowledgement, or, when `beforeFirstAck`, after spawning. */
   readonly delayMs: number;
+  /** Which acknowledgement starts the kill timer (default 1): a lower bound on progress that does not depend on machine speed. */
+  readonly afterAcks?: number;
   /** Kill during start-up (open, recovery of the previous crash) rather than mid-stream. */
   readonly beforeFirstAck: boolean;
 }
@@ -51,7 +53,7 @@ export async function runAndKill(path: string, journalMode: JournalMode, plan: K
     const match = /^ack (\d+)$/.exec(line);
     if (match === null) return;
     acks.push(Number(match[1]));
-    timer ??= setTimeout(kill, plan.delayMs);
+    if (acks.length >= (plan.afterAcks ?? 1)) timer ??= setTimeout(kill, plan.delayMs);
   });
   const watchdog = setTimeout(kill, 20_000);
   await exited;

@@ -21,7 +21,7 @@ import { join } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Params, QueryResult, RunResult } from '../src/engine/types.js';
 import { minerProcedures } from '../src/miners/procedures.js';
-import { MINER_SCHEMA_V1 } from '../src/miners/schema.js';
+import { MINER_SCHEMA_V1, MINER_SCHEMA_V2 } from '../src/miners/schema.js';
 import { encodeSs58 } from '../src/miners/ss58.js';
 import type { ProcedureContext } from '../src/worker/procedures.js';
 
@@ -143,7 +143,7 @@ async function referenceLedger(file: boolean): Promise<Ledger> {
     db.pragma('synchronous = NORMAL');
   }
   db.pragma('foreign_keys = ON');
-  for (const statement of MINER_SCHEMA_V1) db.exec(statement);
+  for (const statement of [...MINER_SCHEMA_V1, ...MINER_SCHEMA_V2]) db.exec(statement);
   const ctx = betterSqliteContext(db);
   const call = (name: string, args: unknown): unknown => {
     const procedure = minerProcedures[name];

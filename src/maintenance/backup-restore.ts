@@ -78,7 +78,8 @@ async function refusedAtOpen(port: MaintenancePort): Promise<boolean> {
 }
 
 /**
- * Replaces the database with a checked backup (bytes, or a file path in Node).
+ * Replaces the database with a checked backup (bytes, or a file path in Node), then applies the
+ * migrations the backup predates.
  * @throws DatabaseError `CORRUPT_DATABASE` when the backup fails quick_check; `INVALID_ARGUMENT` for a backup without (or with a newer) schema, or a bad source; nothing is replaced then
  */
 export async function restore(port: MaintenancePort, source: string | Uint8Array): Promise<RestoreReport> {
@@ -86,18 +87,25 @@ export async function restore(port: MaintenancePort, source: string | Uint8Array
   if (typeof source === 'string') bytes = filesOf(port, 'A restore').read(source);
   else if (source instanceof Uint8Array) bytes = source;
   else throw new DatabaseError('INVALID_ARGUMENT', 'restore() takes the bytes of a backup (Uint8Array) or, in Node, its file path.');
-  const args = { maxVersion: port.schemaVersion };
-  if (port.storage === 'file' && (await refusedAtOpen(port))) {
-    const scratch = port.openScratch();
-    let checked: RestoreReport;
-    try {
-      checked = await scratch.maintenance.restore(bytes);
-    } finally {
-      await scratch.close();
-    }
-    filesOf(port, 'A restore').replaceClosedDatabase(port.name, bytes);
-    return { ...checked, mode: 'offline' };
+  const restored = port.storage === 'file' && (await refusedAtOpen(port)) ? await restoreClosed(port, bytes) : await restoreOpen(port, bytes);
+  return { ...restored, migrationsApplied: await port.migrate() };
+}
+
+/** Checks the image on a scratch database, then writes it over the closed file. */
+async function restoreClosed(port: MaintenancePort, bytes: Uint8Array): Promise<Omit<RestoreReport, 'migrationsApplied'>> {
+  const scratch = port.openScratch();
+  let checked: RestoreReport;
+  try {
+    checked = await scratch.maintenance.restore(bytes);
+  } finally {
+    await scratch.close();
   }
-  const info = await port.importImage<ImageInfo>(bytes, MAINTENANCE_PROCEDURES.checkImage, args);
+  filesOf(port, 'A restore').replaceClosedDatabase(port.name, bytes);
+  return { schemaVersion: checked.schemaVersion, bytes: checked.bytes, mode: 'offline' };
+}
+
+/** Checks and imports the image through the open connection. */
+async function restoreOpen(port: MaintenancePort, bytes: Uint8Array): Promise<Omit<RestoreReport, 'migrationsApplied'>> {
+  const info = await port.importImage<ImageInfo>(bytes, MAINTENANCE_PROCEDURES.checkImage, { maxVersion: port.schemaVersion });
   return { schemaVersion: info.schemaVersion, bytes: bytes.byteLength, mode: 'online' };
 }

@@ -170,7 +170,8 @@ export class DatabaseMaintenance {
   /**
    * Replaces the database with a backup (its bytes, or a file path in Node) after checking it
    * (quick_check, schema version) on a private copy; nothing is replaced if the check fails. A
-   * file too damaged to open is replaced while closed.
+   * file too damaged to open is replaced while closed. A backup from an older schema version is
+   * brought up to date by the pending migrations.
    * @throws DatabaseError `CORRUPT_DATABASE`, `INVALID_ARGUMENT` (bad schema version or source)
    */
   async restore(source: string | Uint8Array): Promise<RestoreReport> {

@@ -197,6 +197,8 @@ export interface RestoreReport {
   readonly bytes: number;
   /** `online` (replaced through the open connection) or `offline` (the file was written while closed). */
   readonly mode: 'online' | 'offline';
+  /** The migrations applied after the restore, for a backup written by an older schema (versions, oldest first). */
+  readonly migrationsApplied: readonly number[];
 }
 
 /** Options of {@link DatabaseMaintenance.schedule}. */

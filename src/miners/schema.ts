@@ -102,6 +102,12 @@ export const MINER_SCHEMA_V1: readonly string[] = [
   'CREATE INDEX archived_trade_summaries_miner ON archived_trade_summaries(miner_id, archive_date)',
 ];
 
+/**
+ * Schema version 2: registered miners listed by id without scanning the deregistered ones,
+ * which accumulate as uids are recycled.
+ */
+export const MINER_SCHEMA_V2: readonly string[] = ['CREATE INDEX miners_registered ON miners(is_registered, miner_id)'];
+
 /** The miner ledger's migrations; the manager's migration list starts with these. */
 export const MINER_MIGRATIONS: readonly Migration[] = [
   {
@@ -109,6 +115,13 @@ export const MINER_MIGRATIONS: readonly Migration[] = [
     name: 'miners, status history, performance snapshots, archive summaries',
     async up(session) {
       for (const statement of MINER_SCHEMA_V1) await session.execute(statement);
+    },
+  },
+  {
+    version: 2,
+    name: 'index of miners by registration',
+    async up(session) {
+      for (const statement of MINER_SCHEMA_V2) await session.execute(statement);
     },
   },
 ];

@@ -94,7 +94,7 @@ describe('maintenance on Node files', () => {
       expect((await rejection(broken.query('SELECT 1'))).code).toBe('CORRUPT_DATABASE');
 
       const restored = await broken.maintenance.restore(backupFile);
-      expect(restored).toMatchObject({ mode: 'offline', schemaVersion: 1 });
+      expect(restored).toMatchObject({ mode: 'offline', schemaVersion: 2, migrationsApplied: [] });
       expect(await broken.maintenance.verifyIntegrity({ full: true })).toEqual({ ok: true, problems: [] });
       expect(await contentOf(broken)).toBe(good);
     });

@@ -104,11 +104,25 @@ describe.each(ENGINES)('integrity and recovery (%s)', (engine) => {
     const schemaless = await rejection(db.maintenance.restore(await emptyImage(engine)));
     expect(schemaless.code).toBe('INVALID_ARGUMENT');
 
-    expect(await db.maintenance.restore(backup)).toEqual({ schemaVersion: 1, bytes: backup.byteLength, mode: 'online' });
+    expect(await db.maintenance.restore(backup)).toEqual({ schemaVersion: 2, bytes: backup.byteLength, mode: 'online', migrationsApplied: [] });
     expect(await contentOf(db)).toBe(atBackup);
     expect(await db.maintenance.verifyIntegrity({ full: true })).toEqual({ ok: true, problems: [] });
     const fk = await db.get<{ foreign_keys: number }>('PRAGMA foreign_keys');
     expect(fk?.foreign_keys).toBe(1);
+  });
+
+  it('a backup written by an older schema version is restored and brought up to date', async () => {
+    const db = await open();
+    await seedLedger(db, 1, 50);
+    await db.exec('DROP INDEX miners_registered; PRAGMA user_version = 1');
+    const olderBackup = await db.maintenance.backup();
+    const content = await contentOf(db);
+    await db.setupDatabase();
+    expect(await db.maintenance.restore(olderBackup)).toEqual({ schemaVersion: 1, bytes: olderBackup.byteLength, mode: 'online', migrationsApplied: [2] });
+    expect(await db.get('PRAGMA user_version')).toEqual({ user_version: 2 });
+    expect(await db.get("SELECT name FROM sqlite_schema WHERE name = 'miners_registered'")).toEqual({ name: 'miners_registered' });
+    expect(await contentOf(db)).toBe(content);
+    expect(await db.maintenance.verifyIntegrity({ full: true })).toEqual({ ok: true, problems: [] });
   });
 });
 

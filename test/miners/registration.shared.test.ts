@@ -152,6 +152,18 @@ describe.each(ENGINES)('miner registration (%s)', (engine) => {
     expect((await rejection(db.miners.listMiners({ registered: 'yes' as never }))).code).toBe('INVALID_ARGUMENT');
   });
 
+  it('lists miners by registration through an index, not a scan of all miners', async () => {
+    const db = await open();
+    for (let uid = 0; uid < 4; uid++) await db.miners.registerMiner({ uid, hotkey: key(200 + uid), coldkey: key(1) });
+    await db.miners.deregister(1);
+    db.tracker.reset();
+    expect((await db.miners.listMiners({ registered: true })).map((m) => m.minerId)).toEqual([2, 3, 4]);
+    expect((await db.miners.listMiners({ registered: false, limit: 1 })).map((m) => m.minerId)).toEqual([1]);
+    const usage = await db.analytics.indexUsage();
+    expect(usage.indexes.find((i) => i.name === 'miners_registered')).toMatchObject({ table: 'miners', uses: 2, unused: false });
+    expect(usage.fullScans.filter((s) => s.table === 'miners')).toEqual([]);
+  });
+
   it('256 registered miners have all their tables and indexes', async () => {
     const db = await open();
     const miners = await Promise.all(Array.from({ length: 256 }, (_, uid) => db.miners.registerMiner({ uid, hotkey: key(1000 + uid), coldkey: key(uid % 7) })));
@@ -183,7 +195,7 @@ describe.each(ENGINES)('miner registration (%s)', (engine) => {
     expect(await schemaOf(db)).toEqual(schema);
     expect(await contentOf(db)).toBe(content);
     expect(await db.get('PRAGMA user_version')).toEqual(version);
-    expect(version).toEqual({ user_version: 1 });
+    expect(version).toEqual({ user_version: 2 });
     expect(await db.get('PRAGMA foreign_keys')).toEqual({ foreign_keys: 1 });
   });
 });

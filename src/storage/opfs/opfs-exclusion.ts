@@ -54,12 +54,48 @@ export async function retryWhileHandlesBusy<T>(name: string, take: () => Promise
   }
 }
 
+/** What an open took under a database's Web Lock, with one release for both. */
+export interface HeldUnderWebLock<T> {
+  readonly value: T;
+  /** Gives back what was taken, then the Web Lock. Safe twice. */
+  release(): void;
+}
+
+/**
+ * Takes the Web Lock of `name`, then runs `take` under it (a failed `take` releases the lock
+ * and rethrows). The result's release runs `giveBack` and then releases the lock, once.
+ * @throws DatabaseError `DATABASE_LOCKED` when another holder kept the lock; what `take` threw
+ */
+export async function holdUnderWebLock<T>(name: string, take: () => Promise<T>, giveBack: (value: T) => void = () => undefined): Promise<HeldUnderWebLock<T>> {
+  const releaseLock = await takeWebLock(name);
+  let value: T;
+  try {
+    value = await take();
+  } catch (error) {
+    releaseLock();
+    throw error;
+  }
+  let released = false;
+  return {
+    value,
+    release() {
+      if (released) return;
+      released = true;
+      try {
+        giveBack(value);
+      } finally {
+        releaseLock();
+      }
+    },
+  };
+}
+
 /**
  * Takes the Web Lock of `name`, waiting up to {@link HOLDER_GRACE_MS}; resolves to its release
  * function.
  * @throws DatabaseError `DATABASE_LOCKED` when another holder kept it
  */
-export function takeWebLock(name: string): Promise<() => void> {
+function takeWebLock(name: string): Promise<() => void> {
   const locks = globalThis.navigator?.locks;
   if (locks === undefined) return Promise.resolve(() => undefined);
   return new Promise((resolve, reject) => {

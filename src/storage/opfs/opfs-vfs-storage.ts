@@ -7,10 +7,9 @@
  * for the connection's life.
  */
 import { DatabaseError } from '../../errors/database-error.js';
-import { opfsAvailable, takeWebLock } from './opfs-exclusion.js';
-import { isOutOfSpace, quotaExceeded } from './opfs-quota.js';
-import type { OpfsStorage } from './opfs-storage.js';
-import { takeVfsError } from './vfs-error-log.js';
+import { lockedOpfsStorage, type OpfsStorage } from './locked-opfs-storage.js';
+import { opfsAvailable } from './opfs-exclusion.js';
+import { quotaExceeded } from './opfs-quota.js';
 
 /**
  * The sqlite-wasm VFS an `opfs` database lives on: `opfs-sahpool` (no special headers) or
@@ -25,8 +24,6 @@ export interface OpfsVfsModule {
 }
 
 const OPFS_VFS = 'opfs';
-const SQLITE_IOERR = 10;
-const SQLITE_FULL = 13;
 const SQLITE_IOERR_WRITE = 778;
 
 /** True when this worker may share memory: the page was served cross-origin isolated. */
@@ -73,35 +70,11 @@ export async function openOpfsVfsStorage(sqlite3: OpfsVfsModule, name: string): 
       'SQLite\'s "opfs" VFS did not start in this worker: its helper worker sqlite3-opfs-async-proxy.js (next to sqlite3.wasm in @sqlite.org/sqlite-wasm) could not be loaded. Serve it beside sqlite3.wasm, or use opfsVfs "opfs-sahpool".',
     );
   }
-  const releaseLock = await takeWebLock(name);
-  let existed: boolean;
-  try {
-    existed = await fileExists(name);
-  } catch (error) {
-    releaseLock();
-    throw error;
-  }
-  takeVfsError();
-  let released = false;
-  return {
-    path: name,
+  return lockedOpfsStorage(name, async () => ({
     vfsName: OPFS_VFS,
-    existed,
-    explain(extendedCode) {
-      const primary = extendedCode & 0xff;
-      if (primary !== SQLITE_IOERR && primary !== SQLITE_FULL) return undefined;
-      const cause = takeVfsError();
-      if (isOutOfSpace(cause)) return quotaExceeded(cause, extendedCode);
-      // The proxy reports a short write — Chromium's sign of a full quota — as a bare SQLITE_IOERR_WRITE.
-      if (extendedCode === SQLITE_IOERR_WRITE && cause === undefined) {
-        return quotaExceeded({ name: 'short write', message: 'OPFS wrote fewer bytes than asked' }, extendedCode);
-      }
-      return undefined;
-    },
-    release() {
-      if (released) return;
-      released = true;
-      releaseLock();
-    },
-  };
+    existed: await fileExists(name),
+    // The proxy reports a short write — Chromium's sign of a full quota — as a bare SQLITE_IOERR_WRITE.
+    explainUnlogged: (extendedCode) =>
+      extendedCode === SQLITE_IOERR_WRITE ? quotaExceeded({ name: 'short write', message: 'OPFS wrote fewer bytes than asked' }, extendedCode) : undefined,
+  }));
 }

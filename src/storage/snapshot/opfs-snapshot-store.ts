@@ -7,7 +7,7 @@
  * (OPFS has no synchronous rename).
  */
 import { DatabaseError } from '../../errors/database-error.js';
-import { opfsAvailable, retryWhileHandlesBusy, takeWebLock } from '../opfs/opfs-exclusion.js';
+import { holdUnderWebLock, opfsAvailable, retryWhileHandlesBusy } from '../opfs/opfs-exclusion.js';
 import { crc32 } from './crc32.js';
 import type { SnapshotStore } from './snapshot-store.js';
 
@@ -139,18 +139,15 @@ export async function openOpfsSnapshotStore(name: string): Promise<SnapshotStore
   if (!opfsAvailable()) {
     throw new DatabaseError('UNSUPPORTED_STORAGE', 'OPFS sync access handles are not available here (they need a worker in a current browser); use storage: "memory".');
   }
-  const releaseLock = await takeWebLock(name);
-  let slots: [Slot, Slot];
-  try {
-    slots = await retryWhileHandlesBusy(name, () => openSlots(name));
-  } catch (error) {
-    releaseLock();
-    throw error;
-  }
+  const held = await holdUnderWebLock(
+    name,
+    () => retryWhileHandlesBusy(name, () => openSlots(name)),
+    (taken) => taken.forEach((slot) => slot.handle.close()),
+  );
+  const slots = held.value;
   const found = slots.map((slot) => readImage(slot.handle));
   slots.forEach((slot, i) => (slot.generation = found[i]?.generation ?? 0));
   const newest = found.reduce((best, each) => (each !== undefined && (best === undefined || each.generation > best.generation) ? each : best), undefined);
-  let released = false;
   return {
     name,
     image: newest?.image,
@@ -161,14 +158,6 @@ export async function openOpfsSnapshotStore(name: string): Promise<SnapshotStore
       writeSlot(target, bytes, generation, name);
       target.generation = generation;
     },
-    release() {
-      if (released) return;
-      released = true;
-      try {
-        for (const slot of slots) slot.handle.close();
-      } finally {
-        releaseLock();
-      }
-    },
+    release: held.release,
   };
 }

@@ -1,7 +1,8 @@
 import { ownedTransaction, usableTransaction, type TransactionState } from '../worker/transaction-state.js';
 import type { Params, QueryResult, RunResult } from '../engine/types.js';
 import { DatabaseError, isDatabaseError } from '../errors/database-error.js';
-import type { ProcedureCall, ProcedureRegistry } from '../worker/procedures.js';
+import { TraceLog } from '../worker/procedure-context.js';
+import type { ProcedureCall, ProcedureOutcome, ProcedureRegistry } from '../worker/procedures.js';
 import { assertParamRows, assertParams } from '../protocol/validate-params.js';
 import { assertEncodedParamRows, decodeParamRows, isEncodedParamRows } from '../protocol/param-rows-codec.js';
 import type {
@@ -23,6 +24,7 @@ import type { CursorPage } from '../engine/engine.js';
 import { fromLibsqlError } from './libsql-errors.js';
 import { libsqlStatement, queryResult, runResult, type LibsqlResultSet } from './libsql-values.js';
 import { replayProcedure, type AsyncProcedureContext } from './procedure-replay.js';
+import { tracedReplayContext } from './traced-replay-context.js';
 import type { ReadRouter } from './read-router.js';
 import { assertRemoteStatement, isSingleStatement } from './remote-gaps.js';
 import type { RemoteClient, RemoteStatements, RemoteTransaction } from './remote-client.js';
@@ -143,12 +145,16 @@ export class LibsqlHost implements Omit<AsyncWorkerApi, 'open'> {
     });
   }
 
-  async call(call: ProcedureCall): Promise<Timed<{ readonly value: unknown }>> {
+  async call(call: ProcedureCall): Promise<Timed<ProcedureOutcome>> {
     this.#admit(call.tx, '', call.depth);
     const procedure = this.#procedures.get(call.name);
-    const run = (tx: OpenTransaction): Promise<unknown> => replayProcedure(procedure, call.args, this.#context(tx), isSingleStatement);
-    if (call.tx !== undefined) return this.#timed(async () => ({ value: await this.#unit(call.tx as number, run) }));
-    return this.#timed(() => this.#ordered(true, async () => ({ value: await this.#atomically(run) })));
+    const trace = call.trace === true ? new TraceLog() : undefined;
+    const contextOf = (tx: OpenTransaction): AsyncProcedureContext =>
+      trace === undefined ? this.#context(tx) : tracedReplayContext(this.#context(tx), trace);
+    const run = (tx: OpenTransaction): Promise<unknown> => replayProcedure(procedure, call.args, contextOf(tx), isSingleStatement);
+    const outcome = (value: unknown): ProcedureOutcome => (trace === undefined ? { value } : { value, statements: trace.statements() });
+    if (call.tx !== undefined) return this.#timed(async () => outcome(await this.#unit(call.tx as number, run)));
+    return this.#timed(() => this.#ordered(true, async () => outcome(await this.#atomically(run))));
   }
 
   /** libSQL has no authorizer reachable from the client: analytics fall back to the parser. */

@@ -37,6 +37,28 @@ interface TraceEntry {
   readonly batchSizes: number[];
 }
 
+/** The statements a traced procedure ran, grouped by SQL text in order of first execution. */
+export class TraceLog {
+  readonly #entries = new Map<string, TraceEntry>();
+
+  /** Records one successful execution. */
+  add(kind: TracedStatementKind, sql: string, durationMs: number, rows: number, batchSize: number): void {
+    let entry = this.#entries.get(sql);
+    if (entry === undefined) {
+      entry = { sql, kind, durationsMs: [], rows: [], batchSizes: [] };
+      this.#entries.set(sql, entry);
+    }
+    entry.durationsMs.push(durationMs);
+    entry.rows.push(rows);
+    entry.batchSizes.push(batchSize);
+  }
+
+  /** Every traced statement, in order of first execution. */
+  statements(): TracedStatement[] {
+    return [...this.#entries.values()];
+  }
+}
+
 /**
  * Times every statement a procedure runs, grouped by SQL text. Only statements that succeed are
  * kept: a failing statement fails (and rolls back) the whole procedure, which the tracker then
@@ -45,13 +67,13 @@ interface TraceEntry {
 export class ProcedureTrace {
   /** The context to hand the procedure. */
   readonly context: ProcedureContext;
-  readonly #entries = new Map<string, TraceEntry>();
+  readonly #log = new TraceLog();
 
   constructor(engine: Engine) {
     const timed = <R>(kind: TracedStatementKind, sql: string, batchSize: number, run: () => R, count: (result: R) => number): R => {
       const started = performance.now();
       const result = run();
-      this.#add(kind, sql, performance.now() - started, count(result), batchSize);
+      this.#log.add(kind, sql, performance.now() - started, count(result), batchSize);
       return result;
     };
     const rowsOf = (result: QueryResult): number => result.rows.length;
@@ -68,17 +90,6 @@ export class ProcedureTrace {
 
   /** Every traced statement, in order of first execution. */
   statements(): TracedStatement[] {
-    return [...this.#entries.values()];
-  }
-
-  #add(kind: TracedStatementKind, sql: string, durationMs: number, rows: number, batchSize: number): void {
-    let entry = this.#entries.get(sql);
-    if (entry === undefined) {
-      entry = { sql, kind, durationsMs: [], rows: [], batchSizes: [] };
-      this.#entries.set(sql, entry);
-    }
-    entry.durationsMs.push(durationMs);
-    entry.rows.push(rows);
-    entry.batchSizes.push(batchSize);
+    return this.#log.statements();
   }
 }

@@ -24,3 +24,4 @@ await import('../miners/registration.shared.test.js');
 await import('../miners/ledger.shared.test.js');
 await import('../miners/ledger-batch.shared.test.js');
 await import('../miners/snapshots.shared.test.js');
+await import('../analytics/procedure-tracking.shared.test.js');

@@ -1,11 +1,13 @@
 /**
  * The replay driver that runs the worker's synchronous procedures over an asynchronous engine:
  * each statement reaches the engine once and in order, deferred DDL fails where it was called,
- * and a procedure that is not deterministic is caught.
+ * a procedure that is not deterministic is caught, and a traced replay records each statement once.
  */
 import { describe, expect, it } from 'vitest';
 import { DatabaseError, isDatabaseError } from '../../src/errors/database-error.js';
 import { replayProcedure, type AsyncProcedureContext } from '../../src/libsql/procedure-replay.js';
+import { tracedReplayContext } from '../../src/libsql/traced-replay-context.js';
+import { TraceLog } from '../../src/worker/procedure-context.js';
 import type { Procedure } from '../../src/worker/procedures.js';
 
 /** An in-memory engine: a key/value table driven by tiny SQL-like commands, logging what it ran. */
@@ -84,5 +86,23 @@ describe('procedure replay', () => {
     let calls = 0;
     const unstable: Procedure = (ctx) => ctx.query(`read ${calls++}`, ['k']).rows.length + ctx.query('again', ['k']).rows.length;
     await expect(replayProcedure(unstable, undefined, engine().context, single)).rejects.toMatchObject({ code: 'SQLITE_INTERNAL' });
+  });
+
+  it('traces each statement once however often the procedure reruns; a batch shares its round trip; a failed one keeps what ran', async () => {
+    const log = new TraceLog();
+    expect(await replayProcedure(increment, 'k', tracedReplayContext(engine().context, log), single)).toBe(1);
+    const traced = log.statements();
+    expect(traced.map((t) => [t.sql, t.kind, t.rows, t.batchSizes])).toEqual([
+      ['get', 'query', [0, 1], [1, 1]],
+      ['create a', 'exec', [0], [1]],
+      ['create b', 'exec', [0], [1]],
+      ['set', 'run', [1], [1]],
+    ]);
+    expect(traced[1]?.durationsMs).toEqual(traced[2]?.durationsMs);
+    expect(traced.flatMap((t) => t.durationsMs).every((ms) => ms >= 0)).toBe(true);
+
+    const failedLog = new TraceLog();
+    await expect(replayProcedure(increment, 'k', tracedReplayContext(engine('create b').context, failedLog), single)).rejects.toMatchObject({ code: 'SQLITE_ERROR' });
+    expect(failedLog.statements().map((t) => t.sql)).toEqual(['get', 'create a']);
   });
 });

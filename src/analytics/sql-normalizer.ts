@@ -14,8 +14,8 @@
  */
 
 import { fnv1a64 } from './fnv1a.js';
-import { SQL_KEYWORDS, asciiLower, asciiUpper, tokenizeSql } from './sql-tokenizer.js';
-import type { SqlToken, SqlTokenType } from './sql-tokenizer.js';
+import { SQL_KEYWORDS, asciiLower, asciiUpper, scanSql, tokenizeSql } from './sql-tokenizer.js';
+import type { SqlTokenType } from './sql-tokenizer.js';
 
 /** The tokenizer and hash underneath, re-exported so that callers need only this module. */
 export { tokenizeSql, SQL_KEYWORDS } from './sql-tokenizer.js';
@@ -60,6 +60,8 @@ interface OutToken {
 const PLACEHOLDER: OutToken = { type: 'placeholder', text: '?' };
 const ELLIPSIS: OutToken = { type: 'ellipsis', text: '...' };
 const COMMA: OutToken = { type: 'punctuation', text: ',' };
+const OPEN: OutToken = { type: 'punctuation', text: '(' };
+const CLOSE: OutToken = { type: 'punctuation', text: ')' };
 
 /** Keywords after which `-` / `+` starts an operand rather than subtracting from one. */
 const UNARY_CONTEXT_KEYWORDS: ReadonlySet<string> = new Set([
@@ -98,10 +100,10 @@ export function foldMinerFamily(name: string): string {
   return 'miner_*_' + name.slice(i + 1);
 }
 
-/** The canonical spelling of an identifier token. */
-function normalizeIdentifier(token: SqlToken): OutToken {
-  const name = asciiLower(token.value);
-  if (token.type === 'identifier') return { type: 'identifier', text: foldMinerFamily(name) };
+/** The canonical spelling of an identifier (bare, or quoted with `value` its unquoted name). */
+function normalizeIdentifier(type: 'identifier' | 'quoted-identifier', value: string): OutToken {
+  const name = asciiLower(value);
+  if (type === 'identifier') return { type: 'identifier', text: foldMinerFamily(name) };
   if (isSimpleName(name) && !SQL_KEYWORDS.has(asciiUpper(name))) {
     return { type: 'identifier', text: foldMinerFamily(name) };
   }
@@ -126,17 +128,21 @@ function pushPlaceholder(out: OutToken[]): void {
   out.push(PLACEHOLDER);
 }
 
-/** Literal folding and canonical spelling, token by token. */
-function foldTokens(tokens: readonly SqlToken[]): OutToken[] {
-  const out: OutToken[] = [];
-  for (const token of tokens) {
-    if (LITERAL_TYPES.has(token.type)) pushPlaceholder(out);
-    else if (token.type === 'keyword') out.push({ type: 'keyword', text: token.value });
-    else if (token.type === 'identifier' || token.type === 'quoted-identifier') {
-      out.push(normalizeIdentifier(token));
-    } else out.push({ type: token.type, text: token.text });
+/** Shared output tokens for keywords, punctuation and operators (bounded sets of spellings). */
+const SHARED_TOKENS = new Map<SqlTokenType, Map<string, OutToken>>();
+
+function sharedToken(type: SqlTokenType, text: string): OutToken {
+  let byText = SHARED_TOKENS.get(type);
+  if (byText === undefined) {
+    byText = new Map();
+    SHARED_TOKENS.set(type, byText);
   }
-  return out;
+  let token = byText.get(text);
+  if (token === undefined) {
+    token = { type, text };
+    byText.set(text, token);
+  }
+  return token;
 }
 
 function isPunct(token: OutToken | undefined, text: string): boolean {
@@ -160,25 +166,31 @@ function placeholderListEnd(out: readonly OutToken[], open: number, allowEllipsi
   }
 }
 
-/** `IN (?, ?, …)` → `IN (...)`; `VALUES (?, ?), (?, ?), …` → `VALUES (?, ?), ...`. */
-function collapseLists(tokens: readonly OutToken[]): OutToken[] {
-  const out: OutToken[] = [];
+/**
+ * `IN (?, ?, …)` → `IN (...)`; `VALUES (?, ?), (?, ?), …` → `VALUES (?, ?), ...` — in place:
+ * a collapsed list never takes more tokens than it replaces, so the write position never
+ * passes the read position.
+ */
+function collapseLists(tokens: OutToken[]): OutToken[] {
+  let write = 0;
   let i = 0;
   while (i < tokens.length) {
     const token = tokens[i] as OutToken;
-    out.push(token);
+    tokens[write++] = token;
     i++;
     if (token.type !== 'keyword') continue;
     if (token.text === 'IN') {
       const end = placeholderListEnd(tokens, i, true);
       if (end > 0) {
-        out.push({ type: 'punctuation', text: '(' }, ELLIPSIS, { type: 'punctuation', text: ')' });
+        tokens[write++] = OPEN;
+        tokens[write++] = ELLIPSIS;
+        tokens[write++] = CLOSE;
         i = end;
       }
     } else if (token.text === 'VALUES') {
       const firstEnd = placeholderListEnd(tokens, i, false);
       if (firstEnd < 0) continue;
-      for (let k = i; k < firstEnd; k++) out.push(tokens[k] as OutToken);
+      for (let k = i; k < firstEnd; k++) tokens[write++] = tokens[k] as OutToken;
       i = firstEnd;
       let absorbed = false;
       while (isPunct(tokens[i], ',')) {
@@ -188,10 +200,14 @@ function collapseLists(tokens: readonly OutToken[]): OutToken[] {
         absorbed = true;
         i = end;
       }
-      if (absorbed) out.push(COMMA, ELLIPSIS);
+      if (absorbed) {
+        tokens[write++] = COMMA;
+        tokens[write++] = ELLIPSIS;
+      }
     }
   }
-  return out;
+  tokens.length = write;
+  return tokens;
 }
 
 function isDotLike(token: OutToken): boolean {
@@ -206,62 +222,86 @@ function needsSpace(prev: OutToken, next: OutToken): boolean {
   return !(isPunct(next, '(') && prev.type === 'identifier');
 }
 
+/** The tokens as text, spaced canonically (pieces joined once: a chain of partial strings costs GC time on long texts). */
 function render(tokens: readonly OutToken[]): string {
-  let text = '';
+  const pieces: string[] = [];
   let prev: OutToken | undefined;
   for (const token of tokens) {
-    if (prev !== undefined && needsSpace(prev, token)) text += ' ';
-    text += token.text;
+    if (prev !== undefined && needsSpace(prev, token)) pieces.push(' ');
+    pieces.push(token.text);
     prev = token;
   }
-  return text;
+  return pieces.join('');
 }
 
 /**
- * Splits tokens into statements at top-level `;`, keeping the `;`s inside a
- * `CREATE TRIGGER … BEGIN … END` body (where `CASE … END` pairs are tracked).
+ * Normalizes statement by statement as the scanner hands over tokens: literal folding and
+ * canonical spelling token by token, statements split at top-level `;` (keeping the `;`s inside
+ * a `CREATE TRIGGER … BEGIN … END` body, where `CASE … END` pairs are tracked), and parameters
+ * counted the way `sqlite3_bind_parameter_count` counts them. Only the output tokens of the
+ * current statement are held, most of them shared.
  */
-function splitStatements(tokens: readonly SqlToken[]): SqlToken[][] {
-  const statements: SqlToken[][] = [];
-  let current: SqlToken[] = [];
-  let trigger = false;
-  let inBody = false;
-  let caseDepth = 0;
-  for (const token of tokens) {
-    if (token.type === 'punctuation' && token.text === ';' && !inBody) {
-      if (current.length > 0) statements.push(current);
-      current = [];
-      trigger = false;
-      continue;
-    }
-    current.push(token);
-    if (token.type !== 'keyword') continue;
-    const word = token.value;
-    if (word === 'TRIGGER' && current.length <= 3 && current[0]?.value === 'CREATE') trigger = true;
-    else if (trigger && !inBody && word === 'BEGIN') inBody = true;
-    else if (inBody && word === 'CASE') caseDepth++;
-    else if (inBody && word === 'END') {
-      if (caseDepth > 0) caseDepth--;
-      else inBody = false;
-    }
-  }
-  if (current.length > 0) statements.push(current);
-  return statements;
-}
+class StatementNormalizer {
+  /** The normalized text of each finished statement. */
+  readonly parts: string[] = [];
+  /** Parameters of the finished statements. */
+  paramCount = 0;
+  #out: OutToken[] = [];
+  #tokens = 0;
+  #first: string | undefined;
+  #trigger = false;
+  #inBody = false;
+  #caseDepth = 0;
+  #maxParameter = 0;
+  #named = new Map<string, number>();
 
-/** `sqlite3_bind_parameter_count` for one statement's tokens. */
-function countParameters(tokens: readonly SqlToken[]): number {
-  let max = 0;
-  const named = new Map<string, number>();
-  for (const token of tokens) {
-    if (token.type !== 'parameter') continue;
-    if (token.text.charAt(0) === '?') {
-      max = token.text.length === 1 ? max + 1 : Math.max(max, Number(token.text.slice(1)));
-    } else if (!named.has(token.text)) {
-      named.set(token.text, ++max);
+  /** Takes the next token (`value`: the keyword's upper case or the quoted name's text, else the text). */
+  add(type: SqlTokenType, text: string, value: string): void {
+    if (type === 'punctuation' && text === ';' && !this.#inBody) {
+      this.finish();
+      return;
+    }
+    this.#tokens++;
+    if (this.#tokens === 1) this.#first = value;
+    if (type === 'keyword') this.#trackTrigger(value);
+    else if (type === 'parameter') this.#countParameter(text);
+    if (LITERAL_TYPES.has(type)) pushPlaceholder(this.#out);
+    else if (type === 'identifier' || type === 'quoted-identifier') this.#out.push(normalizeIdentifier(type, value));
+    else this.#out.push(sharedToken(type, type === 'keyword' ? value : text));
+  }
+
+  /** Ends the current statement, if it has tokens. */
+  finish(): void {
+    if (this.#tokens > 0) {
+      this.parts.push(render(collapseLists(this.#out)));
+      this.paramCount += this.#maxParameter;
+    }
+    this.#out = [];
+    this.#tokens = 0;
+    this.#first = undefined;
+    this.#trigger = false;
+    this.#caseDepth = 0;
+    this.#maxParameter = 0;
+    this.#named.clear();
+  }
+
+  #trackTrigger(word: string): void {
+    if (word === 'TRIGGER' && this.#tokens <= 3 && this.#first === 'CREATE') this.#trigger = true;
+    else if (this.#trigger && !this.#inBody && word === 'BEGIN') this.#inBody = true;
+    else if (this.#inBody && word === 'CASE') this.#caseDepth++;
+    else if (this.#inBody && word === 'END') {
+      if (this.#caseDepth > 0) this.#caseDepth--;
+      else this.#inBody = false;
     }
   }
-  return max;
+
+  #countParameter(text: string): void {
+    if (text.charAt(0) === '?') {
+      this.#maxParameter = text.length === 1 ? this.#maxParameter + 1 : Math.max(this.#maxParameter, Number(text.slice(1)));
+    } else if (!this.#named.has(text)) {
+      this.#named.set(text, ++this.#maxParameter);
+    }
+  }
 }
 
 /**
@@ -276,15 +316,14 @@ function countParameters(tokens: readonly SqlToken[]): number {
  * ```
  */
 export function normalizeSql(sql: string): NormalizedSql {
-  const statements = splitStatements(tokenizeSql(sql));
-  let paramCount = 0;
-  const parts: string[] = [];
-  for (const statement of statements) {
-    paramCount += countParameters(statement);
-    parts.push(render(collapseLists(foldTokens(statement))));
-  }
-  const normalized = parts.join('; ');
-  return { normalized, fingerprint: fnv1a64(normalized), paramCount };
+  const statements = new StatementNormalizer();
+  scanSql(sql, (type, start, end, value) => {
+    const text = sql.slice(start, end);
+    statements.add(type, text, value ?? text);
+  });
+  statements.finish();
+  const normalized = statements.parts.join('; ');
+  return { normalized, fingerprint: fnv1a64(normalized), paramCount: statements.paramCount };
 }
 
 const KIND_BY_KEYWORD: Readonly<Record<string, StatementKind>> = {
@@ -306,22 +345,35 @@ const KIND_BY_KEYWORD: Readonly<Record<string, StatementKind>> = {
  * ```
  */
 export function classifyStatement(sql: string): StatementKind {
-  const tokens = tokenizeSql(sql);
-  const first = tokens[0];
-  if (first?.type !== 'keyword') return 'other';
-  if (first.value !== 'WITH') return KIND_BY_KEYWORD[first.value] ?? 'other';
+  let kind: StatementKind = 'other';
+  let first = true;
+  let withClause = false;
   let depth = 0;
-  for (const token of tokens) {
-    if (token.type === 'punctuation') {
-      if (token.text === '(') depth++;
-      else if (token.text === ')') depth = Math.max(0, depth - 1);
-      else if (token.text === ';') break;
-    } else if (depth === 0 && token.type === 'keyword') {
-      const kind = KIND_BY_KEYWORD[token.value];
-      if (kind !== undefined && kind !== 'ddl' && kind !== 'pragma' && kind !== 'transaction') {
-        return kind;
+  scanSql(sql, (type, start, _end, value) => {
+    if (first) {
+      first = false;
+      if (type !== 'keyword' || value === undefined) return false;
+      if (value !== 'WITH') {
+        kind = KIND_BY_KEYWORD[value] ?? 'other';
+        return false;
+      }
+      withClause = true;
+      return true;
+    }
+    if (!withClause) return false;
+    if (type === 'punctuation') {
+      const c = sql.charCodeAt(start);
+      if (c === 40) depth++;
+      else if (c === 41) depth = Math.max(0, depth - 1);
+      else if (c === 59) return false;
+    } else if (depth === 0 && type === 'keyword' && value !== undefined) {
+      const found = KIND_BY_KEYWORD[value];
+      if (found !== undefined && found !== 'ddl' && found !== 'pragma' && found !== 'transaction') {
+        kind = found;
+        return false;
       }
     }
-  }
-  return 'other';
+    return true;
+  });
+  return kind;
 }

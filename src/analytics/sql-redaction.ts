@@ -6,7 +6,7 @@
  * @module
  */
 
-import { tokenizeSql } from './sql-tokenizer.js';
+import { scanSql } from './sql-tokenizer.js';
 
 /**
  * `sql` with every string, number and blob literal replaced by `?`, comments dropped and runs
@@ -19,13 +19,13 @@ import { tokenizeSql } from './sql-tokenizer.js';
  * ```
  */
 export function redactSql(sql: string): string {
-  let out = '';
+  const pieces: string[] = [];
   let previousEnd = -1;
-  for (const token of tokenizeSql(sql)) {
-    if (previousEnd >= 0 && token.start > previousEnd) out += ' ';
-    const literal = token.type === 'string' || token.type === 'number' || token.type === 'blob';
-    out += literal ? '?' : token.text;
-    previousEnd = token.end;
-  }
-  return out;
+  scanSql(sql, (type, start, end) => {
+    if (previousEnd >= 0 && start > previousEnd) pieces.push(' ');
+    const literal = type === 'string' || type === 'number' || type === 'blob';
+    pieces.push(literal ? '?' : sql.slice(start, end));
+    previousEnd = end;
+  });
+  return pieces.join('');
 }

@@ -208,6 +208,13 @@ function scanWord(sql: string, i: number): number {
 }
 
 /**
+ * Receives each significant token {@link scanSql} finds: its type, its source range, and for a
+ * keyword its upper-case spelling or for a quoted identifier its unquoted name (else undefined).
+ * Returning `false` stops the scan.
+ */
+export type TokenVisitor = (type: SqlTokenType, start: number, end: number, value: string | undefined) => boolean | void;
+
+/**
  * Splits SQL text into significant tokens (whitespace and comments are dropped).
  *
  * Never throws; runs in linear time. Characters SQLite would reject come back as `other`
@@ -221,61 +228,87 @@ function scanWord(sql: string, i: number): number {
  */
 export function tokenizeSql(sql: string): SqlToken[] {
   const tokens: SqlToken[] = [];
+  scanSql(sql, (type, start, end, value) => {
+    const text = sql.slice(start, end);
+    tokens.push({ type, text, value: value ?? text, start, end });
+  });
+  return tokens;
+}
+
+/**
+ * The tokens of {@link tokenizeSql}, handed to `visit` one at a time instead of collected:
+ * nothing is kept, so a megabyte of SQL costs no more memory than its result.
+ */
+export function scanSql(sql: string, visit: TokenVisitor): void {
   const n = sql.length;
   let i = 0;
-  const push = (type: SqlTokenType, end: number, value?: string): void => {
-    const text = sql.slice(i, end);
-    tokens.push({ type, text, value: value ?? text, start: i, end });
-    i = end;
-  };
   while (i < n) {
     const c = sql.charCodeAt(i);
     const d = sql.charCodeAt(i + 1);
+    let type: SqlTokenType;
+    let end: number;
+    let value: string | undefined;
     if (isSpace(c)) {
       i++;
+      continue;
     } else if (c === 45 && d === 45) {
       const eol = sql.indexOf('\n', i + 2);
       i = eol < 0 ? n : eol + 1;
+      continue;
     } else if (c === 47 && d === 42) {
       const close = sql.indexOf('*/', i + 2);
       i = close < 0 ? n : close + 2;
+      continue;
     } else if (c === 39) {
-      push('string', skipQuoted(sql, i, 39, true));
+      type = 'string';
+      end = skipQuoted(sql, i, 39, true);
     } else if ((c | 32) === 120 && d === 39) {
-      push('blob', skipQuoted(sql, i + 1, 39, true));
+      type = 'blob';
+      end = skipQuoted(sql, i + 1, 39, true);
     } else if (c === 34 || c === 96 || c === 91) {
-      const end = c === 91 ? skipQuoted(sql, i, 93, false) : skipQuoted(sql, i, c, true);
-      push('quoted-identifier', end, unquote(sql.slice(i, end)));
+      type = 'quoted-identifier';
+      end = c === 91 ? skipQuoted(sql, i, 93, false) : skipQuoted(sql, i, c, true);
+      value = unquote(sql.slice(i, end));
     } else if (isDigit(c) || (c === 46 && isDigit(d))) {
-      push('number', scanNumber(sql, i));
+      type = 'number';
+      end = scanNumber(sql, i);
     } else if (c === 46) {
       const ellipsis = d === 46 && sql.charCodeAt(i + 2) === 46;
-      push(ellipsis ? 'ellipsis' : 'punctuation', ellipsis ? i + 3 : i + 1);
+      type = ellipsis ? 'ellipsis' : 'punctuation';
+      end = ellipsis ? i + 3 : i + 1;
     } else if (c === 63) {
-      let j = i + 1;
-      while (j < n && isDigit(sql.charCodeAt(j))) j++;
-      push('parameter', j);
+      type = 'parameter';
+      end = i + 1;
+      while (end < n && isDigit(sql.charCodeAt(end))) end++;
     } else if ((c === 58 || c === 64 || c === 35) && isIdChar(d)) {
-      push('parameter', skipIdChars(sql, i + 1));
+      type = 'parameter';
+      end = skipIdChars(sql, i + 1);
     } else if (c === 36 && (isIdChar(d) || d === 40)) {
-      push('parameter', scanDollarParameter(sql, i));
+      type = 'parameter';
+      end = scanDollarParameter(sql, i);
     } else if (isIdStart(c)) {
-      const end = scanWord(sql, i);
+      end = scanWord(sql, i);
       const upper = asciiUpper(sql.slice(i, end));
-      if (SQL_KEYWORDS.has(upper)) push('keyword', end, upper);
-      else push('identifier', end);
+      type = SQL_KEYWORDS.has(upper) ? 'keyword' : 'identifier';
+      if (type === 'keyword') value = upper;
     } else if (c === 40 || c === 41 || c === 44 || c === 59) {
-      push('punctuation', i + 1);
+      type = 'punctuation';
+      end = i + 1;
     } else if (c === 45 && d === 62 && sql.charCodeAt(i + 2) === 62) {
-      push('operator', i + 3);
+      type = 'operator';
+      end = i + 3;
     } else if (TWO_CHAR_OPERATORS.has(sql.slice(i, i + 2))) {
-      push('operator', i + 2);
+      type = 'operator';
+      end = i + 2;
     } else if (SINGLE_CHAR_OPERATORS.includes(sql.charAt(i))) {
-      push('operator', i + 1);
+      type = 'operator';
+      end = i + 1;
     } else {
       // One UTF-16 unit: characters ≥ 0x80 are identifier characters, so this is ASCII.
-      push('other', i + 1);
+      type = 'other';
+      end = i + 1;
     }
+    if (visit(type, i, end, value) === false) return;
+    i = end;
   }
-  return tokens;
 }

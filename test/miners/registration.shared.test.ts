@@ -152,8 +152,8 @@ describe.each(ENGINES)('miner registration (%s)', (engine) => {
     expect((await rejection(db.miners.listMiners({ registered: 'yes' as never }))).code).toBe('INVALID_ARGUMENT');
   });
 
-  // ~3,000 schema objects: 15–25 s on a loaded CI machine, so more than the default 30 s of margin.
-  it('256 registered miners have all their tables and indexes', { timeout: 120_000 }, async () => {
+  // ~3,000 schema objects: up to 30 s seen on a loaded CI machine (and over sqld; see libsql-suites).
+  it('256 registered miners have all their tables and indexes', { timeout: 180_000 }, async () => {
     const db = await open();
     const miners = await Promise.all(Array.from({ length: 256 }, (_, uid) => db.miners.registerMiner({ uid, hotkey: key(1000 + uid), coldkey: key(uid % 7) })));
     const rows = await db.query<{ type: string; name: string; tbl_name: string }>("SELECT type, name, tbl_name FROM sqlite_schema WHERE name LIKE 'miner\\_%' ESCAPE '\\'");

@@ -68,6 +68,8 @@ export default defineConfig({
         resolve: { alias: { ...browserAliases, 'test-env': fromRoot('./test/support/env.browser-opfs.ts') } },
         test: {
           name: 'browser-opfs',
+          // Every commit is a durable OPFS write: tests take up to ~3× their in-memory time (7–9 s seen on a loaded CI machine).
+          testTimeout: 90_000,
           include: ['test/maintenance/*.shared.test.ts', 'test/miners/ledger.shared.test.ts'],
           browser: chromium(),
         },

@@ -46,7 +46,9 @@ export interface TrialResult {
 export async function runAndKill(path: string, journalMode: JournalMode, plan: KillPlan, engine: EngineName = 'sqlite-wasm'): Promise<{ acks: number[] }> {
   const child = spawn(process.execPath, [writer, path, journalMode, engine], { stdio: ['ignore', 'pipe', 'inherit'] });
   const acks: number[] = [];
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  // 'close', not 'exit': 'exit' can come before the last lines of stdout are read, and an ack
+  // missing from the list makes verify() see the commit after it as one that cannot have started.
+  const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
   const kill = (): void => void child.kill('SIGKILL');
   let timer: NodeJS.Timeout | undefined = plan.beforeFirstAck ? setTimeout(kill, plan.delayMs) : undefined;
   createInterface({ input: child.stdout }).on('line', (line) => {
@@ -56,7 +58,7 @@ export async function runAndKill(path: string, journalMode: JournalMode, plan: K
     if (acks.length >= (plan.afterAcks ?? 1)) timer ??= setTimeout(kill, plan.delayMs);
   });
   const watchdog = setTimeout(kill, 20_000);
-  await exited;
+  await closed;
   clearTimeout(timer);
   clearTimeout(watchdog);
   return { acks };

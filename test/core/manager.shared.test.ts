@@ -2,7 +2,7 @@ import { DatabaseManager } from 'alphatrade-db';
 import { environment, sqlJsWasmUrl, workerUrl } from 'test-env';
 import { describe, expect, it } from 'vitest';
 import { ENGINES } from '../support/open-db.js';
-import { delay, rejection } from '../support/rejection.js';
+import { rejection } from '../support/rejection.js';
 
 describe.each(ENGINES)('DatabaseManager registry (%s)', (engine) => {
   it('returns one instance per resolved name until it is closed', async () => {
@@ -43,15 +43,22 @@ describe('DatabaseManager options and lifecycle', () => {
   it('close during a transaction longer than the lock timeout ends the worker anyway; closing again resolves', async () => {
     const db = DatabaseManager.open('close-timeout', { storage: 'memory', workerUrl, lockTimeoutMs: 100 });
     await db.exec('CREATE TABLE t(v INTEGER)');
+    let inside!: () => void;
+    const insideTx = new Promise<void>((resolve) => (inside = resolve));
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
     const long = db.transaction(async (tx) => {
       await tx.execute('INSERT INTO t VALUES (1)');
-      await delay(400);
+      inside();
+      // Held open until close() has given up, however slow the machine: longer than the lock timeout.
+      await held;
       await tx.execute('INSERT INTO t VALUES (2)');
     });
     long.catch(() => undefined);
-    await delay(20);
+    await insideTx;
     expect((await rejection(db.close())).code).toBe('LOCK_TIMEOUT');
     await db.close();
+    release();
     expect((await rejection(long)).code).toBe('DB_CLOSED');
     const again = DatabaseManager.open('close-timeout', { storage: 'memory', workerUrl, lockTimeoutMs: 100 });
     expect(await again.query("SELECT name FROM sqlite_schema WHERE name = 't'")).toEqual([]);

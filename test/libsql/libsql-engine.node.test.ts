@@ -72,11 +72,8 @@ describe('libSQL engine', () => {
     const point = db.tracker.stats().find((s) => /FROM items WHERE id/i.test(s.normalized));
     expect(point?.calls).toBe(3);
     expect(point?.totalMs).toBeGreaterThan(0);
-    let planned;
-    for (let tries = 0; tries < 100 && planned === undefined; tries++) {
-      planned = db.tracker.slowQueries().find((q) => q.sql.includes('WHERE id') && q.planStatus === 'captured');
-      if (planned === undefined) await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    await db.tracker.flush();
+    const planned = db.tracker.slowQueries().find((q) => q.sql.includes('WHERE id') && q.planStatus === 'captured');
     expect(planned?.plan?.text).toContain('USING INTEGER PRIMARY KEY');
   });
 

@@ -86,7 +86,8 @@ describe.each(ENGINES)('integrity and recovery (%s)', (engine) => {
     expect(await db.maintenance.verifyIntegrity()).toEqual({ ok: true, problems: [] });
   });
 
-  it('corrupted images are refused with CORRUPT_DATABASE and replace nothing; a good backup restores', async () => {
+  // Several backups, restores and integrity checks: up to 10 s seen on a loaded CI machine.
+  it('corrupted images are refused with CORRUPT_DATABASE and replace nothing; a good backup restores', { timeout: 90_000 }, async () => {
     const db = await open();
     await seedLedger(db, 2, 400);
     const backup = await db.maintenance.backup();

@@ -6,7 +6,7 @@ import { CompactCaller } from '../../src/rpc/compact-wire.js';
 import { DatabaseError } from '../../src/errors/database-error.js';
 import { installErrorTransfer } from '../../src/rpc/error-transfer.js';
 import { serveWorker } from '../../src/worker/serve-worker.js';
-import { delay, rejection } from '../support/rejection.js';
+import { rejection } from '../support/rejection.js';
 
 /** Serves the protocol in this realm on one end of a channel; returns the other end. */
 function servedChannel(): MessagePort {
@@ -16,15 +16,28 @@ function servedChannel(): MessagePort {
   return port2;
 }
 
-/** Collects what the serving side posts back for `ms`. */
-async function repliesTo(port: MessagePort, frame: unknown, ms = 100): Promise<unknown[]> {
-  const replies: unknown[] = [];
-  const onMessage = (event: MessageEvent): void => void replies.push(event.data);
-  port.addEventListener('message', onMessage);
-  port.postMessage(frame);
-  await delay(ms);
-  port.removeEventListener('message', onMessage);
-  return replies;
+/** The sequence number of the sentinel frame; no test frame or caller uses it. */
+const SENTINEL_SEQ = 1_000_000;
+
+/**
+ * Posts `frame`, then a sentinel call to a method that is not in the protocol, and returns what
+ * the serving side posted back before the sentinel's refusal. The serving side handles frames in
+ * order and posts any reply to one before it reads the next (synchronously, or in microtasks for
+ * Comlink's), so everything `frame` gets arrives first — however slow the machine.
+ */
+function repliesTo(port: MessagePort, frame: unknown): Promise<unknown[]> {
+  return new Promise((resolve) => {
+    const replies: unknown[] = [];
+    const onMessage = (event: MessageEvent): void => {
+      const data: unknown = event.data;
+      if (!Array.isArray(data) || data[0] !== SENTINEL_SEQ) return void replies.push(data);
+      port.removeEventListener('message', onMessage);
+      resolve(replies);
+    };
+    port.addEventListener('message', onMessage);
+    port.postMessage(frame);
+    port.postMessage([SENTINEL_SEQ, 'sentinel: not a protocol method']);
+  });
 }
 
 describe('the serving endpoint admits only protocol calls', () => {

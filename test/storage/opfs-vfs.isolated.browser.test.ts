@@ -37,7 +37,8 @@ async function opfsRootFileSize(name: string): Promise<number | undefined> {
   }
 }
 
-describe('OPFS storage through the opfs VFS (cross-origin isolated page)', () => {
+// Worker start-up, OPFS handles and the 3 s grace a refused opener waits: 10–13 s seen on a loaded CI machine.
+describe('OPFS storage through the opfs VFS (cross-origin isolated page)', { timeout: 90_000 }, () => {
   it('runs in a cross-origin-isolated page', () => {
     expect(globalThis.crossOriginIsolated).toBe(true);
   });
@@ -135,7 +136,7 @@ describe('OPFS storage through the opfs VFS (cross-origin isolated page)', () =>
   });
 });
 
-describe('opfs-sahpool (the default) in a cross-origin isolated page', () => {
+describe('opfs-sahpool (the default) in a cross-origin isolated page', { timeout: 90_000 }, () => {
   it('keeps committed data across a new worker and refuses a second holder', async () => {
     const name = uniqueName('sahpool');
     const first = DatabaseManager.open(name, { storage: 'opfs' });

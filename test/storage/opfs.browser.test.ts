@@ -26,7 +26,8 @@ async function openInAnotherWorker(name: string): Promise<WorkerClient> {
   }
 }
 
-describe('OPFS storage (opfs-sahpool)', () => {
+// Worker start-up, OPFS handles and the 3 s grace a refused opener waits: 10–13 s seen on a loaded CI machine.
+describe('OPFS storage (opfs-sahpool)', { timeout: 90_000 }, () => {
   it('is what a plain name opens in a browser, in exclusive locking mode with a rollback journal', async () => {
     const db = DatabaseManager.open(uniqueName('auto'));
     expect(db.name.startsWith('/')).toBe(true);
@@ -160,7 +161,7 @@ function nextReport(frame: HTMLIFrameElement): Promise<ProbeReport> {
   });
 }
 
-describe('OPFS across a real page reload', () => {
+describe('OPFS across a real page reload', { timeout: 90_000 }, () => {
   it('a page that commits rows and is reloaded without closing finds them all after the reload', async () => {
     const frame = document.createElement('iframe');
     const loaded = nextReport(frame);

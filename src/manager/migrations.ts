@@ -21,7 +21,7 @@ export interface TransactionRunner {
  * together with the `user_version` bump, so a failure leaves the database at the previous
  * version. Running it again on an up-to-date database does nothing.
  * @returns the versions applied
- * @throws DatabaseError `INVALID_ARGUMENT` for a malformed migration list; what a migration threw
+ * @throws DatabaseError `INVALID_ARGUMENT` for a malformed migration list; `SCHEMA_TOO_NEW` for a database a newer library wrote (nothing is changed); what a migration threw
  */
 export async function applyMigrations(runner: TransactionRunner, migrations: readonly Migration[]): Promise<number[]> {
   migrations.forEach((migration, index) => {
@@ -30,9 +30,16 @@ export async function applyMigrations(runner: TransactionRunner, migrations: rea
     }
   });
   const applied: number[] = [];
+  const latest = migrations.length;
   for (const migration of migrations) {
     const ran = await runner.transaction(async (session) => {
       const current = (await session.get<{ user_version: number }>('PRAGMA user_version'))?.user_version ?? 0;
+      if (current > latest) {
+        throw new DatabaseError(
+          'SCHEMA_TOO_NEW',
+          `The database has schema version ${current}; this version of alphatrade-db knows up to ${latest}. Upgrade alphatrade-db to use it; nothing was changed.`,
+        );
+      }
       if (current >= migration.version) return false;
       await migration.up(session);
       await session.execute(`PRAGMA user_version = ${migration.version}`);

@@ -199,4 +199,18 @@ describe.each(ENGINES)('miner registration (%s)', (engine) => {
     expect(version).toEqual({ user_version: 2 });
     expect(await db.get('PRAGMA foreign_keys')).toEqual({ foreign_keys: 1 });
   });
+
+  it('setupDatabase refuses a database written by a newer schema with SCHEMA_TOO_NEW and changes nothing', async () => {
+    const db = await open();
+    await db.miners.registerMiner({ uid: 1, hotkey: key(11), coldkey: key(12) });
+    await db.exec('PRAGMA user_version = 99');
+    const schema = await schemaOf(db);
+    const content = await contentOf(db);
+    const error = await rejection(db.setupDatabase());
+    expect(error.code).toBe('SCHEMA_TOO_NEW');
+    expect(error.message).toMatch(/schema version 99.*up to 2/);
+    expect(await db.get('PRAGMA user_version')).toEqual({ user_version: 99 });
+    expect(await schemaOf(db)).toEqual(schema);
+    expect(await contentOf(db)).toBe(content);
+  });
 });

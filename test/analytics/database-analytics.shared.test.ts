@@ -1,6 +1,7 @@
 import type { DatabaseManager } from 'alphatrade-db';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ENGINES, openDb } from '../support/open-db.js';
+import { BUSY_SQL } from '../support/busy-sql.js';
 
 const SHOP = `CREATE TABLE users(id INTEGER PRIMARY KEY, email TEXT, country TEXT);
 CREATE TABLE orders(id INTEGER PRIMARY KEY, user_id INTEGER NOT NULL REFERENCES users(id), status TEXT, created_at INTEGER, total INTEGER);
@@ -109,6 +110,7 @@ describe.each(ENGINES)('DatabaseAnalytics (%s)', (engine) => {
     await db.query('SELECT * FROM orders WHERE status = ?', ['s1']);
     await db.query('SELECT * FROM orders WHERE status = ?', ['s2']);
     await db.query('SELECT * FROM users WHERE id = ?', [1]);
+    await db.query(BUSY_SQL);
     const patterns = db.analytics.queryPatterns();
     expect(patterns.map((p) => [p.normalized, p.calls, p.tables])).toEqual(
       expect.arrayContaining([
@@ -118,8 +120,8 @@ describe.each(ENGINES)('DatabaseAnalytics (%s)', (engine) => {
     );
     expect(patterns.reduce((sum, p) => sum + p.timeSharePct, 0)).toBeCloseTo(100, 6);
     const report = await db.analytics.report();
-    expect(report.statements).toHaveLength(2);
-    expect(report.patterns).toHaveLength(2);
+    expect(report.statements).toHaveLength(3);
+    expect(report.patterns).toHaveLength(3);
     expect(report.indexUsage.suggestions.map((s) => s.columns)).toEqual([['status']]);
     expect(report.relationships.nodes).toContain('orders');
     expect(report.generatedAt).toBeInstanceOf(Date);

@@ -6,8 +6,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { JournalMode } from '../src/storage/durable-open.js';
 import { runAndKill, verify } from './crash-trial.js';
+import type { JournalMode } from '../src/api/database-options.js';
 
 const trials = Number(process.argv[2] ?? 300);
 let seed = Number(process.argv[3] ?? Date.now() % 100_000);

@@ -11,8 +11,7 @@ import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { SqliteWasmEngine } from '../src/engine/sqlite-wasm/sqlite-wasm-engine.js';
-import type { EngineName } from '../src/engine/engine.js';
-import type { JournalMode } from '../src/storage/durable-open.js';
+import type { EngineName, JournalMode } from '../src/api/database-options.js';
 
 /** The repository root (this file runs from bench/ and from dist/bench/). */
 function repositoryRoot(): string {

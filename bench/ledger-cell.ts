@@ -19,11 +19,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
-import type { Params, QueryResult, RunResult } from '../src/engine/types.js';
-import { minerProcedures } from '../src/miners/procedures.js';
-import { MINER_SCHEMA_V1, MINER_SCHEMA_V2 } from '../src/miners/schema.js';
-import { encodeSs58 } from '../src/miners/ss58.js';
-import type { ProcedureContext } from '../src/worker/procedures.js';
+import type { Params, QueryResult, RunResult } from '../src/api/values.js';
+import { minerProcedures } from '../src/features/miners/procedures.js';
+import { MINER_SCHEMA_V1, MINER_SCHEMA_V2 } from '../src/features/miners/schema.js';
+import { encodeSs58 } from '../src/features/miners/ss58.js';
+import type { ProcedureContext } from '../src/host/procedures.js';
 
 const EVENTS = 100_000;
 const MINERS = 256;

@@ -5,6 +5,6 @@ import { installLibsqlOpener } from './manager/remote-engines.js';
 
 /* The worker beside this entry: `../workers/` from dist/src/ and from the bundle's src/ alike. */
 installPlatform(createNodePlatform(new URL('../workers/db.worker.js', import.meta.url)));
-installLibsqlOpener(async (settings) => (await import('./libsql/open-libsql.js')).openLibsql(settings));
+installLibsqlOpener(async (settings) => (await import('./engine/libsql/open-libsql.js')).openLibsql(settings));
 
 export * from './index.js';

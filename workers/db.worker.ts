@@ -6,10 +6,10 @@
  * loading that engine first and the protocol's modules next, so the two overlap.
  */
 import type { Endpoint } from 'comlink';
-import { workerHintOf } from '../src/protocol/worker-hint.js';
-import { holdEarlyMessages } from '../src/worker/early-messages.js';
-import { preloadEngine } from '../src/worker/load-engine.js';
-import { runsOnNode } from '../src/worker/runs-on-node.js';
+import { workerHintOf } from '../src/transport/worker-hint.js';
+import { holdEarlyMessages } from '../src/transport/early-messages.js';
+import { preloadEngine } from '../src/engine/load-engine.js';
+import { runsOnNode } from '../src/storage/runs-on-node.js';
 
 type WorkerThreads = typeof import('node:worker_threads');
 
@@ -32,5 +32,5 @@ async function parentEndpoint(threads: WorkerThreads | undefined): Promise<Endpo
 const threads = await nodeWorkerThreads();
 const hint = workerHintOf(threads?.workerData);
 if (hint !== undefined) preloadEngine(hint);
-const [{ serveWorker }, endpoint] = await Promise.all([import('../src/worker/serve-worker.js'), parentEndpoint(threads)]);
+const [{ serveWorker }, endpoint] = await Promise.all([import('../src/transport/serve-worker.js'), parentEndpoint(threads)]);
 serveWorker(endpoint);

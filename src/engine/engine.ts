@@ -1,13 +1,11 @@
-import type { EncodedParamRows } from '../protocol/param-rows-codec.js';
-import type { JournalMode } from '../storage/durable-open.js';
-import type { OpfsVfs } from '../storage/opfs/opfs-vfs-storage.js';
+import type { EngineName } from '../api/database-options.js';
+import type { EncodedParamRows } from './param-rows.js';
 import type { SyncFileSystem } from '../storage/node/file-system.js';
 import type { ResultMeter } from './result-meter.js';
 import type { StatementAccess } from './statement-access.js';
-import type { Params, QueryResult, RunResult, SqlValue } from './types.js';
+import type { Params, QueryResult, RunResult, SqlValue } from '../api/values.js';
+import type { JournalMode, OpfsVfs } from '../api/database-options.js';
 
-/** The engines alphatrade-db can run. */
-export type EngineName = 'sqlite-wasm' | 'sql.js';
 
 /**
  * The structural subset of a SQLite engine that alphatrade-db uses. Each adapter translates

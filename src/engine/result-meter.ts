@@ -1,5 +1,5 @@
-import { DatabaseError } from '../errors/database-error.js';
-import type { SqlValue } from './types.js';
+import { DatabaseError } from '../api/database-error.js';
+import type { SqlValue } from '../api/values.js';
 
 /** How large one result may grow. */
 export interface ResultLimit {

@@ -1,8 +1,8 @@
-import type { EncodedParamRows } from '../protocol/param-rows-codec.js';
+import type { EncodedParamRows } from './param-rows.js';
 import type { SnapshotStore } from '../storage/snapshot/snapshot-store.js';
 import type { Engine, EngineCursor } from './engine.js';
 import type { ResultMeter } from './result-meter.js';
-import type { Params, QueryResult, RunResult } from './types.js';
+import type { Params, QueryResult, RunResult } from '../api/values.js';
 
 /** An in-memory engine that counts its changes, so unchanged reads save nothing. */
 export interface ImageEngine extends Engine {

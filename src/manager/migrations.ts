@@ -1,15 +1,6 @@
-import { DatabaseError } from '../errors/database-error.js';
-import type { Session } from '../connection/session.js';
-
-/** One schema step. Versions start at 1 and increase by one. */
-export interface Migration {
-  /** The `PRAGMA user_version` this migration brings the database to. */
-  readonly version: number;
-  /** What it does, for logs and errors. */
-  readonly name: string;
-  /** Applies the step inside the migration's transaction. */
-  readonly up: (session: Session) => Promise<void>;
-}
+import { DatabaseError } from '../api/database-error.js';
+import type { Session } from '../api/session.js';
+import type { Migration } from '../api/migration.js';
 
 /** Something that can run a transaction: the manager or its connection. */
 export interface TransactionRunner {

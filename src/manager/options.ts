@@ -1,68 +1,9 @@
-import { DEFAULT_SLOW_QUERY_MS } from '../analytics/query-tracker.js';
-import type { EngineName } from '../engine/engine.js';
-import { DatabaseError } from '../errors/database-error.js';
+import { DEFAULT_SLOW_QUERY_MS } from '../features/analytics/query-tracker.js';
+import { DatabaseError } from '../api/database-error.js';
 import type { Platform } from '../platform/platform.js';
-import type { JournalMode } from '../storage/durable-open.js';
-import { resolveLimits, type DatabaseLimits } from '../protocol/limits.js';
-import type { OpfsVfs } from '../storage/opfs/opfs-vfs-storage.js';
-import { resolveLibsqlSettings, sameLibsqlSettings, type LibsqlConnectOptions, type LibsqlSettings } from '../libsql/libsql-settings.js';
-
-/** Where a database lives. */
-export type StorageMode = 'auto' | 'memory' | 'file' | 'opfs';
-
-/** Every engine a manager can use: the worker-hosted ones, or a libSQL server over the network. */
-export type ManagerEngine = EngineName | 'libsql';
-
-/** Options of {@link DatabaseManager.open}. */
-export interface DatabaseOptions extends LibsqlConnectOptions {
-  /**
-   * The engine: `sqlite-wasm` (default), `sql.js` (memory, or durable by whole-image snapshots
-   * after every write), or `libsql`: a libSQL server (sqld, Turso) reached at `url` (Node). See
-   * docs/libsql.md.
-   */
-  readonly engine?: ManagerEngine | undefined;
-  /**
-   * Where the database lives. `auto` (default): memory for `:memory:`, otherwise a file in Node
-   * and OPFS in browsers. `memory` keeps any name in memory. `file` (Node, sqlite-wasm): a real
-   * file through a `node:fs` VFS, its directory created if missing. `opfs` (browsers,
-   * sqlite-wasm): the origin private file system, one tab or worker at a time. See docs/storage.md.
-   */
-  readonly storage?: StorageMode | undefined;
-  /**
-   * The journal of a `file` or `opfs` database: `delete` (default, a rollback journal with
-   * `synchronous=FULL`) or `wal` (a write-ahead log in exclusive locking mode: faster
-   * commits, one connection).
-   */
-  readonly journalMode?: JournalMode | undefined;
-  /**
-   * The VFS of an `opfs` database (sqlite-wasm engine). `opfs-sahpool` (default): a pool of
-   * OPFS access handles, no headers needed. `opfs`: SQLite's `opfs` VFS, which needs
-   * `SharedArrayBuffer` — the page must be served cross-origin isolated
-   * (`Cross-Origin-Opener-Policy: same-origin`, `Cross-Origin-Embedder-Policy: require-corp`),
-   * else the open fails with `UNSUPPORTED_STORAGE`. Never switched automatically: each VFS keeps
-   * its own copy of a name, so a database written through one is not seen through the other.
-   */
-  readonly opfsVfs?: OpfsVfs | undefined;
-  /** Longest wait for the write lock before `LOCK_TIMEOUT` (default 30 000 ms). */
-  readonly lockTimeoutMs?: number | undefined;
-  /**
-   * Statements taking at least this long in the engine go to `db.tracker.slowQueries()`, with
-   * their plan (default 100 ms; 0 logs every statement). Change it later with
-   * `db.tracker.configure({ slowQueryMs })`.
-   */
-  readonly slowQueryMs?: number | undefined;
-  /**
-   * Record every statement in `db.tracker` (default true): per-fingerprint statistics, the slow
-   * log and the workload `db.analytics` reads. False attaches no observer at all.
-   */
-  readonly trackQueries?: boolean | undefined;
-  /** Where the worker script is, when a bundler moved it (defaults to the one shipped in `dist/workers`). */
-  readonly workerUrl?: string | URL | undefined;
-  /** URL of sql.js's `sql-wasm.wasm` (browsers, with `engine: 'sql.js'`). */
-  readonly sqlJsWasmUrl?: string | undefined;
-  /** Size limits of SQL text, parameters, batches and results (see {@link DatabaseLimits} and docs/hardening.md). */
-  readonly limits?: Partial<DatabaseLimits> | undefined;
-}
+import { resolveLimits, type DatabaseLimits } from '../api/limits.js';
+import { resolveLibsqlSettings, sameLibsqlSettings, type LibsqlSettings } from '../engine/libsql/libsql-settings.js';
+import type { DatabaseOptions, JournalMode, ManagerEngine, OpfsVfs, StorageMode } from '../api/database-options.js';
 
 /** Options with defaults applied and storage decided. */
 export interface ResolvedOptions {

@@ -1,5 +1,5 @@
-import type { EngineClient } from '../connection/engine-client.js';
-import type { LibsqlSettings } from '../libsql/libsql-settings.js';
+import type { EngineClient } from '../transport/host-connection.js';
+import type { LibsqlSettings } from '../engine/libsql/libsql-settings.js';
 
 /** A remote database, connected: its engine client and SQLite's version on the server. */
 export interface OpenedRemote {

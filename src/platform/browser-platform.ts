@@ -1,5 +1,5 @@
 import type { Endpoint } from 'comlink';
-import { DatabaseError } from '../errors/database-error.js';
+import { DatabaseError } from '../api/database-error.js';
 import type { Platform, WorkerHandle } from './platform.js';
 
 function watchWorker(worker: Worker): WorkerHandle {

@@ -1,7 +1,7 @@
 import type { Endpoint } from 'comlink';
-import type { DatabaseError } from '../errors/database-error.js';
-import type { BackupFiles } from '../maintenance/backup-files.node.js';
-import type { WorkerHint } from '../protocol/worker-hint.js';
+import type { DatabaseError } from '../api/database-error.js';
+import type { WorkerHint } from '../transport/worker-hint.js';
+import type { BackupFiles } from '../features/maintenance/backup-files.js';
 
 /** A running worker as the main side holds it. */
 export interface WorkerHandle {

@@ -7,7 +7,7 @@
  * from the integer `minerId`, so no user text (hotkeys, coldkeys, extrinsic ids) ever reaches
  * DDL or a table reference.
  */
-import { DatabaseError } from '../errors/database-error.js';
+import { DatabaseError } from '../api/database-error.js';
 
 /** What a generated name may look like: lower-case ASCII, digits and `_`, at most 63 characters. */
 export const GENERATED_NAME = /^[a-z_][a-z0-9_]{0,62}$/;

@@ -1,12 +1,7 @@
-import type { QueryResult } from '../engine/types.js';
-import { DatabaseError, isDatabaseError } from '../errors/database-error.js';
+import type { JournalMode } from '../api/database-options.js';
+import type { QueryResult } from '../api/values.js';
+import { DatabaseError, isDatabaseError } from '../api/database-error.js';
 
-/** How a durable (file-backed) database keeps its journal. */
-export type JournalMode =
-  /** Rollback journal (`journal_mode=DELETE`), the default: deleting the journal is the commit. */
-  | 'delete'
-  /** Write-ahead log held in exclusive locking mode (one connection; no shared memory needed). */
-  | 'wal';
 
 /** What the storage found before the connection opened. */
 export interface DurableOpenPlan {

@@ -6,8 +6,8 @@ import {
   parseRangeColumns,
   type PlanAccessKind,
   type PlanStep,
-} from '../../src/analytics/query-plan.js';
-import { extractTableReferences } from '../../src/analytics/table-refs.js';
+} from '../../src/features/analytics/query-plan.js';
+import { extractTableReferences } from '../../src/features/analytics/table-refs.js';
 import { EQP_FIXTURES, type EqpFixture } from './eqp-fixtures.js';
 
 const KINDS: readonly PlanAccessKind[] = [

@@ -6,7 +6,7 @@ import {
   normalizeSql,
   tokenizeSql,
   type StatementKind,
-} from '../../src/analytics/sql-normalizer.js';
+} from '../../src/features/analytics/sql-normalizer.js';
 import { renderTemplate, renderingArb, TEMPLATES, literalArb } from './sql-templates.js';
 
 const fp = (sql: string): string => normalizeSql(sql).fingerprint;

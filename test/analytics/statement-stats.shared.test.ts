@@ -1,11 +1,11 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { LogHistogram } from '../../src/analytics/latency-histogram.js';
+import { LogHistogram } from '../../src/features/analytics/latency-histogram.js';
 import {
   StatementStats,
   StatementStatsTable,
   type StatementStatsSnapshot,
-} from '../../src/analytics/statement-stats.js';
+} from '../../src/features/analytics/statement-stats.js';
 
 /** Durations in ms spread log-uniformly over 1 µs … 100 s, the range a tracker sees. */
 const durationArb = fc.double({ min: -6, max: 5, noNaN: true }).map((e) => 10 ** e);

@@ -1,6 +1,6 @@
 import { DatabaseError } from 'alphatrade-db';
 import { describe, expect, it } from 'vitest';
-import { WriteLock } from '../../src/connection/write-lock.js';
+import { WriteLock } from '../../src/client/write-lock.js';
 import { rejection } from '../support/rejection.js';
 
 describe('WriteLock', () => {

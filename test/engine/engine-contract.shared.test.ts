@@ -1,7 +1,7 @@
 import { sqlJsWasmUrl } from 'test-env';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Engine } from '../../src/engine/engine.js';
-import { loadEngine } from '../../src/worker/load-engine.js';
+import { loadEngine } from '../../src/engine/load-engine.js';
 import { LOCAL_ENGINES } from '../support/open-db.js';
 
 function caught(work: () => unknown): { code?: string; message?: string } {

@@ -10,11 +10,11 @@
 import { isDatabaseError } from 'alphatrade-db';
 import { describe, expect, it } from 'vitest';
 import { SqliteWasmEngine } from '../../src/engine/sqlite-wasm/sqlite-wasm-engine.js';
-import type { JournalMode } from '../../src/storage/durable-open.js';
-import { builtinProcedures } from '../../src/worker/builtin-procedures.js';
-import { EngineHost } from '../../src/worker/engine-host.js';
+import { builtinProcedures } from '../../src/features/procedures.js';
+import { EngineHost } from '../../src/host/host.js';
 import { FaultFs, type FaultMode } from '../support/fault-fs.js';
 import { SimDisk, type DiskImage } from '../support/sim-disk.js';
+import type { JournalMode } from '../../src/api/database-options.js';
 
 const PATH = '/sim/fault.sqlite';
 const BASE_ROWS = 30;

@@ -7,9 +7,9 @@
 import { wrap } from 'comlink';
 import { spawnProbeWorker, sqlJsWasmUrl, type RawWorker } from 'test-env';
 import { describe, expect, it } from 'vitest';
-import type { WorkerApi } from '../../src/protocol/worker-api.js';
-import { CompactCaller } from '../../src/rpc/compact-wire.js';
-import { installErrorTransfer } from '../../src/rpc/error-transfer.js';
+import type { WorkerApi } from '../../src/host/host-api.js';
+import { CompactCaller } from '../../src/transport/compact-wire.js';
+import { installErrorTransfer } from '../../src/transport/error-transfer.js';
 import { LOCAL_ENGINES } from '../support/open-db.js';
 
 /** Posts `frames`, then collects what the worker posts back until a message satisfies `last` (5 s at most). */

@@ -4,11 +4,11 @@
  * a procedure that is not deterministic is caught, and a traced replay records each statement once.
  */
 import { describe, expect, it } from 'vitest';
-import { DatabaseError, isDatabaseError } from '../../src/errors/database-error.js';
-import { replayProcedure, type AsyncProcedureContext } from '../../src/libsql/procedure-replay.js';
-import { tracedReplayContext } from '../../src/libsql/traced-replay-context.js';
-import { TraceLog } from '../../src/worker/procedure-context.js';
-import type { Procedure } from '../../src/worker/procedures.js';
+import { DatabaseError, isDatabaseError } from '../../src/api/database-error.js';
+import { replayProcedure, type AsyncProcedureContext } from '../../src/engine/libsql/procedure-replay.js';
+import { tracedReplayContext } from '../../src/engine/libsql/traced-replay-context.js';
+import { TraceLog } from '../../src/host/procedure-context.js';
+import type { Procedure } from '../../src/host/procedures.js';
 
 /** An in-memory engine: a key/value table driven by tiny SQL-like commands, logging what it ran. */
 function engine(failOn?: string): { context: AsyncProcedureContext; log: string[] } {

@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { allocateFifo, type FifoLot, type FifoSlice, type FifoUnstake } from '../../src/miners/fifo-allocation.js';
-import { isDatabaseError, type DatabaseError } from '../../src/errors/database-error.js';
+import { allocateFifo, type FifoLot, type FifoSlice, type FifoUnstake } from '../../src/features/miners/fifo-allocation.js';
+import { isDatabaseError, type DatabaseError } from '../../src/api/database-error.js';
 
 /** Whole TAO (or alpha) in rao. */
 const units = (n: number): bigint => BigInt(n) * 1_000_000_000n;

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { isDatabaseError, type DatabaseManager, type Position } from 'alphatrade-db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { recomputeAggregatesSql } from '../../src/miners/aggregates.js';
+import { recomputeAggregatesSql } from '../../src/features/miners/aggregates.js';
 import { minerTables } from '../../src/sql/identifiers.js';
 import { ENGINES } from '../support/open-db.js';
 import { key, setUpDb } from './miner-fixtures.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { minerIndexNames } from '../../src/miners/miner-tables.js';
+import { minerIndexNames } from '../../src/features/miners/miner-tables.js';
 import { MINER_TABLE_KINDS, minerTableName } from '../../src/sql/identifiers.js';
 import { ENGINES } from '../support/open-db.js';
 import { rejection } from '../support/rejection.js';

@@ -1,8 +1,8 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { blake2b } from '@noble/hashes/blake2.js';
-import { assertSs58, decodeSs58, encodeSs58, isValidSs58 } from '../../src/miners/ss58.js';
-import { isDatabaseError, type DatabaseError } from '../../src/errors/database-error.js';
+import { assertSs58, decodeSs58, encodeSs58, isValidSs58 } from '../../src/features/miners/ss58.js';
+import { isDatabaseError, type DatabaseError } from '../../src/api/database-error.js';
 
 /** Alice (sr25519 //Alice) under the generic Substrate prefix 42. */
 const ALICE = '5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY';

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { SqlValue } from '../../src/engine/types.js';
-import { assertEncodedParamRows, decodeParamRows, encodeParamRows } from '../../src/protocol/param-rows-codec.js';
+import type { SqlValue } from '../../src/api/values.js';
+import { assertEncodedParamRows, decodeParamRows, encodeParamRows } from '../../src/engine/param-rows.js';
 
 const sqlValue: fc.Arbitrary<SqlValue> = fc.oneof(
   fc.constant(null),

@@ -1,11 +1,11 @@
 import { proxy, wrap, type Endpoint } from 'comlink';
 import { sqlJsWasmUrl } from 'test-env';
 import { describe, expect, it } from 'vitest';
-import type { WorkerApi } from '../../src/protocol/worker-api.js';
-import { CompactCaller } from '../../src/rpc/compact-wire.js';
-import { DatabaseError } from '../../src/errors/database-error.js';
-import { installErrorTransfer } from '../../src/rpc/error-transfer.js';
-import { serveWorker } from '../../src/worker/serve-worker.js';
+import type { WorkerApi } from '../../src/host/host-api.js';
+import { CompactCaller } from '../../src/transport/compact-wire.js';
+import { DatabaseError } from '../../src/api/database-error.js';
+import { installErrorTransfer } from '../../src/transport/error-transfer.js';
+import { serveWorker } from '../../src/transport/serve-worker.js';
 import { rejection } from '../support/rejection.js';
 
 /** Serves the protocol in this realm on one end of a channel; returns the other end. */

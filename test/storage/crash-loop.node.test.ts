@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runAndKill, verify } from '../../bench/crash-trial.js';
-import type { JournalMode } from '../../src/storage/durable-open.js';
 import { seededRandom } from '../support/sim-disk.js';
+import type { JournalMode } from '../../src/api/database-options.js';
 
 const TRIALS = 30;
 const dir = mkdtempSync(join(tmpdir(), 'alphatrade-crash-loop-'));

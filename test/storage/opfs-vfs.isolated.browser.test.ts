@@ -2,7 +2,7 @@ import { DatabaseManager, type DatabaseOptions } from 'alphatrade-db';
 import { describe, expect, it } from 'vitest';
 import { cdp } from 'vitest/browser';
 import { currentPlatform } from '../../src/platform/platform.js';
-import { WorkerClient } from '../../src/rpc/worker-client.js';
+import { WorkerClient } from '../../src/transport/worker-client.js';
 import { rejection } from '../support/rejection.js';
 
 let counter = 0;

@@ -8,9 +8,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { SqliteWasmEngine } from '../../src/engine/sqlite-wasm/sqlite-wasm-engine.js';
-import type { JournalMode } from '../../src/storage/durable-open.js';
 import { SimDisk, type CrashMode, type DiskImage } from '../support/sim-disk.js';
 import { abandon, column, openOn, pad } from './sim-engine.js';
+import type { JournalMode } from '../../src/api/database-options.js';
 
 const BASE_ROWS = 40;
 

@@ -1,7 +1,7 @@
 /** Helpers for the storage suites that run the sqlite-wasm engine in-process over a simulated disk. */
 import { SqliteWasmEngine } from '../../src/engine/sqlite-wasm/sqlite-wasm-engine.js';
-import type { JournalMode } from '../../src/storage/durable-open.js';
 import { DiskSwitch, type SimDisk } from '../support/sim-disk.js';
+import type { JournalMode } from '../../src/api/database-options.js';
 
 /** The path of the database on every simulated disk. */
 export const SIM_PATH = '/sim/db.sqlite';

@@ -3,7 +3,7 @@ import { sqlJsWasmUrl } from 'test-env';
 import { describe, expect, it } from 'vitest';
 import { cdp } from 'vitest/browser';
 import { currentPlatform } from '../../src/platform/platform.js';
-import { WorkerClient } from '../../src/rpc/worker-client.js';
+import { WorkerClient } from '../../src/transport/worker-client.js';
 import { rejection } from '../support/rejection.js';
 
 const SQLJS_OPFS: DatabaseOptions = { engine: 'sql.js', storage: 'opfs', sqlJsWasmUrl };

@@ -2,7 +2,7 @@
 // message (outside the protocol) with what its own realm sees on Object.prototype, so a test can
 // check that hostile frames polluted nothing inside the worker.
 import type { Endpoint } from 'comlink';
-import { serveWorker } from '../../src/worker/serve-worker.js';
+import { serveWorker } from '../../src/transport/serve-worker.js';
 
 globalThis.addEventListener('message', (event: MessageEvent) => {
   if ((event.data as { probe?: string } | null)?.probe === 'pollution') {

@@ -1,8 +1,8 @@
 import { sqlJsWasmUrl } from 'test-env';
 import { afterEach, describe, expect, it } from 'vitest';
-import { EngineHost } from '../../src/worker/engine-host.js';
-import { loadEngine } from '../../src/worker/load-engine.js';
-import { ProcedureRegistry } from '../../src/worker/procedures.js';
+import { EngineHost } from '../../src/host/host.js';
+import { loadEngine } from '../../src/engine/load-engine.js';
+import { ProcedureRegistry } from '../../src/host/procedures.js';
 import { LOCAL_ENGINES } from '../support/open-db.js';
 
 function codeOf(work: () => unknown): string | undefined {

@@ -3,7 +3,7 @@
  * load bytes into a connection (`sqlite3_deserialize`), and copy one connection's content into
  * another (the online backup API), which writes through the destination's VFS and journal.
  */
-import { DatabaseError } from '../../errors/database-error.js';
+import { DatabaseError } from '../../api/database-error.js';
 import type { WasmHelpers } from './wasm-binding.js';
 
 /** The C API calls the image functions use. */

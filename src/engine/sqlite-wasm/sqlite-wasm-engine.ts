@@ -1,11 +1,11 @@
 import sqlite3InitModule from '@sqlite.org/sqlite-wasm';
-import { DatabaseError } from '../../errors/database-error.js';
+import { DatabaseError } from '../../api/database-error.js';
 import type { CursorPage, Engine, EngineCursor, EngineOpenOptions } from '../engine.js';
 import type { ResultMeter } from '../result-meter.js';
 import { StatementCache } from '../statement-cache.js';
 import { AccessRecorder, type StatementAccess } from '../statement-access.js';
-import type { EncodedParamRows } from '../../protocol/param-rows-codec.js';
-import type { Params, QueryResult, RunResult } from '../types.js';
+import type { EncodedParamRows } from '../param-rows.js';
+import type { Params, QueryResult, RunResult } from '../../api/values.js';
 import { configureDurableDatabase } from '../../storage/durable-open.js';
 import type { VfsModule } from '../../storage/node/wasm-vfs-api.js';
 import type { SahPoolModule } from '../../storage/opfs/opfs-storage.js';

@@ -1,7 +1,7 @@
-import { DatabaseError } from '../../errors/database-error.js';
+import { DatabaseError } from '../../api/database-error.js';
 import { decodeUtf8, encodeShort, SHORT_TEXT } from './utf8.js';
-import { ValueTag, type EncodedParamRows } from '../../protocol/param-rows-codec.js';
-import type { Params, SqlValue } from '../types.js';
+import { ValueTag, type EncodedParamRows } from '../param-rows.js';
+import type { Params, SqlValue } from '../../api/values.js';
 
 /**
  * The raw wasm exports of `@sqlite.org/sqlite-wasm` that the fast path calls. Pointers are

@@ -1,12 +1,12 @@
 import type { Database, SqlJsStatic, Statement as SqlJsStatement } from 'sql.js';
-import { DatabaseError } from '../../errors/database-error.js';
+import { DatabaseError } from '../../api/database-error.js';
 import type { CursorPage, Engine, EngineCursor, EngineOpenOptions } from '../engine.js';
 import type { ResultMeter } from '../result-meter.js';
 import { SnapshotEngine, type ImageEngine } from '../snapshot-engine.js';
 import { quickCheck } from '../../storage/durable-open.js';
 import { openSnapshotStore } from '../../storage/snapshot/open-snapshot-store.js';
 import { StatementCache } from '../statement-cache.js';
-import type { Params, QueryResult, RunResult, SqlValue } from '../types.js';
+import type { Params, QueryResult, RunResult, SqlValue } from '../../api/values.js';
 import { loadSqlJs } from './sqljs-loader.js';
 import { toSqlJsError } from './sqljs-error.js';
 

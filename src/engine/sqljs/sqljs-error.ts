@@ -1,4 +1,4 @@
-import { DatabaseError, isDatabaseError, type DatabaseErrorCode } from '../../errors/database-error.js';
+import { DatabaseError, isDatabaseError, type DatabaseErrorCode } from '../../api/database-error.js';
 
 /**
  * sql.js reports failures as plain errors carrying only SQLite's message (its build exports no

@@ -1,7 +1,7 @@
 import initSqlJs from 'sql.js';
 import type { SqlJsStatic } from 'sql.js';
-import { DatabaseError } from '../../errors/database-error.js';
-import { runsOnNode } from '../../worker/runs-on-node.js';
+import { DatabaseError } from '../../api/database-error.js';
+import { runsOnNode } from '../../storage/runs-on-node.js';
 
 /** Node's file reader, by a specifier browser bundlers do not follow (the Node bundle writes it back). */
 const NODE_FS = 'node:fs/promises';

@@ -3,7 +3,7 @@
  * browser bundles never see `node:fs`) when a database is opened with storage `file`.
  */
 import { dirname, resolve } from 'node:path';
-import { DatabaseError } from '../../errors/database-error.js';
+import { DatabaseError } from '../../api/database-error.js';
 import type { SyncFileSystem } from './file-system.js';
 import { LockTable } from './lock-table.js';
 import { nodeFileSystem } from './node-file-system.js';

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { threadId } from 'node:worker_threads';
-import { DatabaseError } from '../../errors/database-error.js';
+import { DatabaseError } from '../../api/database-error.js';
 import { errorCode, type SyncFileSystem } from './file-system.js';
 
 /** What a lock file holds: who owns the database. */

@@ -3,7 +3,7 @@
  * VFS-specific preparation done under it (released again if that fails), and the reading of
  * a failed engine call's VFS error as a full quota.
  */
-import type { DatabaseError } from '../../errors/database-error.js';
+import type { DatabaseError } from '../../api/database-error.js';
 import { holdUnderWebLock } from './opfs-exclusion.js';
 import { isOutOfSpace, quotaExceeded } from './opfs-quota.js';
 import { takeVfsError } from './vfs-error-log.js';

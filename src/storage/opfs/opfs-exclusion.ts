@@ -3,7 +3,7 @@
  * connection's life, plus OPFS's own rule that a file has one sync access handle at a time.
  * Both are let go when the worker closes the database or dies.
  */
-import { DatabaseError } from '../../errors/database-error.js';
+import { DatabaseError } from '../../api/database-error.js';
 
 /**
  * How long an open waits for a previous holder that is going away — a closed or terminated

@@ -2,7 +2,7 @@
  * How an OPFS write that ran out of room shows itself, and the `QUOTA_EXCEEDED` error it
  * becomes — shared by both sqlite-wasm OPFS VFSes.
  */
-import { DatabaseError } from '../../errors/database-error.js';
+import { DatabaseError } from '../../api/database-error.js';
 
 /** An exception a VFS reported: its `name` and `message`. */
 export interface VfsErrorCause {

@@ -3,7 +3,7 @@
  * `opfs-sahpool` VFS (a pool of OPFS sync access handles in a directory of its own), held
  * exclusively for the connection's life, plus a Web Lock naming the database.
  */
-import { DatabaseError } from '../../errors/database-error.js';
+import { DatabaseError } from '../../api/database-error.js';
 import { lockedOpfsStorage, type OpfsStorage } from './locked-opfs-storage.js';
 import { opfsAvailable, retryWhileHandlesBusy } from './opfs-exclusion.js';
 

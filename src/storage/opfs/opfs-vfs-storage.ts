@@ -6,17 +6,11 @@
  * the `opfs-sahpool` storage; SQLite's exclusive locking mode keeps the file's access handle
  * for the connection's life.
  */
-import { DatabaseError } from '../../errors/database-error.js';
+import { DatabaseError } from '../../api/database-error.js';
 import { lockedOpfsStorage, type OpfsStorage } from './locked-opfs-storage.js';
 import { opfsAvailable } from './opfs-exclusion.js';
 import { quotaExceeded } from './opfs-quota.js';
 
-/**
- * The sqlite-wasm VFS an `opfs` database lives on: `opfs-sahpool` (no special headers) or
- * `opfs` (needs a cross-origin-isolated page). They keep a database in different places, so
- * the same name on each is a different database. See docs/storage.md §OPFS.
- */
-export type OpfsVfs = 'opfs-sahpool' | 'opfs';
 
 /** What this storage needs from the loaded sqlite-wasm module. */
 export interface OpfsVfsModule {

@@ -6,7 +6,7 @@
 import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { threadId } from 'node:worker_threads';
-import { DatabaseError } from '../../errors/database-error.js';
+import { DatabaseError } from '../../api/database-error.js';
 import { errorCode } from '../node/file-system.js';
 
 /** The file operations an atomic write needs (tests inject short writes and ENOSPC). */

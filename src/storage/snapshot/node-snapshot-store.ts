@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { DatabaseError } from '../../errors/database-error.js';
+import { DatabaseError } from '../../api/database-error.js';
 import { holdUntilExit } from '../node/file-storage.js';
 import { errorCode } from '../node/file-system.js';
 import { nodeFileSystem } from '../node/node-file-system.js';

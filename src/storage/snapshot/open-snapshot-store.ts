@@ -1,5 +1,5 @@
-import { DatabaseError } from '../../errors/database-error.js';
-import { runsOnNode } from '../../worker/runs-on-node.js';
+import { DatabaseError } from '../../api/database-error.js';
+import { runsOnNode } from '../runs-on-node.js';
 import type { SnapshotStore } from './snapshot-store.js';
 
 /** Loaded only in Node, by a specifier bundlers do not follow into browser builds. */

@@ -6,7 +6,7 @@
  * not match, and the load takes the other one: the OPFS equivalent of write-temp-then-rename
  * (OPFS has no synchronous rename).
  */
-import { DatabaseError } from '../../errors/database-error.js';
+import { DatabaseError } from '../../api/database-error.js';
 import { holdUnderWebLock, opfsAvailable, retryWhileHandlesBusy } from '../opfs/opfs-exclusion.js';
 import { crc32 } from './crc32.js';
 import type { SnapshotStore } from './snapshot-store.js';

@@ -1,0 +1,78 @@
+import type { Engine } from '../engine/engine.js';
+import { DatabaseError, isDatabaseError } from '../api/database-error.js';
+import type { StatementLimits } from './host-api.js';
+
+/** Why a statement was stopped. */
+type StopReason = { readonly kind: 'deadline'; readonly timeoutMs: number } | { readonly kind: 'aborted' };
+
+/**
+ * Stops runaway statements inside the worker. Single-threaded WebAssembly has no
+ * `sqlite3_interrupt` from another thread, so a statement with limits runs under SQLite's
+ * progress handler, which checks a deadline and the shared abort flag every few thousand VM
+ * steps; SQLite then fails the statement with `SQLITE_INTERRUPT`, which this turns into
+ * `INTERRUPTED`. The connection stays usable. Engines without a progress handler (sql.js) run
+ * statements unwatched: the main side recycles their worker instead.
+ */
+export class InterruptWatch {
+  readonly #engine: Engine;
+  readonly #flag: Int32Array | undefined;
+
+  /**
+   * @param engine - the engine whose statements it watches
+   * @param flag - the shared abort flag, when the main side sent one
+   */
+  constructor(engine: Engine, flag: SharedArrayBuffer | undefined) {
+    this.#engine = engine;
+    this.#flag = flag === undefined ? undefined : new Int32Array(flag, 0, 1);
+  }
+
+  /** True when this engine can stop its own statements. */
+  get interruptible(): boolean {
+    return this.#engine.setProgressCheck !== undefined;
+  }
+
+  /**
+   * Runs `work` under `limits`.
+   * @throws DatabaseError `INTERRUPTED` when the deadline passed or the abort flag fired; `PROTOCOL_ERROR` for malformed limits
+   */
+  run<T>(limits: StatementLimits, work: () => T): T {
+    const { timeoutMs, interruptKey } = limits;
+    assertLimits(timeoutMs, interruptKey);
+    const watchFlag = this.#flag !== undefined && interruptKey !== undefined;
+    const install = this.#engine.setProgressCheck?.bind(this.#engine);
+    if (install === undefined || (timeoutMs === undefined && !watchFlag)) return work();
+    const flag = this.#flag;
+    const deadline = timeoutMs === undefined ? Infinity : performance.now() + timeoutMs;
+    let reason: StopReason | undefined;
+    install(() => {
+      if (watchFlag && Atomics.load(flag as Int32Array, 0) === interruptKey) reason = { kind: 'aborted' };
+      else if (performance.now() >= deadline) reason = { kind: 'deadline', timeoutMs: timeoutMs as number };
+      return reason !== undefined;
+    });
+    try {
+      return work();
+    } catch (error) {
+      if (reason !== undefined && isDatabaseError(error) && error.code.startsWith('SQLITE_INTERRUPT')) throw interrupted(reason, error);
+      throw error;
+    } finally {
+      install(undefined);
+    }
+  }
+}
+
+function interrupted(reason: StopReason, cause: DatabaseError): DatabaseError {
+  const message =
+    reason.kind === 'deadline'
+      ? `The statement ran past its time budget of ${reason.timeoutMs} ms and was stopped; its changes were undone. Narrow the query (LIMIT, an index) or raise timeoutMs.`
+      : 'The statement was stopped because its transaction was aborted; its changes were undone.';
+  return new DatabaseError('INTERRUPTED', message, { cause, sqliteCode: cause.sqliteCode });
+}
+
+function assertLimits(timeoutMs: unknown, interruptKey: unknown): void {
+  if (timeoutMs !== undefined && (typeof timeoutMs !== 'number' || !(timeoutMs >= 0) || !Number.isFinite(timeoutMs))) {
+    throw new DatabaseError('PROTOCOL_ERROR', 'timeoutMs must be a finite number of milliseconds ≥ 0.');
+  }
+  if (interruptKey !== undefined && !Number.isInteger(interruptKey)) {
+    throw new DatabaseError('PROTOCOL_ERROR', 'interruptKey must be an integer.');
+  }
+}

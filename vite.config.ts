@@ -24,13 +24,33 @@ const chromium = () => ({
   instances: [{ browser: 'chromium' as const }],
 });
 
+/**
+ * The behaviour suites: everything a user does through DatabaseManager. The in-process projects run
+ * them again with each database's host on the calling thread ({ worker: false }).
+ */
+const BEHAVIOUR_SUITES = [
+  'test/core/statements.shared.test.ts',
+  'test/core/transactions.shared.test.ts',
+  'test/hardening/identifiers.shared.test.ts',
+  'test/hardening/limits.shared.test.ts',
+  'test/hardening/runaway.shared.test.ts',
+  'test/analytics/database-analytics.shared.test.ts',
+  'test/analytics/procedure-tracking.shared.test.ts',
+  'test/analytics/query-tracker.shared.test.ts',
+  'test/analytics/statement-access.shared.test.ts',
+  'test/analytics/summary-history.shared.test.ts',
+  'test/maintenance/*.shared.test.ts',
+  'test/miners/{ledger,ledger-batch,ledger-properties,registration,snapshots}.shared.test.ts',
+  'test/types/public-api.shared.test.ts',
+];
+
 /** The library and test environment as Chromium tests import them. */
 const browserAliases = { 'alphatrade-db': fromRoot('./src/index.browser.ts'), 'test-env': fromRoot('./test/support/env.browser.ts') };
 
 export default defineConfig({
   optimizeDeps: {
     exclude: ['@sqlite.org/sqlite-wasm'],
-    include: ['comlink', 'sql.js', 'fast-check'],
+    include: ['sql.js', 'fast-check'],
   },
   server: { headers: process.env.ISOLATE === '1' ? crossOriginIsolation : {} },
   worker: { format: 'es' },
@@ -47,6 +67,18 @@ export default defineConfig({
           name: 'node',
           environment: 'node',
           include: ['test/**/*.shared.test.ts', 'test/**/*.node.test.ts'],
+          pool: 'forks',
+        },
+      },
+      {
+        extends: true,
+        resolve: {
+          alias: { 'alphatrade-db': fromRoot('./src/index.node.ts'), 'test-env': fromRoot('./test/support/env.node-in-process.ts') },
+        },
+        test: {
+          name: 'node-in-process',
+          environment: 'node',
+          include: BEHAVIOUR_SUITES,
           pool: 'forks',
         },
       },
@@ -71,6 +103,16 @@ export default defineConfig({
           // Every commit is a durable OPFS write: tests take up to ~3× their in-memory time (7–9 s seen on a loaded CI machine).
           testTimeout: 90_000,
           include: ['test/maintenance/*.shared.test.ts', 'test/miners/ledger.shared.test.ts'],
+          browser: chromium(),
+        },
+      },
+      {
+        // The behaviour suites again, each database's host on the page's own thread (memory databases).
+        extends: true,
+        resolve: { alias: { ...browserAliases, 'test-env': fromRoot('./test/support/env.browser-in-process.ts') } },
+        test: {
+          name: 'browser-in-process',
+          include: BEHAVIOUR_SUITES,
           browser: chromium(),
         },
       },

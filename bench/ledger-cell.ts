@@ -7,9 +7,9 @@
  * - `manager`, `manager-sqljs`, `manager-file`: `db.miners.recordStake/recordUnstake` through the
  *   worker (memory, memory on sql.js, or a file with WAL);
  * - `better-sqlite3`, `better-sqlite3-file`: the reference — the very same ledger procedures
- *   (and so the same `allocateFifo`), run synchronously in-process on better-sqlite3 (memory,
- *   or a file with WAL and synchronous=NORMAL), each event in its own transaction, with every
- *   prepared statement cached.
+ *   (and so the same `allocateFifo`), run in-process on better-sqlite3 through an async context
+ *   whose statements complete at once (memory, or a file with WAL and synchronous=NORMAL), each
+ *   event in its own transaction, with every prepared statement cached.
  * Workloads: `replay` (each call awaited before the next, the default), `pipelined` (calls
  * issued back to back, awaited in windows of 256; the worker keeps their order) and `batched`
  * (`db.miners.recordEvents` with 1,000 events per call; the reference still applies one event
@@ -20,7 +20,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Params, QueryResult, RunResult } from '../src/api/values.js';
-import { minerProcedures } from '../src/features/miners/procedures.js';
+import { minerProcedures, type MinerProcedures } from '../src/features/miners/procedures.js';
 import { MINER_SCHEMA_V1, MINER_SCHEMA_V2 } from '../src/features/miners/schema.js';
 import { encodeSs58 } from '../src/features/miners/ss58.js';
 import type { ProcedureContext } from '../src/host/procedures.js';
@@ -94,7 +94,7 @@ interface Ledger {
   close(): Promise<void> | void;
 }
 
-/** A procedure context over better-sqlite3, every statement prepared once. */
+/** A procedure context over better-sqlite3, every statement prepared once; savepoints are named by depth. */
 function betterSqliteContext(db: BetterSqlite3.Database): ProcedureContext {
   const cache = new Map<string, BetterSqlite3.Statement>();
   const prepare = (sql: string): BetterSqlite3.Statement => {
@@ -110,17 +110,18 @@ function betterSqliteContext(db: BetterSqlite3.Database): ProcedureContext {
     const result = prepare(sql).run(...bind(params));
     return { changes: result.changes, lastInsertRowid: BigInt(result.lastInsertRowid) };
   };
+  let depth = 0;
   return {
-    query(sql, params): QueryResult {
+    async query(sql, params): Promise<QueryResult> {
       const statement = prepare(sql).raw(true);
       const rows = statement.all(...bind(params)) as QueryResult['rows'];
       return { columns: statement.columns().map((c) => c.name), rows };
     },
-    get<T>(sql: string, params?: Params): T | undefined {
+    async get<T>(sql: string, params?: Params): Promise<T | undefined> {
       return prepare(sql).raw(false).get(...bind(params)) as T | undefined;
     },
-    run,
-    runMany(sql, rows) {
+    run: async (sql, params) => run(sql, params),
+    async runMany(sql, rows): Promise<RunResult> {
       let changes = 0;
       let lastInsertRowid = 0n;
       for (const params of rows) {
@@ -130,7 +131,22 @@ function betterSqliteContext(db: BetterSqlite3.Database): ProcedureContext {
       }
       return { changes, lastInsertRowid };
     },
-    exec: (sql) => void db.exec(sql),
+    exec: async (sql) => void db.exec(sql),
+    async savepoint<T>(work: () => Promise<T>): Promise<T> {
+      depth += 1;
+      const name = `bench_${depth}`;
+      db.exec(`SAVEPOINT ${name}`);
+      try {
+        const result = await work();
+        db.exec(`RELEASE ${name}`);
+        return result;
+      } catch (error) {
+        if (db.inTransaction) db.exec(`ROLLBACK TO ${name}; RELEASE ${name}`);
+        throw error;
+      } finally {
+        depth -= 1;
+      }
+    },
   };
 }
 
@@ -145,12 +161,10 @@ async function referenceLedger(file: boolean): Promise<Ledger> {
   db.pragma('foreign_keys = ON');
   for (const statement of [...MINER_SCHEMA_V1, ...MINER_SCHEMA_V2]) db.exec(statement);
   const ctx = betterSqliteContext(db);
-  const call = (name: string, args: unknown): unknown => {
-    const procedure = minerProcedures[name];
-    if (procedure === undefined) throw new Error(`no procedure ${name}`);
+  const transaction = async (name: keyof MinerProcedures, args: unknown): Promise<unknown> => {
     db.exec('BEGIN IMMEDIATE');
     try {
-      const result = procedure(ctx, args);
+      const result = await minerProcedures[name](ctx, args);
       db.exec('COMMIT');
       return result;
     } catch (error) {
@@ -158,8 +172,15 @@ async function referenceLedger(file: boolean): Promise<Ledger> {
       throw error;
     }
   };
+  // Calls issued back to back (the pipelined workload) run one after another, as in the worker.
+  let tail: Promise<unknown> = Promise.resolve();
+  const call = (name: keyof MinerProcedures, args: unknown): Promise<unknown> => {
+    const result = tail.then(() => transaction(name, args));
+    tail = result.catch(() => undefined);
+    return result;
+  };
   for (let uid = 0; uid < MINERS; uid++) {
-    call('miners.register', { uid, hotkey: benchKey(uid), coldkey: benchKey(10_000 + (uid % 16)), now: Date.now() });
+    await call('miners.register', { uid, hotkey: benchKey(uid), coldkey: benchKey(10_000 + (uid % 16)), now: Date.now() });
   }
   return {
     apply: (e) => call(e.kind === 'stake' ? 'ledger.recordStake' : 'ledger.recordUnstake', { ...e.event, minerId: e.minerId }),

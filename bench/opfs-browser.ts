@@ -24,7 +24,7 @@ const server = await createServer({
     strictPort: false,
     headers: { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' },
   },
-  optimizeDeps: { exclude: ['@sqlite.org/sqlite-wasm'], include: ['comlink'] },
+  optimizeDeps: { exclude: ['@sqlite.org/sqlite-wasm'] },
   worker: { format: 'es' },
 });
 await server.listen();

@@ -43,25 +43,17 @@ function tscOutput(target) {
 /**
  * Node target: the dependencies whose loading costs a fresh process most, measured on its path
  * to the first query (in both the main thread and the worker). `@noble/hashes/blake2.js` is five
- * files (~10 ms), so it is bundled in (an exact-pinned dependency, a few kB); Node resolves
- * `comlink` to its UMD build through the CommonJS loader (~5 ms), so the bundle imports its ESM
- * build instead. Browser bundles keep every dependency external for the app's bundler.
+ * files (~10 ms), so it is bundled in (an exact-pinned dependency, a few kB). Browser bundles
+ * keep every dependency external for the app's bundler.
  */
 const NODE_INLINED = ['@noble/hashes/'];
-const NODE_ESM_BUILDS = { comlink: 'comlink/dist/esm/comlink.mjs' };
-const nodeDependencies = {
-  name: 'node-dependencies',
-  resolveId(source) {
-    return Object.hasOwn(NODE_ESM_BUILDS, source) ? { id: NODE_ESM_BUILDS[source], external: true } : null;
-  },
-};
 
 /** Dependencies and built-ins (everything but relative and absolute paths), less those a target bundles in. */
 const externalFor = (target) => (id) =>
   !id.startsWith('.') &&
   !id.startsWith('/') &&
   !id.startsWith('\0') &&
-  !(target === 'node' && (Object.hasOwn(NODE_ESM_BUILDS, id) || NODE_INLINED.some((prefix) => id.startsWith(prefix))));
+  !(target === 'node' && NODE_INLINED.some((prefix) => id.startsWith(prefix)));
 
 /** Bundles dist/<name>.js into dist/pkg/<target>/<name>.js, its lazy chunks beside it in chunks/. */
 async function bundle(target, name) {
@@ -70,7 +62,7 @@ async function bundle(target, name) {
     input: { [name]: `${dist}${name}.js` },
     platform: target,
     external: externalFor(target),
-    plugins: target === 'node' ? [nodeDependencies, tscOutput(target)] : [tscOutput(target)],
+    plugins: [tscOutput(target)],
     output: {
       dir: `${dist}pkg/${target}`,
       format: 'esm',

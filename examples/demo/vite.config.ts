@@ -18,7 +18,7 @@ export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   base: './',
   resolve: { alias: { 'alphatrade-db': fromRepo('src/index.browser.ts') } },
-  optimizeDeps: { exclude: ['@sqlite.org/sqlite-wasm'], include: ['comlink'] },
+  optimizeDeps: { exclude: ['@sqlite.org/sqlite-wasm'] },
   worker: { format: 'es', rolldownOptions: { checks: { pluginTimings: false } } },
   server: { headers: crossOriginIsolation, fs: { allow: [fromRepo('.')] } },
   preview: { headers: crossOriginIsolation },

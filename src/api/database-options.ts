@@ -89,6 +89,15 @@ export interface DatabaseOptions extends LibsqlConnectOptions {
    * log and the workload `db.analytics` reads. False attaches no observer at all.
    */
   readonly trackQueries?: boolean | undefined;
+  /**
+   * Run the host in a worker of its own (`true`, the default for the local engines) or on the
+   * calling thread (`false`): the same API and behaviour without a thread hop per call (an
+   * awaited point read costs a few µs instead of a round trip), but each statement blocks the
+   * caller's event loop while it runs. In-process, sql.js refuses `timeoutMs` (nothing can stop
+   * its statements), and OPFS needs a worker scope (a page's main thread takes memory databases
+   * only). libSQL always runs on the calling thread. See docs/architecture.md.
+   */
+  readonly worker?: boolean | undefined;
   /** Where the worker script is, when a bundler moved it (defaults to the one shipped in `dist/workers`). */
   readonly workerUrl?: string | URL | undefined;
   /** URL of sql.js's `sql-wasm.wasm` (browsers, with `engine: 'sql.js'`). */

@@ -1,47 +1,23 @@
 import { DatabaseError } from '../api/database-error.js';
-import type { StatementLimits } from '../host/host-api.js';
-import type { EngineClient } from '../transport/host-connection.js';
-
-/** An engine client that can say when it has answered every call sent (the worker client can). */
-type IdleAwareClient = EngineClient & { idle?(): Promise<void> };
+import type { HostConnection } from '../transport/host-connection.js';
 
 /** How the connection keeps statements inside their time budgets, as the manager set it up. */
 export interface RunawayPolicy {
-  /** The engine stops its own runaway statements (sqlite-wasm's progress handler). */
-  readonly interruptible: boolean;
+  /**
+   * Who keeps `timeoutMs`: `engine` — it travels with the call and the engine stops the statement
+   * (sqlite-wasm's progress handler; a libSQL server is handed it and may not enforce it);
+   * `recycle` — a watchdog here stops the worker (sql.js in a worker); `refuse` — nothing can stop
+   * a running statement (sql.js in-process), so `timeoutMs` is refused.
+   */
+  readonly timeouts: 'engine' | 'recycle' | 'refuse';
   /** The abort flag shared with the worker, where SharedArrayBuffer exists. */
   readonly abortFlag: Int32Array | undefined;
   /**
-   * Stops the worker of an engine that cannot stop a statement (sql.js): every pending call
-   * rejects with the returned `INTERRUPTED` error and the database reopens on next use.
+   * Stops the worker (policy `recycle`): every pending call rejects with the returned
+   * `INTERRUPTED` error and the database reopens on next use.
    * @param overrun - what ran too long, for the error message
    */
   recycle(overrun: string): DatabaseError;
-}
-
-/**
- * Checks a `timeoutMs` option.
- * @throws DatabaseError `INVALID_ARGUMENT` unless it is a finite number > 0
- */
-export function assertTimeout(timeoutMs: unknown): asserts timeoutMs is number | undefined {
-  if (timeoutMs === undefined) return;
-  if (typeof timeoutMs !== 'number' || !Number.isFinite(timeoutMs) || timeoutMs <= 0) {
-    throw new DatabaseError('INVALID_ARGUMENT', 'timeoutMs must be a finite number of milliseconds > 0.');
-  }
-}
-
-/**
- * The limits a statement travels with: its own `timeoutMs`, cut to what is left of its
- * transaction's budget, and the transaction's abort key.
- * @param deadline - the transaction's deadline on `performance.now()`'s clock, if it has one
- * @throws DatabaseError `INTERRUPTED` when the transaction's budget is already spent
- */
-export function statementLimits(timeoutMs: number | undefined, deadline: number | undefined, interruptKey: number | undefined): StatementLimits {
-  assertTimeout(timeoutMs);
-  if (deadline === undefined) return { timeoutMs, interruptKey };
-  const left = deadline - performance.now();
-  if (left <= 0) throw new DatabaseError('INTERRUPTED', 'The transaction ran past its time budget (timeoutMs); it is being rolled back.');
-  return { timeoutMs: timeoutMs === undefined ? left : Math.min(timeoutMs, left), interruptKey };
 }
 
 /**
@@ -51,15 +27,15 @@ export function statementLimits(timeoutMs: number | undefined, deadline: number 
  * has answered everything before it.
  */
 export class RunawayGuard {
-  readonly #client: IdleAwareClient;
+  readonly #connection: HostConnection;
   readonly #policy: RunawayPolicy;
 
   /**
-   * @param client - the worker client
-   * @param policy - the manager's policy for this worker
+   * @param connection - the host connection
+   * @param policy - the manager's policy for this host
    */
-  constructor(client: IdleAwareClient, policy: RunawayPolicy) {
-    this.#client = client;
+  constructor(connection: HostConnection, policy: RunawayPolicy) {
+    this.#connection = connection;
     this.#policy = policy;
   }
 
@@ -69,31 +45,45 @@ export class RunawayGuard {
   }
 
   /**
+   * The time limit a statement of a transaction can be held to: `budgetMs` (its own `timeoutMs`
+   * cut to what is left of the transaction's), or none where nothing can stop a running
+   * statement — there the transaction's budget is kept between its statements only.
+   * @param ownMs - the statement's own `timeoutMs`
+   * @throws DatabaseError `INVALID_ARGUMENT` when the statement asked for a limit the host cannot keep
+   */
+  enforceable(ownMs: number | undefined, budgetMs: number | undefined): number | undefined {
+    if (this.#policy.timeouts !== 'refuse') return budgetMs;
+    if (ownMs !== undefined) this.ready(ownMs);
+    return undefined;
+  }
+
+  /**
    * Resolves when `post(timeoutMs, …)` may send: at once when the budget travels with the call,
-   * otherwise once the worker has answered everything sent before, so queued work does not
-   * count against the watchdog (undefined: no wait). Hold the write lock across the wait and the post.
+   * otherwise once the host has answered everything sent before, so queued work does not count
+   * against the watchdog (undefined: no wait). Hold the write lock across the wait and the post.
+   * @throws DatabaseError `INVALID_ARGUMENT` when a budget is asked of a host that cannot keep one
    */
   ready(timeoutMs: number | undefined): Promise<void> | undefined {
-    return this.#needsWatchdog(timeoutMs) ? (this.#client.idle?.() ?? Promise.resolve()) : undefined;
+    if (timeoutMs === undefined || this.#policy.timeouts === 'engine') return undefined;
+    if (this.#policy.timeouts === 'refuse') {
+      throw new DatabaseError('INVALID_ARGUMENT', 'sql.js cannot stop a running statement, and in-process it has no worker to stop: drop timeoutMs, or open the database with a worker (the default).');
+    }
+    return this.#connection.idle();
   }
 
   /** Posts `send()` now, under `timeoutMs`, and returns its reply. */
   post<R>(timeoutMs: number | undefined, send: () => Promise<R>): Promise<R> {
     const reply = send();
-    if (!this.#needsWatchdog(timeoutMs)) return reply;
-    const timer = setTimeout(() => this.#policy.recycle(`A statement ran past its time budget of ${Math.round(timeoutMs as number)} ms.`), timeoutMs);
+    if (timeoutMs === undefined || this.#policy.timeouts !== 'recycle') return reply;
+    const timer = setTimeout(() => this.#policy.recycle(`A statement ran past its time budget of ${Math.round(timeoutMs)} ms.`), timeoutMs);
     const disarm = (): void => clearTimeout(timer);
     reply.then(disarm, disarm);
     return reply;
   }
 
-  /** Asks the worker to stop the running statement of transaction `key` (no-op without a shared flag). */
+  /** Asks the host to stop the running statement of transaction `key` (no-op without a shared flag). */
   interrupt(key: number): void {
     const flag = this.#policy.abortFlag;
     if (flag !== undefined) Atomics.store(flag, 0, key);
-  }
-
-  #needsWatchdog(timeoutMs: number | undefined): boolean {
-    return timeoutMs !== undefined && !this.#policy.interruptible;
   }
 }

@@ -1,15 +1,15 @@
 import type { Params } from '../api/values.js';
 import { isDatabaseError, type DatabaseError } from '../api/database-error.js';
-import type { PackedRows, PackedRun } from '../host/host-api.js';
-import type { TracedStatement } from '../host/procedures.js';
+import type { PackedRows, PackedRun, PackedScript, ProcedureReply } from '../host/host-api.js';
+import type { TracedStatement } from '../host/procedure-trace.js';
 import { packedRowCount } from './row-shape.js';
 
 /** What kind of call a statement event describes. */
-export type StatementKind = 'query' | 'run' | 'batch' | 'exec' | 'procedure';
+export type StatementEventKind = 'query' | 'run' | 'batch' | 'exec' | 'procedure';
 
 /** One statement as it passed through the connection, with its timings. */
 export interface StatementEvent {
-  readonly kind: StatementKind;
+  readonly kind: StatementEventKind;
   /** The SQL text (for a procedure: `procedure:<name>`). */
   readonly sql: string;
   /** The parameters as given (a batch's first row); observers must redact them by default. */
@@ -42,7 +42,7 @@ export interface StatementObserver {
 
 /** What the connection knows about a call before it runs. */
 export interface StatementSpec {
-  readonly kind: StatementKind;
+  readonly kind: StatementEventKind;
   readonly sql: string;
   readonly params: Params | undefined;
   readonly batchSize: number;
@@ -71,10 +71,19 @@ export function measurePackedRun(reply: PackedRun): ReplyMeasure {
   return { rows: reply[1], engineMs: reply[0] };
 }
 
-/** The measure of a timed object reply (`rows` for reads, `changes` for writes). */
-export function measureTimed(reply: { readonly engineMs: number; readonly rows?: unknown; readonly changes?: unknown; readonly statements?: readonly TracedStatement[] | undefined }): ReplyMeasure {
-  const rows = Array.isArray(reply.rows) ? reply.rows.length : typeof reply.changes === 'number' ? reply.changes : 0;
-  return { rows, engineMs: reply.engineMs, statements: reply.statements };
+/** The measure of a script's reply. */
+export function measureScript(reply: PackedScript): ReplyMeasure {
+  return { rows: 0, engineMs: reply[0] };
+}
+
+/** The measure of a procedure's reply, with the statements it ran when traced. */
+export function measureProcedure(reply: ProcedureReply): ReplyMeasure {
+  return { rows: 0, engineMs: reply.engineMs, statements: reply.statements };
+}
+
+/** The measure of a reply that carries its engine time and, for a cursor page, its rows. */
+export function measureTimed(reply: { readonly engineMs: number; readonly rows?: readonly unknown[] }): ReplyMeasure {
+  return { rows: reply.rows?.length ?? 0, engineMs: reply.engineMs };
 }
 
 /** When and how a call started, for {@link reportSettled}. */

@@ -1,61 +1,78 @@
-import type { EngineName } from '../api/database-options.js';
 import type { EncodedParamRows } from './param-rows.js';
 import type { SyncFileSystem } from '../storage/node/file-system.js';
 import type { ResultMeter } from './result-meter.js';
 import type { StatementAccess } from './statement-access.js';
 import type { Params, QueryResult, RunResult, SqlValue } from '../api/values.js';
-import type { JournalMode, OpfsVfs } from '../api/database-options.js';
+import type { JournalMode, ManagerEngine, OpfsVfs } from '../api/database-options.js';
 
+/** A value, or — unless the engine is known to answer synchronously (`Sync` is `true`) — a promise of it. */
+export type Answer<Sync extends boolean, T> = [Sync] extends [true] ? T : T | Promise<T>;
 
 /**
  * The structural subset of a SQLite engine that alphatrade-db uses. Each adapter translates
  * one engine to it; nothing above the adapters sees an engine's own types.
  *
- * Every method is synchronous: the engine lives inside the worker, which is the async boundary.
- * Failures throw {@link DatabaseError} with SQLite's extended code name.
+ * The local adapters (sqlite-wasm, sql.js) answer synchronously (`Engine<true>`); a remote one
+ * (libSQL) answers with promises. The host awaits every answer, so it serves both the same way.
+ * Failures throw (or reject with) {@link DatabaseError} carrying SQLite's extended code name.
  */
-export interface Engine {
+export interface Engine<out Sync extends boolean = boolean> {
   /** Which engine this is. */
-  readonly name: EngineName;
+  readonly name: ManagerEngine;
   /** SQLite's library version, e.g. `3.54.1`. */
   readonly sqliteVersion: string;
   /** Runs a script of zero or more statements, discarding results. */
-  exec(sql: string): void;
+  exec(sql: string): Answer<Sync, void>;
   /** Runs one statement and returns all its rows, counting each on `meter` (which may stop the read). */
-  query(sql: string, params?: Params, meter?: ResultMeter): QueryResult;
+  query(sql: string, params?: Params, meter?: ResultMeter): Answer<Sync, QueryResult>;
   /** Prepares one statement of its own to be read a page at a time (`db.iterate`). */
-  cursor(sql: string, params?: Params): EngineCursor;
+  cursor(sql: string, params?: Params): Answer<Sync, EngineCursor>;
   /** Runs one statement and returns its first row only (it stops stepping after one row). */
-  get(sql: string, params?: Params): QueryResult;
+  get(sql: string, params?: Params): Answer<Sync, QueryResult>;
   /** Runs one statement and reports its changes. */
-  run(sql: string, params?: Params): RunResult;
+  run(sql: string, params?: Params): Answer<Sync, RunResult>;
   /** Runs one statement once per parameter row (no transaction of its own). */
-  runMany(sql: string, rows: readonly Params[]): RunResult;
+  runMany(sql: string, rows: readonly Params[]): Answer<Sync, RunResult>;
   /** Runs one statement once per packed parameter row, binding straight from the buffers (optional fast path). */
-  runManyEncoded?(sql: string, batch: EncodedParamRows): RunResult;
+  runManyEncoded?(sql: string, batch: EncodedParamRows): Answer<Sync, RunResult>;
+  /** Opens a write transaction (`BEGIN IMMEDIATE`). */
+  begin(): Answer<Sync, void>;
+  /** Commits the open transaction. */
+  commit(): Answer<Sync, void>;
+  /** Rolls the open transaction back. */
+  rollback(): Answer<Sync, void>;
+  /** Opens savepoint `name` inside the open transaction. */
+  savepoint(name: string): Answer<Sync, void>;
+  /** Releases savepoint `name` (keeping its work in the enclosing transaction). */
+  release(name: string): Answer<Sync, void>;
+  /** Undoes the work of savepoint `name` and releases it. */
+  rollbackTo(name: string): Answer<Sync, void>;
+  /** True while a transaction is open (SQLite's autocommit flag is off). */
+  inTransaction(): Answer<Sync, boolean>;
   /**
    * Installs `check` as SQLite's progress handler (called every few thousand VM steps; a true
    * result interrupts the running statement with `SQLITE_INTERRUPT`), or removes it. Absent on
-   * engines without a progress handler (sql.js): their runaway statements cannot be stopped
-   * from inside the worker.
+   * engines without a progress handler (sql.js, libSQL): their runaway statements cannot be
+   * stopped from inside the engine.
    */
   setProgressCheck?(check: (() => boolean) | undefined): void;
   /** Prepares one statement without running it and reports, from SQLite's authorizer, what it touches (engines with an authorizer only). */
   describeAccess?(sql: string): StatementAccess;
-  /** True while a transaction is open (SQLite's autocommit flag is off). */
-  inTransaction(): boolean;
   /** A consistent copy of the whole database as a SQLite file image (call outside any transaction). */
-  serialize(): Uint8Array;
+  serialize(): Answer<Sync, Uint8Array>;
   /** Opens a file image as a private in-memory engine of the same kind, e.g. to check it before a restore. */
-  openImage(bytes: Uint8Array): Engine;
+  openImage(bytes: Uint8Array): Answer<Sync, Engine<Sync>>;
   /**
    * Replaces the whole database with a file image, atomically through its storage (call outside
    * any transaction; check the image first with {@link Engine.openImage}).
    */
-  replaceWith(bytes: Uint8Array): void;
+  replaceWith(bytes: Uint8Array): Answer<Sync, void>;
   /** Finalizes every statement and closes the connection. */
-  close(): void;
+  close(): Answer<Sync, void>;
 }
+
+/** An engine that answers synchronously: the local adapters. */
+export type SyncEngine = Engine<true>;
 
 /** One page of a cursor. */
 export interface CursorPage {

@@ -1,11 +1,11 @@
 import type { EncodedParamRows } from './param-rows.js';
 import type { SnapshotStore } from '../storage/snapshot/snapshot-store.js';
-import type { Engine, EngineCursor } from './engine.js';
+import type { EngineCursor, SyncEngine } from './engine.js';
 import type { ResultMeter } from './result-meter.js';
 import type { Params, QueryResult, RunResult } from '../api/values.js';
 
 /** An in-memory engine that counts its changes, so unchanged reads save nothing. */
-export interface ImageEngine extends Engine {
+export interface ImageEngine extends SyncEngine {
   /** SQLite's `total_changes()`: rows changed since the connection opened. */
   totalChanges(): bigint;
 }
@@ -16,8 +16,8 @@ export interface ImageEngine extends Engine {
  * image is saved atomically before the call returns. A write the caller saw succeed is
  * therefore on disk; a crash loses at most the call in flight. Reads save nothing.
  */
-export class SnapshotEngine implements Engine {
-  readonly name: Engine['name'];
+export class SnapshotEngine implements SyncEngine {
+  readonly name: SyncEngine['name'];
   readonly sqliteVersion: string;
   readonly #inner: ImageEngine;
   readonly #store: SnapshotStore;
@@ -64,6 +64,31 @@ export class SnapshotEngine implements Engine {
     return this.#writing(() => this.#inner.runMany(sql, rows), true);
   }
 
+  begin(): void {
+    this.#inner.begin();
+  }
+
+  /** Commits, then saves the new image before returning. */
+  commit(): void {
+    this.#writing(() => this.#inner.commit(), true);
+  }
+
+  rollback(): void {
+    this.#inner.rollback();
+  }
+
+  savepoint(name: string): void {
+    this.#inner.savepoint(name);
+  }
+
+  release(name: string): void {
+    this.#inner.release(name);
+  }
+
+  rollbackTo(name: string): void {
+    this.#inner.rollbackTo(name);
+  }
+
   inTransaction(): boolean {
     return this.#inner.inTransaction();
   }
@@ -72,7 +97,7 @@ export class SnapshotEngine implements Engine {
     return this.#inner.serialize();
   }
 
-  openImage(bytes: Uint8Array): Engine {
+  openImage(bytes: Uint8Array): SyncEngine {
     return this.#inner.openImage(bytes);
   }
 

@@ -33,12 +33,12 @@ export class CursorTable {
    * Opens a cursor and reads its first page.
    * @throws DatabaseError `LIMIT_EXCEEDED` when too many cursors are open or a page is too large; `INVALID_ARGUMENT` for a bad page size
    */
-  open(sql: string, params: Params | undefined, pageSize: number | undefined): CursorPage & { readonly cursor: number; readonly columns: string[] } {
+  async open(sql: string, params: Params | undefined, pageSize: number | undefined): Promise<CursorPage & { readonly cursor: number; readonly columns: string[] }> {
     this.#pageSize(pageSize);
     if (this.#open.size >= MAX_OPEN_CURSORS) {
       throw new DatabaseError('LIMIT_EXCEEDED', `${MAX_OPEN_CURSORS} cursors are already open; finish or break out of an iteration first.`);
     }
-    const cursor = this.#engine.cursor(sql, params);
+    const cursor = await this.#engine.cursor(sql, params);
     const id = this.#nextId++;
     this.#open.set(id, cursor);
     const page = this.fetch(id, pageSize);

@@ -1,189 +1,189 @@
-import type { CursorPage } from '../engine/engine.js';
 import type { DatabaseLimits } from '../api/limits.js';
-import type { ProcedureCall, ProcedureOutcome } from './procedures.js';
+import type { ManagerEngine } from '../api/database-options.js';
+import type { Params, SqlValue } from '../api/values.js';
+import type { CursorPage } from '../engine/engine.js';
+import type { EngineRequest } from '../engine/open-engine.js';
 import type { EncodedParamRows } from '../engine/param-rows.js';
-import type { Params, RunResult, SqlValue } from '../api/values.js';
 import type { StatementAccess } from '../engine/statement-access.js';
-import type { EngineName, JournalMode, OpfsVfs } from '../api/database-options.js';
+import type { TracedStatement } from './procedure-trace.js';
 
 /**
- * The protocol between the main side and the worker: one type, implemented by the worker's
- * engine host and wrapped by the main side. Calls are coarse — a statement, a script, one
- * statement with many parameter rows, or a transaction step — never per row.
+ * The host's API: one type, implemented by {@link Host} and reached through a transport —
+ * in-process, or over a worker's port. Calls are coarse (a statement, a batch, a transaction
+ * step, a procedure), never per row.
  *
- * Statements that belong to a transaction carry its token (`tx`); the worker refuses a
- * statement whose token does not match the open transaction, so no caller's statement can
- * run inside someone else's transaction.
+ * Statements of a transaction carry its token (`tx`); the host refuses a statement whose token
+ * does not own the open transaction, so no caller's statement runs inside another's.
  */
 
-/** Asks the worker to open a database. */
-export interface OpenRequest {
-  /** Which engine to load. */
-  readonly engine: EngineName;
-  /** The database name as the storage knows it (`:memory:` for an anonymous memory database). */
-  readonly filename: string;
-  /** Where the database lives. */
-  readonly storage: 'memory' | 'file' | 'opfs';
-  /** URL of sql.js's wasm file (browsers only). */
-  readonly sqlJsWasmUrl?: string | undefined;
-  /** The journal of a `file` database (default `delete`). */
-  readonly journalMode?: JournalMode | undefined;
-  /** A 4-byte shared abort flag: a statement whose `interruptKey` it holds stops at once (where SharedArrayBuffer exists). */
-  readonly interruptFlag?: SharedArrayBuffer | undefined;
-  /** Size limits of statements and results (defaults where absent). */
-  readonly limits?: Partial<DatabaseLimits> | undefined;
-  /** The sqlite-wasm VFS of an `opfs` database (default `opfs-sahpool`). */
-  readonly opfsVfs?: OpfsVfs | undefined;
+/** What a statement call does with its statement. */
+export type StatementKind =
+  /** Every row (`db.query`). */
+  | 'all'
+  /** The first row only: the engine stops stepping after it (`db.get`). */
+  | 'first'
+  /** A write: rows changed and the last rowid (`db.execute`). */
+  | 'run'
+  /** One statement per parameter row, atomically (`db.executeMany`). */
+  | 'batch'
+  /** A script of statements (`db.exec`). */
+  | 'script';
+
+/** What each kind of statement call takes besides its SQL. */
+export interface StatementInput {
+  readonly all: Params | undefined;
+  readonly first: Params | undefined;
+  readonly run: Params | undefined;
+  /** The rows as they are, or packed into transferable buffers. */
+  readonly batch: readonly Params[] | EncodedParamRows;
+  readonly script: undefined;
 }
 
-/** What the worker opened. */
-export interface OpenResult {
-  readonly engine: EngineName;
-  readonly sqliteVersion: string;
-  /** The engine stops runaway statements itself (a progress handler); false for sql.js. */
-  readonly interruptible: boolean;
+/**
+ * Rows as they leave the host: the engine's time, the column names, and every row's values one
+ * after another (row r, column c at `values[r * columns.length + c]`). One flat array clones
+ * faster than an array per row, and the caller shapes objects straight from it.
+ */
+export type PackedRows = readonly [engineMs: number, columns: readonly string[], values: readonly SqlValue[]];
+
+/** What a write did: the engine's time, rows changed, the last rowid. */
+export type PackedRun = readonly [engineMs: number, changes: number, lastInsertRowid: bigint];
+
+/** What a script did: the engine's time. */
+export type PackedScript = readonly [engineMs: number];
+
+/** What each kind of statement call returns. */
+export interface StatementOutput {
+  readonly all: PackedRows;
+  readonly first: PackedRows;
+  readonly run: PackedRun;
+  readonly batch: PackedRun;
+  readonly script: PackedScript;
 }
 
 /** How long a statement may run, and how it can be cancelled while it runs. */
 export interface StatementLimits {
-  /** The longest the engine may spend on it, counted from when the worker starts it; then `INTERRUPTED`. */
+  /** The longest the engine may spend on it, counted from when the host starts it; then `INTERRUPTED`. */
   readonly timeoutMs?: number | undefined;
   /** It stops with `INTERRUPTED` once the shared abort flag holds this key (a transaction's token). */
   readonly interruptKey?: number | undefined;
 }
 
-/** Where a statement runs and under which limits: absent for a plain statement outside transactions. */
-export interface StatementScope extends StatementLimits {
-  /** The transaction token, for statements of a transaction. */
+/** Where a call runs and under which limits: absent for a plain call outside transactions. */
+export interface Scope extends StatementLimits {
+  /** The transaction token, for calls inside a transaction. */
   readonly tx?: number | undefined;
   /** The savepoint depth of the session that sent it (0 for the transaction itself). */
   readonly depth?: number | undefined;
 }
 
-/** One statement, optionally inside a transaction. */
-export interface StatementCall extends StatementScope {
-  readonly sql: string;
-  readonly params?: Params | undefined;
+/** The scope of a procedure call. */
+export interface ProcedureScope extends Scope {
+  /** Time every statement the procedure runs and return them ({@link ProcedureReply.statements}). */
+  readonly trace?: boolean | undefined;
 }
 
-/**
- * Rows as they cross the worker: the engine's time, the column names, and every row's values
- * one after another (row r, column c at `values[r * columns.length + c]`). One flat array
- * clones faster than an array per row, and the caller shapes objects straight from it.
- */
-export type PackedRows = readonly [engineMs: number, columns: readonly string[], values: readonly SqlValue[]];
-
-/** What a write statement did, as it crosses the worker: the engine's time, rows changed, the last rowid. */
-export type PackedRun = readonly [engineMs: number, changes: number, lastInsertRowid: bigint];
-
-/** One statement run once per parameter row, atomically. */
-export interface BatchCall extends StatementLimits {
-  readonly sql: string;
-  /** The rows as they are, or packed into transferable buffers. */
-  readonly rows: readonly Params[] | EncodedParamRows;
-  readonly tx?: number | undefined;
-  readonly depth?: number | undefined;
+/** What a procedure call returns. */
+export interface ProcedureReply {
+  /** The procedure's result. */
+  readonly value: unknown;
+  /** Time inside the host, ms. */
+  readonly engineMs: number;
+  /** Its statements, when the call asked for a trace. */
+  readonly statements?: readonly TracedStatement[] | undefined;
 }
 
-/** A script of statements. */
-export interface ExecCall extends StatementLimits {
-  readonly sql: string;
-  readonly tx?: number | undefined;
-}
-
-/** A database image to check with a registered procedure (run on a private copy) and then load. */
-export interface ImageCall {
-  /** The SQLite file image. */
-  readonly bytes: Uint8Array;
-  /** The procedure that checks the image; it throws to refuse it. */
-  readonly check: string;
-  /** The check's arguments. */
-  readonly args: unknown;
-}
-
-/** A step of a transaction. */
-export interface TxCall {
-  /** The transaction token. */
-  readonly tx: number;
-}
-
-/** Opens a cursor on one statement (outside transactions) and reads its first page. */
-export interface OpenCursorCall extends StatementCall {
+/** How a cursor reads: rows per page, and each page's time budget. */
+export interface CursorOptions extends StatementLimits {
   /** Most rows per page (default: 500, or `maxResultRows` if lower). */
   readonly pageSize?: number | undefined;
 }
 
-/** Reads the next page of a cursor. */
-export interface CursorCall extends StatementLimits {
-  /** The cursor's id. */
-  readonly cursor: number;
-  /** Most rows per page (for fetches). */
-  readonly pageSize?: number | undefined;
+/** A cursor page with the engine's time. */
+export interface CursorReply extends CursorPage {
+  readonly engineMs: number;
 }
 
 /** The first page of a cursor, with its id and columns. */
-export interface OpenedCursor extends CursorPage {
+export interface OpenedCursor extends CursorReply {
   readonly cursor: number;
   readonly columns: string[];
 }
 
-/** A savepoint step: `depth` is what {@link WorkerApi.savepoint} returned. */
-export interface SavepointCall extends TxCall {
-  readonly depth: number;
+/** What a host opens: the engine, plus the host's own settings. */
+export interface HostOpenRequest extends EngineRequest {
+  /** A 4-byte shared abort flag: a statement whose `interruptKey` it holds stops at once (where SharedArrayBuffer exists). */
+  readonly interruptFlag?: SharedArrayBuffer | undefined;
+  /** Size limits of statements and results (defaults where absent). */
+  readonly limits?: Partial<DatabaseLimits> | undefined;
+}
+
+/** What a host reports once open. */
+export interface HostInfo {
+  readonly engine: ManagerEngine;
+  readonly sqliteVersion: string;
+  /** The engine stops runaway statements itself (a progress handler); false for sql.js and libSQL. */
+  readonly interruptible: boolean;
 }
 
 /**
- * The worker API. Implemented synchronously by the engine host; the main side sees every
- * method as returning a promise.
+ * The host's methods. Every result is a promise: a host answers after its engine has (at once for
+ * the local engines, after the network for libSQL).
  */
-export interface WorkerApi {
-  open(request: OpenRequest): OpenResult;
-  /** Runs one statement and returns all its rows (the hot path: positional arguments, packed rows). */
-  query(sql: string, params: Params | undefined, scope?: StatementScope): PackedRows;
-  /** Opens a cursor and reads its first page; a cursor that is `done` is already closed. */
-  openCursor(call: OpenCursorCall): Timed<OpenedCursor>;
+export interface HostApi {
+  /** Runs one statement (or a batch or script), inside the transaction of `scope.tx` if given. */
+  statement<K extends StatementKind>(kind: K, sql: string, input: StatementInput[K], scope?: Scope): Promise<StatementOutput[K]>;
+  /** Runs a registered procedure as one unit: its own transaction, or a savepoint of `scope.tx`. */
+  procedure(name: string, args: unknown, scope?: ProcedureScope): Promise<ProcedureReply>;
+  /** Opens a cursor (outside transactions) and reads its first page; a cursor that is `done` is already closed. */
+  openCursor(sql: string, params: Params | undefined, options?: CursorOptions): Promise<OpenedCursor>;
   /** Reads a cursor's next page; the cursor closes itself when `done`. */
-  fetchCursor(call: CursorCall): Timed<CursorPage>;
+  fetchCursor(cursor: number, options?: CursorOptions): Promise<CursorReply>;
   /** Closes a cursor (unknown ids are ignored). */
-  closeCursor(call: CursorCall): void;
-  /** Like query, but steps only to the first row. */
-  get(sql: string, params: Params | undefined, scope?: StatementScope): PackedRows;
-  /** Runs one write statement. */
-  run(sql: string, params: Params | undefined, scope?: StatementScope): PackedRun;
-  runMany(call: BatchCall): Timed<RunResult>;
-  exec(call: ExecCall): Timed<object>;
-  /** Runs a registered worker-side procedure as one atomic unit of work (one round trip). */
-  call(call: ProcedureCall & StatementLimits): Timed<ProcedureOutcome>;
+  closeCursor(cursor: number): Promise<void>;
+  /** Opens the write transaction of token `tx` (`BEGIN IMMEDIATE`). */
+  begin(tx: number): Promise<void>;
+  /** Commits transaction `tx`. */
+  commit(tx: number): Promise<void>;
+  /** Rolls transaction `tx` back. */
+  rollback(tx: number): Promise<void>;
+  /** Opens a savepoint inside the innermost one of the session at `depth`; returns its depth. */
+  savepoint(tx: number, depth: number): Promise<number>;
+  /** Releases savepoint `depth` (the innermost). */
+  release(tx: number, depth: number): Promise<void>;
+  /** Undoes savepoint `depth` (and any inside it) and releases it. */
+  rollbackTo(tx: number, depth: number): Promise<void>;
   /** What one statement touches, from SQLite's authorizer, without running it (`null` for an engine without one). */
-  describe(call: { readonly sql: string }): StatementAccess | null;
+  describe(sql: string): Promise<StatementAccess | null>;
   /** A consistent copy of the whole database as a SQLite file image (outside any transaction). */
-  exportImage(): Timed<{ readonly bytes: Uint8Array }>;
-  /** Checks an image on a private in-memory copy, then replaces the database with it; returns the check's value. */
-  importImage(call: ImageCall): Timed<{ readonly value: unknown }>;
-  begin(call: TxCall): void;
-  commit(call: TxCall): void;
-  rollback(call: TxCall): void;
-  /** Opens a savepoint inside the innermost one (`depth`: the caller's depth); returns its depth. */
-  savepoint(call: TxCall & { readonly depth?: number | undefined }): number;
-  release(call: SavepointCall): void;
-  rollbackTo(call: SavepointCall): void;
-  close(): void;
+  exportImage(): Promise<{ readonly bytes: Uint8Array; readonly engineMs: number }>;
+  /** Checks an image with procedure `check` on a private in-memory copy, then replaces the database with it; returns the check's value. */
+  importImage(bytes: Uint8Array, check: string, args: unknown): Promise<{ readonly value: unknown; readonly engineMs: number }>;
+  /** Closes the database. */
+  close(): Promise<void>;
 }
 
-/** A result with the time the engine spent on it, measured in the worker. */
-export type Timed<T> = T & { readonly engineMs: number };
+/** The names of the host's methods. */
+export type HostMethod = keyof HostApi;
 
-/** The names of the worker API's methods. */
-export type WorkerMethod = keyof WorkerApi;
-
-/**
- * The hot statement calls. They cross on the compact wire's direct lane — one flat frame each
- * way, answered synchronously by the worker — instead of through Comlink's proxy, whose own
- * per-call work costs about a third of a bare round trip (see docs/worker-protocol.md).
- */
-export const DIRECT_METHODS: ReadonlySet<WorkerMethod> = new Set<WorkerMethod>(['query', 'get', 'run']);
-
-/** The worker API as the main side sees it: every result is a promise. */
-export type AsyncWorkerApi = {
-  [K in WorkerMethod]: (...args: Parameters<WorkerApi[K]>) => Promise<ReturnType<WorkerApi[K]>>;
+/** Every method of {@link HostApi} (a record, so the compiler checks that none is missing). */
+const METHOD_TABLE: Readonly<Record<HostMethod, true>> = {
+  statement: true,
+  procedure: true,
+  openCursor: true,
+  fetchCursor: true,
+  closeCursor: true,
+  begin: true,
+  commit: true,
+  rollback: true,
+  savepoint: true,
+  release: true,
+  rollbackTo: true,
+  describe: true,
+  exportImage: true,
+  importImage: true,
+  close: true,
 };
+
+/** The host's method names, for the transports. */
+export const HOST_METHODS: readonly HostMethod[] = Object.freeze(Object.keys(METHOD_TABLE) as HostMethod[]);

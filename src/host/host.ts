@@ -1,370 +1,350 @@
-import { ownedTransaction, usableTransaction, type TransactionState } from './transaction-state.js';
-import type { Engine } from '../engine/engine.js';
-import type { Params, QueryResult, RunResult } from '../api/values.js';
-import { packRows } from './packed-rows.js';
 import { DatabaseError, isDatabaseError } from '../api/database-error.js';
-import { InterruptWatch } from './interrupt-watch.js';
-import { applyConnectionSafety } from './connection-safety.js';
-import { CursorTable } from './cursor-table.js';
-import type { CursorPage } from '../engine/engine.js';
+import { resolveLimits } from '../api/limits.js';
+import type { Params, RunResult } from '../api/values.js';
+import type { Engine } from '../engine/engine.js';
+import { decodeParamRows, isEncodedParamRows } from '../engine/param-rows.js';
 import { ResultMeter } from '../engine/result-meter.js';
-import { assertWithin, resolveLimits, type DatabaseLimits } from '../api/limits.js';
 import type { StatementAccess } from '../engine/statement-access.js';
-import { ProcedureTrace, procedureContext } from './procedure-context.js';
-import type { ProcedureCall, ProcedureContext, ProcedureOutcome, ProcedureRegistry } from './procedures.js';
-import { assertParamRows, assertParams } from './validate-params.js';
-import { assertEncodedParamRows, decodeParamRows, isEncodedParamRows } from '../engine/param-rows.js';
+import { Admission, checkImage, checkInteger, checkName, checkScope } from './admission.js';
+import { CursorTable } from './cursor-table.js';
 import type {
-  BatchCall,
-  CursorCall,
-  ExecCall,
-  OpenCursorCall,
+  CursorOptions,
+  CursorReply,
+  HostApi,
+  HostInfo,
+  HostOpenRequest,
   OpenedCursor,
-  ImageCall,
-  OpenRequest,
-  OpenResult,
-  PackedRows,
-  PackedRun,
-  SavepointCall,
+  ProcedureReply,
+  ProcedureScope,
+  Scope,
+  StatementInput,
+  StatementKind,
   StatementLimits,
-  StatementScope,
-  Timed,
-  TxCall,
-  WorkerApi,
+  StatementOutput,
 } from './host-api.js';
+import { InterruptWatch } from './interrupt-watch.js';
+import { packRows } from './packed-rows.js';
+import { procedureContext } from './procedure-context.js';
+import { ProcedureTrace } from './procedure-trace.js';
+import type { ProcedureRegistry } from './procedures.js';
+import { SerialQueue } from './serial-queue.js';
+import { ownedTransaction, usableTransaction, type TransactionState } from './transaction-state.js';
 
-/** Opens an engine by name (adapters load lazily, so a worker only loads the one it uses). */
-export type EngineLoader = (request: OpenRequest) => Promise<Engine>;
-
-/** Transaction control at the start of a statement, after any blanks, comments or empty statements. */
-const TRANSACTION_CONTROL = /^(?:\s|;|--[^\n]*(?:\n|$)|\/\*[\s\S]*?\*\/)*(?:BEGIN|COMMIT|END|ROLLBACK|SAVEPOINT|RELEASE)\b/i;
-
-const VERDICT_CACHE_SIZE = 512;
-
-/** The limits of a statement sent without a scope. */
+/** The limits of a call sent without a scope. */
 const NO_LIMITS: StatementLimits = Object.freeze({});
 
-/** State of the one transaction the connection can have open. */
+/** The host's settings besides its engine. */
+export type HostSettings = Pick<HostOpenRequest, 'interruptFlag' | 'limits'>;
 
 /**
- * The worker side of the protocol: owns the engine and the transaction state, and checks every
- * statement's transaction token. It is plain synchronous code, so it also runs in-process.
+ * The one host: owns an engine (any of them) and its transaction state, checks every call
+ * ({@link Admission}) and every statement's transaction token, runs calls one at a time
+ * ({@link SerialQueue}), and runs procedures as units. It serves the same way in a worker (behind
+ * the wire) and on the calling thread (in-process).
  */
-export class EngineHost implements WorkerApi {
+export class Host implements HostApi {
   readonly #engine: Engine;
   readonly #procedures: ProcedureRegistry;
-  readonly #context: ProcedureContext;
+  readonly #admission: Admission;
   readonly #watch: InterruptWatch;
-  readonly #limits: DatabaseLimits;
   readonly #cursors: CursorTable;
+  readonly #queue = new SerialQueue();
   #tx: TransactionState | null = null;
   #closed = false;
-  readonly #transactionControl = new Map<string, boolean>();
-
-  private constructor(engine: Engine, procedures: ProcedureRegistry, request: OpenRequest) {
-    this.#engine = engine;
-    this.#watch = new InterruptWatch(engine, request.interruptFlag);
-    this.#limits = resolveLimits(request.limits);
-    this.#cursors = new CursorTable(engine, this.#limits);
-    this.#procedures = procedures;
-    this.#context = procedureContext(engine);
-  }
 
   /**
-   * Opens the engine and applies the per-connection safety pragmas (read back to prove them).
-   * @throws DatabaseError from the engine when the open fails
+   * @param engine - the open engine (the host closes it)
+   * @param settings - limits and the shared abort flag
+   * @param procedures - what {@link Host.procedure} can run
+   * @throws DatabaseError `INVALID_ARGUMENT` for bad limits
    */
-  static async open(request: OpenRequest, load: EngineLoader, procedures: ProcedureRegistry): Promise<EngineHost> {
-    resolveLimits(request.limits);
-    const engine = await load(request);
-    try {
-      applyConnectionSafety(engine);
-    } catch (error) {
-      engine.close();
-      throw error;
-    }
-    return new EngineHost(engine, procedures, request);
+  constructor(engine: Engine, settings: HostSettings, procedures: ProcedureRegistry) {
+    const limits = resolveLimits(settings.limits);
+    this.#engine = engine;
+    this.#procedures = procedures;
+    this.#admission = new Admission(limits);
+    this.#watch = new InterruptWatch(engine, settings.interruptFlag);
+    this.#cursors = new CursorTable(engine, limits);
   }
 
-  open(): OpenResult {
+  /** The engine, its SQLite version, and whether it stops runaway statements itself. */
+  info(): HostInfo {
     return { engine: this.#engine.name, sqliteVersion: this.#engine.sqliteVersion, interruptible: this.#watch.interruptible };
   }
 
-  /** Runs one statement (inside the transaction of `scope.tx`, if given) and returns all its rows, packed. */
-  query(sql: string, params: Params | undefined, scope?: StatementScope): PackedRows {
-    const limit = { maxRows: this.#limits.maxResultRows, maxBytes: this.#limits.maxResultBytes };
-    return this.#read(sql, params, scope, () => this.#engine.query(sql, params, new ResultMeter(limit)));
+  statement<K extends StatementKind>(kind: K, sql: string, input: StatementInput[K], scope?: Scope): Promise<StatementOutput[K]> {
+    return this.#queue.run(() => this.#statement(kind, sql, input, scope)) as Promise<StatementOutput[K]>;
   }
 
-  openCursor(call: OpenCursorCall): Timed<OpenedCursor> {
-    this.#admit(undefined, call.sql);
-    this.#assertParamCount(call.params);
-    assertParams(call.params);
-    const started = performance.now();
-    const opened = this.#guard(undefined, () => this.#watch.run(call, () => this.#cursors.open(call.sql, call.params, call.pageSize)));
-    return { ...opened, engineMs: performance.now() - started };
+  procedure(name: string, args: unknown, scope?: ProcedureScope): Promise<ProcedureReply> {
+    return this.#queue.run(async () => {
+      checkName(name, 'the procedure name');
+      checkScope(scope);
+      this.#enter(scope?.tx, scope?.depth);
+      const run = this.#procedures.get(name);
+      const trace = scope?.trace === true ? new ProcedureTrace() : undefined;
+      const context = procedureContext(this.#engine);
+      const started = performance.now();
+      const value = await this.#unit(scope?.tx, () => this.#watch.run(scope ?? NO_LIMITS, () => run(trace?.wrap(context) ?? context, args)));
+      const engineMs = performance.now() - started;
+      return trace === undefined ? { value, engineMs } : { value, engineMs, statements: trace.statements() };
+    });
   }
 
-  fetchCursor(call: CursorCall): Timed<CursorPage> {
-    this.#admit(undefined, '');
-    const started = performance.now();
-    const page = this.#guard(undefined, () => this.#watch.run(call, () => this.#cursors.fetch(call.cursor, call.pageSize)));
-    return { ...page, engineMs: performance.now() - started };
+  openCursor(sql: string, params: Params | undefined, options?: CursorOptions): Promise<OpenedCursor> {
+    return this.#queue.run(async () => {
+      this.#admission.sql(sql);
+      this.#admission.params(params);
+      this.#admission.cursorOptions(options);
+      this.#enter(undefined);
+      const started = performance.now();
+      const opened = await this.#guard(undefined, () => this.#watch.run(options ?? NO_LIMITS, () => this.#cursors.open(sql, params, options?.pageSize)));
+      return { ...opened, engineMs: performance.now() - started };
+    });
   }
 
-  closeCursor(call: CursorCall): void {
-    this.#cursors.close(call.cursor);
+  fetchCursor(cursor: number, options?: CursorOptions): Promise<CursorReply> {
+    return this.#queue.run(async () => {
+      checkInteger(cursor, 'cursor');
+      this.#admission.cursorOptions(options);
+      this.#enter(undefined);
+      const started = performance.now();
+      const page = await this.#guard(undefined, () => this.#watch.run(options ?? NO_LIMITS, () => this.#cursors.fetch(cursor, options?.pageSize)));
+      return { ...page, engineMs: performance.now() - started };
+    });
   }
 
-  /** Like {@link EngineHost.query}, stepping only to the first row. */
-  get(sql: string, params: Params | undefined, scope?: StatementScope): PackedRows {
-    return this.#read(sql, params, scope, () => this.#engine.get(sql, params));
+  closeCursor(cursor: number): Promise<void> {
+    return this.#queue.run(async () => {
+      checkInteger(cursor, 'cursor');
+      this.#cursors.close(cursor);
+    });
   }
 
-  /** Runs one write statement: its time, rows changed and the last rowid. */
-  run(sql: string, params: Params | undefined, scope?: StatementScope): PackedRun {
+  begin(tx: number): Promise<void> {
+    return this.#queue.run(async () => {
+      checkInteger(tx, 'tx');
+      this.#assertOpen();
+      if (this.#tx !== null) throw new DatabaseError('TX_CONFLICT', 'A transaction is already open on this connection.');
+      await this.#engine.begin();
+      this.#tx = { token: tx, depth: 0, abortedBySqlite: false };
+    });
+  }
+
+  commit(tx: number): Promise<void> {
+    return this.#queue.run(async () => {
+      const open = this.#owned(tx);
+      if (open.abortedBySqlite || !(await this.#engine.inTransaction())) {
+        this.#tx = null;
+        throw new DatabaseError('TX_ROLLED_BACK', 'SQLite already rolled this transaction back after an error inside it; nothing was committed.');
+      }
+      this.#tx = null;
+      await this.#engine.commit();
+    });
+  }
+
+  rollback(tx: number): Promise<void> {
+    return this.#queue.run(async () => {
+      this.#owned(tx);
+      this.#tx = null;
+      if (await this.#engine.inTransaction()) await this.#engine.rollback();
+    });
+  }
+
+  savepoint(tx: number, depth: number): Promise<number> {
+    return this.#queue.run(() => this.#savepoint(tx, depth));
+  }
+
+  release(tx: number, depth: number): Promise<void> {
+    return this.#queue.run(() => this.#release(tx, depth));
+  }
+
+  rollbackTo(tx: number, depth: number): Promise<void> {
+    return this.#queue.run(async () => {
+      const open = this.#owned(tx);
+      if (!Number.isSafeInteger(depth) || depth < 1 || depth > open.depth) throw new DatabaseError('TX_CLOSED', `Savepoint ${depth} is not open.`);
+      await this.#rollbackToIfOpen(depth);
+    });
+  }
+
+  describe(sql: string): Promise<StatementAccess | null> {
+    return this.#queue.run(async () => {
+      this.#assertOpen();
+      if (typeof sql !== 'string') throw new DatabaseError('INVALID_ARGUMENT', 'describe() takes one SQL statement as a string.');
+      return this.#engine.describeAccess?.(sql) ?? null;
+    });
+  }
+
+  exportImage(): Promise<{ readonly bytes: Uint8Array; readonly engineMs: number }> {
+    return this.#queue.run(async () => {
+      this.#enter(undefined);
+      const started = performance.now();
+      const bytes = await this.#guard(undefined, () => this.#engine.serialize());
+      return { bytes, engineMs: performance.now() - started };
+    });
+  }
+
+  importImage(bytes: Uint8Array, check: string, args: unknown): Promise<{ readonly value: unknown; readonly engineMs: number }> {
+    return this.#queue.run(async () => {
+      checkImage(bytes);
+      checkName(check, 'the check procedure');
+      this.#enter(undefined);
+      const verify = this.#procedures.get(check);
+      const started = performance.now();
+      const value = await this.#guard(undefined, async () => {
+        const image = await this.#engine.openImage(bytes);
+        try {
+          return await verify(procedureContext(image), args);
+        } finally {
+          await image.close();
+        }
+      });
+      this.#cursors.closeAll();
+      await this.#guard(undefined, () => this.#engine.replaceWith(bytes));
+      return { value, engineMs: performance.now() - started };
+    });
+  }
+
+  close(): Promise<void> {
+    return this.#queue.run(async () => {
+      if (this.#closed) return;
+      this.#closed = true;
+      this.#tx = null;
+      this.#cursors.closeAll();
+      await this.#engine.close();
+    });
+  }
+
+  async #statement(kind: StatementKind, sql: string, input: StatementInput[StatementKind], scope: Scope | undefined): Promise<StatementOutput[StatementKind]> {
+    this.#admission.statement(kind, sql, input, scope);
     const tx = scope?.tx;
-    this.#admit(tx, sql, scope?.depth);
-    this.#assertParamCount(params);
-    assertParams(params);
+    this.#enter(tx, scope?.depth);
+    const limits = scope ?? NO_LIMITS;
     const started = performance.now();
-    const { changes, lastInsertRowid } = this.#guard(tx, () => this.#watch.run(scope ?? NO_LIMITS, () => this.#engine.run(sql, params)));
-    return [performance.now() - started, changes, lastInsertRowid];
-  }
-
-  runMany(call: BatchCall): Timed<RunResult> {
-    this.#admit(call.tx, call.sql, call.depth);
-    const { rows, sql } = call;
-    let runBatch: () => RunResult;
-    this.#assertBatchSize(rows);
-    if (isEncodedParamRows(rows)) {
-      assertEncodedParamRows(rows);
-      const engine = this.#engine;
-      const packed = engine.runManyEncoded?.bind(engine);
-      runBatch = packed === undefined ? () => engine.runMany(sql, decodeParamRows(rows)) : () => packed(sql, rows);
-    } else {
-      assertParamRows(rows);
-      runBatch = () => this.#engine.runMany(sql, rows);
+    switch (kind) {
+      case 'all': {
+        const { maxResultRows, maxResultBytes } = this.#admission.limits;
+        const meter = new ResultMeter({ maxRows: maxResultRows, maxBytes: maxResultBytes });
+        const rows = await this.#guard(tx, () => this.#watch.run(limits, () => this.#engine.query(sql, input as Params | undefined, meter)));
+        return packRows(rows, performance.now() - started);
+      }
+      case 'first': {
+        const rows = await this.#guard(tx, () => this.#watch.run(limits, () => this.#engine.get(sql, input as Params | undefined)));
+        return packRows(rows, performance.now() - started);
+      }
+      case 'run': {
+        const done = await this.#guard(tx, () => this.#watch.run(limits, () => this.#engine.run(sql, input as Params | undefined)));
+        return [performance.now() - started, done.changes, done.lastInsertRowid];
+      }
+      case 'batch': {
+        const done = await this.#unit(tx, () => this.#watch.run(limits, () => this.#runMany(sql, input as StatementInput['batch'])));
+        return [performance.now() - started, done.changes, done.lastInsertRowid];
+      }
+      default:
+        await this.#script(sql, tx, limits);
+        return [performance.now() - started];
     }
-    const started = performance.now();
-    const { changes, lastInsertRowid } = this.#unit(call.tx, () => this.#watch.run(call, runBatch));
-    return { changes, lastInsertRowid, engineMs: performance.now() - started };
   }
 
-  exec(call: ExecCall): Timed<object> {
-    this.#admit(call.tx, call.sql);
-    const started = performance.now();
+  #runMany(sql: string, rows: StatementInput['batch']): RunResult | Promise<RunResult> {
+    if (!isEncodedParamRows(rows)) return this.#engine.runMany(sql, rows);
+    const packed = this.#engine.runManyEncoded;
+    return packed === undefined ? this.#engine.runMany(sql, decodeParamRows(rows)) : packed.call(this.#engine, sql, rows);
+  }
+
+  /** Runs a script; outside a transaction, one that leaves a transaction open is rolled back and refused. */
+  async #script(sql: string, tx: number | undefined, limits: StatementLimits): Promise<void> {
     let failed = true;
     try {
-      this.#guard(call.tx, () => this.#watch.run(call, () => this.#engine.exec(call.sql)));
+      await this.#guard(tx, () => this.#watch.run(limits, () => this.#engine.exec(sql)));
       failed = false;
     } finally {
-      if (call.tx === undefined && this.#engine.inTransaction()) {
-        this.#engine.exec('ROLLBACK');
+      if (tx === undefined && (await this.#engine.inTransaction())) {
+        await this.#engine.rollback();
         if (!failed) throw new DatabaseError('INVALID_ARGUMENT', 'The script left a transaction open and was rolled back; use db.transaction() for transactions.');
       }
     }
-    return { engineMs: performance.now() - started };
   }
 
-  call(call: ProcedureCall & StatementLimits): Timed<ProcedureOutcome> {
-    this.#admit(call.tx, '', call.depth);
-    const procedure = this.#procedures.get(call.name);
-    const trace = call.trace === true ? new ProcedureTrace(this.#engine) : undefined;
-    const context = trace?.context ?? this.#context;
-    const started = performance.now();
-    const value = this.#unit(call.tx, () => this.#watch.run(call, () => procedure(context, call.args)));
-    const engineMs = performance.now() - started;
-    return trace === undefined ? { value, engineMs } : { value, engineMs, statements: trace.statements() };
-  }
-
-  describe(call: { readonly sql: string }): StatementAccess | null {
+  /** Checks that a call may run now: the host is open, and the call belongs to the open transaction (or there is none). */
+  #enter(token: number | undefined, depth?: number): void {
     this.#assertOpen();
-    if (typeof call.sql !== 'string') throw new DatabaseError('INVALID_ARGUMENT', 'describe() takes one SQL statement as a string.');
-    return this.#engine.describeAccess?.(call.sql) ?? null;
-  }
-
-  exportImage(): Timed<{ readonly bytes: Uint8Array }> {
-    this.#admit(undefined, '');
-    const started = performance.now();
-    const bytes = this.#guard(undefined, () => this.#engine.serialize());
-    return { bytes, engineMs: performance.now() - started };
-  }
-
-  importImage(call: ImageCall): Timed<{ readonly value: unknown }> {
-    this.#admit(undefined, '');
-    const check = this.#procedures.get(call.check);
-    const started = performance.now();
-    const value = this.#guard(undefined, () => {
-      const image = this.#engine.openImage(call.bytes);
-      try {
-        return check(procedureContext(image), call.args);
-      } finally {
-        image.close();
-      }
-    });
-    this.#cursors.closeAll();
-    this.#guard(undefined, () => this.#engine.replaceWith(call.bytes));
-    return { value, engineMs: performance.now() - started };
-  }
-
-  begin(call: TxCall): void {
-    this.#assertOpen();
-    if (this.#tx !== null) throw new DatabaseError('TX_CONFLICT', 'A transaction is already open on this connection.');
-    this.#engine.exec('BEGIN IMMEDIATE');
-    this.#tx = { token: call.tx, depth: 0, abortedBySqlite: false };
-  }
-
-  commit(call: TxCall): void {
-    const tx = this.#owned(call.tx);
-    if (tx.abortedBySqlite || !this.#engine.inTransaction()) {
-      this.#tx = null;
-      throw new DatabaseError('TX_ROLLED_BACK', 'SQLite already rolled this transaction back after an error inside it; nothing was committed.');
-    }
-    this.#engine.exec('COMMIT');
-    this.#tx = null;
-  }
-
-  rollback(call: TxCall): void {
-    this.#owned(call.tx);
-    this.#tx = null;
-    if (this.#engine.inTransaction()) this.#engine.exec('ROLLBACK');
-  }
-
-  savepoint(call: TxCall & { readonly depth?: number | undefined }): number {
-    const tx = this.#usable(call.tx, call.depth);
-    const depth = tx.depth + 1;
-    this.#engine.exec(`SAVEPOINT sp_${depth}`);
-    tx.depth = depth;
-    return depth;
-  }
-
-  release(call: SavepointCall): void {
-    const tx = this.#usable(call.tx);
-    this.#assertDepth(tx, call.depth);
-    this.#engine.exec(`RELEASE sp_${call.depth}`);
-    tx.depth = call.depth - 1;
-  }
-
-  rollbackTo(call: SavepointCall): void {
-    const tx = this.#owned(call.tx);
-    if (!Number.isInteger(call.depth) || call.depth < 1 || call.depth > tx.depth) {
-      throw new DatabaseError('TX_CLOSED', `Savepoint ${call.depth} is not open.`);
-    }
-    this.#rollbackToIfOpen(call.depth);
-  }
-
-  close(): void {
-    if (this.#closed) return;
-    this.#closed = true;
-    this.#tx = null;
-    this.#cursors.closeAll();
-    this.#engine.close();
-  }
-
-  /** Checks that a statement may run now: open connection, right token, no transaction control. */
-  #admit(token: number | undefined, sql: string, depth?: number): void {
     if (token === undefined) {
-      this.#assertOpen();
       if (this.#tx !== null) {
         throw new DatabaseError('TX_CONFLICT', 'A statement from outside the open transaction was refused; it must wait for the transaction to end.');
       }
-    } else {
-      this.#usable(token, depth);
-    }
-    assertWithin(sql.length, this.#limits.maxSqlLength, 'The SQL text length', 'Bind values as parameters instead of writing them into the SQL.');
-    if (this.#isTransactionControl(sql)) {
-      throw new DatabaseError('INVALID_ARGUMENT', 'Transaction control statements are managed by the library: use db.transaction() / session.transaction().');
-    }
-  }
-
-  /** Admits a read, runs it through the engine, times it and packs its rows. */
-  #read(sql: string, params: Params | undefined, scope: StatementScope | undefined, read: () => QueryResult): PackedRows {
-    const tx = scope?.tx;
-    this.#admit(tx, sql, scope?.depth);
-    this.#assertParamCount(params);
-    assertParams(params);
-    const started = performance.now();
-    const result = this.#guard(tx, () => this.#watch.run(scope ?? NO_LIMITS, read));
-    return packRows(result, performance.now() - started);
-  }
-
-  #assertParamCount(params: Params | undefined): void {
-    if (params === undefined || params === null) return;
-    const count = Array.isArray(params) ? params.length : Object.keys(params).length;
-    assertWithin(count, this.#limits.maxParameters, 'The number of parameters', 'Split the statement, or use executeMany for many rows.');
-  }
-
-  #assertBatchSize(rows: BatchCall['rows']): void {
-    const advice = 'Split the batch into several executeMany calls inside one transaction.';
-    if (isEncodedParamRows(rows)) {
-      assertWithin(rows.count, this.#limits.maxBatchRows, 'The number of rows in the batch', advice);
-      assertWithin(rows.width, this.#limits.maxParameters, 'The number of parameters per row', advice);
       return;
     }
-    assertWithin(rows.length, this.#limits.maxBatchRows, 'The number of rows in the batch', advice);
-    for (const row of rows) this.#assertParamCount(row);
+    usableTransaction(this.#tx, token, depth);
   }
 
-  /** Whether `sql` is a transaction-control statement, remembered per SQL text. */
-  #isTransactionControl(sql: string): boolean {
-    let verdict = this.#transactionControl.get(sql);
-    if (verdict === undefined) {
-      verdict = TRANSACTION_CONTROL.test(sql);
-      if (this.#transactionControl.size >= VERDICT_CACHE_SIZE) this.#transactionControl.clear();
-      this.#transactionControl.set(sql, verdict);
-    }
-    return verdict;
-  }
-
-  /** Runs `work`; on failure inside a transaction, notes whether SQLite rolled it back itself. */
-  #guard<T>(token: number | undefined, work: () => T): T {
+  /** Awaits `work`; on failure inside a transaction, notes whether SQLite rolled it back itself. */
+  async #guard<T>(token: number | undefined, work: () => T | Promise<T>): Promise<T> {
     try {
-      return work();
+      return await work();
     } catch (error) {
-      if (token !== undefined && this.#tx !== null && !this.#engine.inTransaction()) this.#tx.abortedBySqlite = true;
+      if (token !== undefined && this.#tx !== null && !(await this.#engine.inTransaction())) this.#tx.abortedBySqlite = true;
       throw asDatabaseError(error);
     }
   }
 
-  /** Runs `work` all-or-nothing: in its own transaction, or in a savepoint of the open one. */
-  #unit<T>(token: number | undefined, work: () => T): T {
+  /** Runs `work` all-or-nothing: in a transaction of its own, or in a savepoint of the open one. */
+  async #unit<T>(token: number | undefined, work: () => T | Promise<T>): Promise<T> {
     if (token === undefined) return this.#guard(undefined, () => this.#atomically(work));
-    const depth = this.savepoint({ tx: token });
+    const depth = await this.#savepoint(token);
     try {
-      const result = this.#guard(token, work);
-      this.release({ tx: token, depth });
+      const result = await this.#guard(token, work);
+      await this.#release(token, depth);
       return result;
     } catch (error) {
-      this.#rollbackToIfOpen(depth);
+      await this.#rollbackToIfOpen(depth);
       throw error;
     }
   }
 
-  #atomically<T>(work: () => T): T {
-    this.#engine.exec('BEGIN IMMEDIATE');
+  async #atomically<T>(work: () => T | Promise<T>): Promise<T> {
+    await this.#engine.begin();
     try {
-      const result = work();
-      this.#engine.exec('COMMIT');
+      const result = await work();
+      await this.#engine.commit();
       return result;
     } catch (error) {
-      if (this.#engine.inTransaction()) this.#engine.exec('ROLLBACK');
+      if (await this.#engine.inTransaction()) await this.#engine.rollback();
       throw error;
     }
   }
 
-  #rollbackToIfOpen(depth: number): void {
-    const tx = this.#tx;
-    if (tx === null) return;
-    tx.depth = depth - 1;
-    if (!this.#engine.inTransaction()) {
-      tx.abortedBySqlite = true;
+  async #savepoint(tx: number, depth?: number): Promise<number> {
+    checkInteger(tx, 'tx');
+    if (depth !== undefined) checkInteger(depth, 'depth');
+    const open = this.#usable(tx, depth);
+    const next = open.depth + 1;
+    await this.#engine.savepoint(savepointName(next));
+    open.depth = next;
+    return next;
+  }
+
+  async #release(tx: number, depth: number): Promise<void> {
+    checkInteger(depth, 'depth');
+    const open = this.#usable(tx);
+    if (depth !== open.depth) throw new DatabaseError('TX_CLOSED', `Savepoint ${depth} is not the innermost open savepoint.`);
+    await this.#engine.release(savepointName(depth));
+    open.depth = depth - 1;
+  }
+
+  async #rollbackToIfOpen(depth: number): Promise<void> {
+    const open = this.#tx;
+    if (open === null) return;
+    open.depth = depth - 1;
+    if (!(await this.#engine.inTransaction())) {
+      open.abortedBySqlite = true;
       return;
     }
-    this.#engine.exec(`ROLLBACK TO sp_${depth}; RELEASE sp_${depth}`);
+    await this.#engine.rollbackTo(savepointName(depth));
   }
 
   #owned(token: number): TransactionState {
+    checkInteger(token, 'tx');
     this.#assertOpen();
     return ownedTransaction(this.#tx, token);
   }
@@ -375,15 +355,15 @@ export class EngineHost implements WorkerApi {
     return usableTransaction(this.#tx, token, depth);
   }
 
-  #assertDepth(tx: TransactionState, depth: number): void {
-    if (depth !== tx.depth) throw new DatabaseError('TX_CLOSED', `Savepoint ${depth} is not the innermost open savepoint.`);
-  }
-
   #assertOpen(): void {
     if (this.#closed) throw new DatabaseError('DB_CLOSED', 'The database is closed.');
   }
 }
 
+/** The SQL name of the savepoint at `depth` (host-made, never user text). */
+function savepointName(depth: number): string {
+  return `sp_${depth}`;
+}
 
 function asDatabaseError(error: unknown): DatabaseError {
   if (isDatabaseError(error)) return error;

@@ -35,7 +35,7 @@ export class InterruptWatch {
    * Runs `work` under `limits`.
    * @throws DatabaseError `INTERRUPTED` when the deadline passed or the abort flag fired; `PROTOCOL_ERROR` for malformed limits
    */
-  run<T>(limits: StatementLimits, work: () => T): T {
+  run<T>(limits: StatementLimits, work: () => T | Promise<T>): T | Promise<T> {
     const { timeoutMs, interruptKey } = limits;
     assertLimits(timeoutMs, interruptKey);
     const watchFlag = this.#flag !== undefined && interruptKey !== undefined;
@@ -49,14 +49,20 @@ export class InterruptWatch {
       else if (performance.now() >= deadline) reason = { kind: 'deadline', timeoutMs: timeoutMs as number };
       return reason !== undefined;
     });
-    try {
-      return work();
-    } catch (error) {
-      if (reason !== undefined && isDatabaseError(error) && error.code.startsWith('SQLITE_INTERRUPT')) throw interrupted(reason, error);
-      throw error;
-    } finally {
-      install(undefined);
-    }
+    return watched(work, () => reason, () => install(undefined));
+  }
+}
+
+/** Awaits `work`; an interruption it caused becomes `INTERRUPTED`; `uninstall` runs once it settles. */
+async function watched<T>(work: () => T | Promise<T>, reason: () => StopReason | undefined, uninstall: () => void): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    const stopped = reason();
+    if (stopped !== undefined && isDatabaseError(error) && error.code.startsWith('SQLITE_INTERRUPT')) throw interrupted(stopped, error);
+    throw error;
+  } finally {
+    uninstall();
   }
 }
 

@@ -1,95 +1,48 @@
+import { DatabaseError } from '../api/database-error.js';
+import type { Params, QueryResult } from '../api/values.js';
 import type { Engine } from '../engine/engine.js';
-import type { Params, QueryResult, RunResult } from '../api/values.js';
-import type { ProcedureContext, TracedStatement, TracedStatementKind } from './procedures.js';
+import type { ProcedureContext } from './procedures.js';
 
-/**
- * The {@link ProcedureContext} procedures run against: the engine itself, or — when the caller
- * tracks queries — the engine with every statement timed, so the tracker sees the statements a
- * procedure runs inside the worker, not only the procedure as a whole.
- *
- * @module
- */
-
-/** First row of a result as an object keyed by column name. */
-function firstRow<T>({ columns, rows }: QueryResult): T | undefined {
+/** The first row of a result as an object keyed by column name. */
+export function firstRow<T>({ columns, rows }: QueryResult): T | undefined {
   const first = rows[0];
   if (first === undefined) return undefined;
-  return Object.fromEntries(columns.map((column, i) => [column, first[i]])) as T;
-}
-
-/** A context that runs statements on `engine` untimed. */
-export function procedureContext(engine: Engine): ProcedureContext {
-  return {
-    query: (sql, params) => engine.query(sql, params),
-    get: <T>(sql: string, params?: Params): T | undefined => firstRow<T>(engine.query(sql, params)),
-    run: (sql, params) => engine.run(sql, params),
-    runMany: (sql, rows) => engine.runMany(sql, rows),
-    exec: (sql) => engine.exec(sql),
-  };
-}
-
-/** Executions of one SQL text, as a {@link TracedStatement} under construction. */
-interface TraceEntry {
-  readonly sql: string;
-  readonly kind: TracedStatementKind;
-  readonly durationsMs: number[];
-  readonly rows: number[];
-  readonly batchSizes: number[];
-}
-
-/** The statements a traced procedure ran, grouped by SQL text in order of first execution. */
-export class TraceLog {
-  readonly #entries = new Map<string, TraceEntry>();
-
-  /** Records one successful execution. */
-  add(kind: TracedStatementKind, sql: string, durationMs: number, rows: number, batchSize: number): void {
-    let entry = this.#entries.get(sql);
-    if (entry === undefined) {
-      entry = { sql, kind, durationsMs: [], rows: [], batchSizes: [] };
-      this.#entries.set(sql, entry);
-    }
-    entry.durationsMs.push(durationMs);
-    entry.rows.push(rows);
-    entry.batchSizes.push(batchSize);
-  }
-
-  /** Every traced statement, in order of first execution. */
-  statements(): TracedStatement[] {
-    return [...this.#entries.values()];
-  }
+  const row: Record<string, unknown> = {};
+  for (let c = 0; c < columns.length; c++) row[columns[c] as string] = first[c];
+  return row as T;
 }
 
 /**
- * Times every statement a procedure runs, grouped by SQL text. Only statements that succeed are
- * kept: a failing statement fails (and rolls back) the whole procedure, which the tracker then
- * records as one failed procedure call.
+ * The context procedures run against: the engine's statements, awaited (a local engine answers
+ * at once, libSQL over the network), and nested savepoints named by depth. Procedures are
+ * trusted library code: their statements skip the admission checks of callers' SQL.
  */
-export class ProcedureTrace {
-  /** The context to hand the procedure. */
-  readonly context: ProcedureContext;
-  readonly #log = new TraceLog();
-
-  constructor(engine: Engine) {
-    const timed = <R>(kind: TracedStatementKind, sql: string, batchSize: number, run: () => R, count: (result: R) => number): R => {
-      const started = performance.now();
-      const result = run();
-      this.#log.add(kind, sql, performance.now() - started, count(result), batchSize);
-      return result;
-    };
-    const rowsOf = (result: QueryResult): number => result.rows.length;
-    const changesOf = (result: RunResult): number => result.changes;
-    this.context = {
-      query: (sql, params) => timed('query', sql, 1, () => engine.query(sql, params), rowsOf),
-      get: <T>(sql: string, params?: Params): T | undefined =>
-        firstRow<T>(timed('query', sql, 1, () => engine.query(sql, params), rowsOf)),
-      run: (sql, params) => timed('run', sql, 1, () => engine.run(sql, params), changesOf),
-      runMany: (sql, rows) => timed('batch', sql, rows.length, () => engine.runMany(sql, rows), changesOf),
-      exec: (sql) => timed('exec', sql, 1, () => engine.exec(sql), () => 0),
-    };
-  }
-
-  /** Every traced statement, in order of first execution. */
-  statements(): TracedStatement[] {
-    return this.#log.statements();
-  }
+export function procedureContext(engine: Engine): ProcedureContext {
+  let depth = 0;
+  const context: ProcedureContext = {
+    query: async (sql, params) => engine.query(sql, params),
+    get: async <T>(sql: string, params?: Params): Promise<T | undefined> => firstRow<T>(await engine.query(sql, params)),
+    run: async (sql, params) => engine.run(sql, params),
+    runMany: async (sql, rows) => engine.runMany(sql, rows),
+    exec: async (sql) => engine.exec(sql),
+    async savepoint<T>(work: () => Promise<T>): Promise<T> {
+      depth += 1;
+      const name = `procedure_${depth}`;
+      await engine.savepoint(name);
+      try {
+        const result = await work();
+        await engine.release(name);
+        return result;
+      } catch (error) {
+        if (!(await engine.inTransaction())) {
+          throw new DatabaseError('TX_ROLLED_BACK', 'SQLite rolled the whole transaction back inside a savepoint; nothing of it is kept.', { cause: error });
+        }
+        await engine.rollbackTo(name);
+        throw error;
+      } finally {
+        depth -= 1;
+      }
+    },
+  };
+  return context;
 }

@@ -1,54 +1,47 @@
+import { DatabaseError } from '../api/database-error.js';
+import type { DatabaseOptions, ManagerEngine } from '../api/database-options.js';
+import type { Migration } from '../api/migration.js';
+import type { IterateOptions, Row, Session, StatementOptions, TxOptions } from '../api/session.js';
+import type { Params } from '../api/values.js';
+import { Connection } from '../client/connection.js';
+import { StatementMethods } from '../client/statement-methods.js';
 import { DatabaseAnalytics } from '../features/analytics/database-analytics.js';
 import { internalSql } from '../features/analytics/internal-sql.js';
 import { QueryTracker } from '../features/analytics/query-tracker.js';
 import { QuerySummaryHistory } from '../features/analytics/summary-history.js';
-import { DatabaseConnection } from '../client/database-connection.js';
-import type { IterateOptions, QueryOptions, Row, Session, StatementOptions, TxOptions } from '../api/session.js';
-import type { Params, RunResult } from '../api/values.js';
-import { DatabaseError } from '../api/database-error.js';
-import { currentPlatform } from '../platform/platform.js';
 import { DatabaseMaintenance } from '../features/maintenance/database-maintenance.js';
 import { MinerManager } from '../features/miners/miner-manager.js';
 import { MINER_MIGRATIONS } from '../features/miners/schema.js';
-import { WorkerClient } from '../transport/worker-client.js';
-import type { EngineClient } from '../transport/host-connection.js';
-import type { RunawayPolicy } from '../client/runaway-guard.js';
-import { libsqlOpener } from './remote-engines.js';
-import type { LibsqlSettings } from '../engine/libsql/libsql-settings.js';
+import type { FeatureProcedures } from '../features/procedures.js';
+import type { StatementInput, StatementKind, StatementOutput } from '../host/host-api.js';
+import type { ProcedureCaller } from '../host/procedures.js';
+import { currentPlatform } from '../platform/platform.js';
+import type { HostConnection } from '../transport/host-connection.js';
+import { launchHost } from './host-launcher.js';
 import { applyMigrations } from './migrations.js';
 import { resolveOptions, sameOptions, type ResolvedOptions } from './options.js';
 import { managerRegistry } from './registry.js';
-import type { EngineName, DatabaseOptions, ManagerEngine } from '../api/database-options.js';
-import type { Migration } from '../api/migration.js';
 
 /** The schema migrations of the library, in version order (feature modules add theirs here). */
 const MIGRATIONS: readonly Migration[] = [...MINER_MIGRATIONS];
 
-/**
- * A libSQL server runs statements itself: `timeoutMs` travels with each call but is not
- * enforced by this library there (no worker to recycle, no progress handler to install).
- */
-const REMOTE_RUNAWAY: RunawayPolicy = {
-  interruptible: true,
-  abortFlag: undefined,
-  recycle: (overrun) => new DatabaseError('INTERRUPTED', overrun),
-};
-
 /** Numbers the private scratch databases `restore` opens to check a backup. */
 let scratchCounter = 0;
 
-/** What the worker reported when it opened the database. */
+/** What the host reported when it opened the database. */
 export interface DatabaseInfo {
   /** The engine in use. */
   readonly engine: ManagerEngine;
   /** SQLite's version inside that engine. */
   readonly sqliteVersion: string;
+  /** Where the host runs: in a worker of its own, or on the calling thread (`worker: false`). */
+  readonly host: 'worker' | 'in-process';
 }
 
 /**
- * The database: one instance per resolved name. The engine runs in a worker; every call here
- * is async and goes through one write lock, so concurrent callers never interleave inside a
- * transaction.
+ * The database: one instance per resolved name. Its host runs in a worker (or, with
+ * `worker: false`, on the calling thread); every call here is async and goes through one write
+ * lock, so concurrent callers never interleave inside a transaction.
  *
  * @example
  * ```ts
@@ -62,7 +55,7 @@ export interface DatabaseInfo {
  * await db.close();
  * ```
  */
-export class DatabaseManager {
+export class DatabaseManager extends StatementMethods {
   /** The resolved name: an absolute path in Node, an OPFS path in browsers, or `:memory:`. */
   readonly name: string;
   /** Miner registration, per-miner tables, the FIFO ledger and performance snapshots. */
@@ -77,54 +70,50 @@ export class DatabaseManager {
   /** Integrity, recovery, optimization, archival, cleanup, backup and restore. See {@link DatabaseMaintenance}. */
   readonly maintenance: DatabaseMaintenance;
   readonly #options: ResolvedOptions;
-  #connection: Promise<DatabaseConnection> | undefined;
-  #open: DatabaseConnection | undefined;
+  #opening: Promise<Connection> | undefined;
+  #open: Connection | undefined;
+  #host: HostConnection | undefined;
+  #threadId: number | undefined;
   #info: DatabaseInfo | undefined;
-  #client: EngineClient | undefined;
   #closed: DatabaseError | undefined;
   #closing: Promise<void> | undefined;
-  #workerThreadId: number | undefined;
 
   private constructor(name: string, options: ResolvedOptions) {
+    super();
     this.name = name;
     this.#options = options;
-    this.miners = new MinerManager({
-      call: <T>(procedure: string, args: unknown) => this.#call<T>(procedure, args),
-      query: (sql, params) => this.query(sql, params),
-    });
+    const procedures: ProcedureCaller<FeatureProcedures> = { call: (procedure, args) => this.#procedure(procedure, args) as never };
+    this.miners = new MinerManager({ call: procedures.call, query: (sql, params) => this.query(sql, params) });
     const internal = (sql: string, params?: Params): Promise<Row[]> => this.query(internalSql(sql), params);
-    this.tracker = new QueryTracker({
-      slowQueryMs: options.slowQueryMs,
-      explain: (sql, params) => internal(`EXPLAIN QUERY PLAN ${sql}`, params),
-    });
+    this.tracker = new QueryTracker({ slowQueryMs: options.slowQueryMs, explain: (sql, params) => internal(`EXPLAIN QUERY PLAN ${sql}`, params) });
     const summaries = new QuerySummaryHistory(this.tracker, { exec: (sql) => this.exec(sql), executeMany: (sql, rows) => this.executeMany(sql, rows), query: internal });
-    this.analytics = new DatabaseAnalytics(this.tracker, internal, async (sql) => (this.#live() ?? (await this.#ready())).describe(sql), summaries);
-    const connected = async (): Promise<DatabaseConnection> => this.#live() ?? (await this.#ready());
+    this.analytics = new DatabaseAnalytics(this.tracker, internal, async (sql) => (await this.#connection()).describe(sql), summaries);
     this.maintenance = new DatabaseMaintenance({
       name,
       storage: options.storage,
       schemaVersion: MIGRATIONS.length,
       backupFiles: currentPlatform().backupFiles,
-      call: (procedure, args) => this.#call(procedure, args),
+      call: procedures.call,
       query: (sql, params) => this.query(sql, params),
       execute: (sql, params) => this.execute(sql, params),
       exec: (sql) => this.exec(sql),
-      exportImage: async () => (await connected()).exportImage(),
-      importImage: async (bytes, check, args) => (await connected()).importImage(bytes, check, args),
+      exportImage: async () => (await this.#connection()).exportImage(),
+      importImage: async (bytes, check, args) => (await this.#connection()).importImage(bytes, check, args) as never,
       migrate: () => applyMigrations(this, MIGRATIONS),
       dropSlowQueriesBefore: (at) => this.tracker.dropSlowQueriesBefore(at),
       openScratch: () =>
-        DatabaseManager.open(`alphatrade-scratch-${Date.now()}-${(scratchCounter += 1)}`, {
-          ...options,
-          storage: 'memory',
-          trackQueries: false,
-        }),
+        DatabaseManager.open(`alphatrade-scratch-${Date.now()}-${(scratchCounter += 1)}`, { ...options, storage: 'memory', trackQueries: false }),
     });
   }
 
   /**
    * Returns the database of that name, opening it on first use. The same resolved name gives
    * the same instance until it is closed.
+   * @example
+   * ```ts
+   * const db = DatabaseManager.open('alpha_trade.db', { journalMode: 'wal' });
+   * const fast = DatabaseManager.open(':memory:', { worker: false });
+   * ```
    * @throws DatabaseError `INVALID_ARGUMENT` for bad options or options that differ from the open instance's; `UNSUPPORTED_STORAGE`
    */
   static open(name: string, options: DatabaseOptions = {}): DatabaseManager {
@@ -143,7 +132,7 @@ export class DatabaseManager {
     return manager;
   }
 
-  /** The engine and SQLite version, once the database has opened (after the first call). */
+  /** The engine, SQLite version and where the host runs, once the database has opened (after the first call). */
   get info(): DatabaseInfo | undefined {
     return this.#info;
   }
@@ -158,7 +147,7 @@ export class DatabaseManager {
 
   /** Runs `fn` in one write transaction; rolls back if it throws. The seed's `session()`. */
   async session<T>(fn: (session: Session) => Promise<T>, options?: TxOptions): Promise<T> {
-    return (this.#live() ?? (await this.#ready())).transaction(fn, options);
+    return (await this.#connection()).transaction(fn, options);
   }
 
   /**
@@ -167,51 +156,26 @@ export class DatabaseManager {
    * @throws DatabaseError `LOCK_TIMEOUT`, `ABORTED`, `TX_REENTRANT`, or what `fn` threw
    */
   async transaction<T>(fn: (session: Session) => Promise<T>, options?: TxOptions): Promise<T> {
-    return (this.#live() ?? (await this.#ready())).transaction(fn, options);
-  }
-
-  /** Runs one statement and returns its rows as objects (or arrays with `rowMode: 'array'`). */
-  async query<T = Row>(sql: string, params?: Params, options?: QueryOptions): Promise<T[]> {
-    return (this.#live() ?? (await this.#ready())).query<T>(sql, params, options);
+    return (await this.#connection()).transaction(fn, options);
   }
 
   /**
-   * Reads one statement's rows a page at a time (`pageSize` rows per round trip), for results
-   * too large for `query` (see `limits`). Outside transactions only; breaking out of the loop
-   * closes the cursor. Writes that commit meanwhile may or may not be seen.
+   * Reads one statement's rows a page at a time (`pageSize` rows per call), for results too
+   * large for `query` (see `limits`). Outside transactions only; breaking out of the loop closes
+   * the cursor. Writes that commit meanwhile may or may not be seen.
    */
   async *iterate<T = Row>(sql: string, params?: Params, options?: IterateOptions): AsyncGenerator<T, void, undefined> {
-    yield* (this.#live() ?? (await this.#ready())).iterate<T>(sql, params, options);
-  }
-
-  /** Runs one statement and returns its first row, if any. */
-  async get<T = Row>(sql: string, params?: Params, options?: StatementOptions): Promise<T | undefined> {
-    return (this.#live() ?? (await this.#ready())).get<T>(sql, params, options);
-  }
-
-  /** Runs one write statement. */
-  async execute(sql: string, params?: Params, options?: StatementOptions): Promise<RunResult> {
-    return (this.#live() ?? (await this.#ready())).execute(sql, params, options);
-  }
-
-  /** Runs one statement once per parameter row, atomically, in one round trip. */
-  async executeMany(sql: string, rows: readonly Params[], options?: StatementOptions): Promise<RunResult> {
-    return (this.#live() ?? (await this.#ready())).executeMany(sql, rows, options);
-  }
-
-  /** Runs a worker-side procedure as one transaction, in one round trip. */
-  async #call<T>(procedure: string, args: unknown): Promise<T> {
-    return (this.#live() ?? (await this.#ready())).call<T>(procedure, args);
+    yield* (await this.#connection()).iterate<T>(sql, params, options);
   }
 
   /** Runs a script of statements (no transaction control: use {@link DatabaseManager.transaction}). */
   async exec(sql: string): Promise<void> {
-    return (this.#live() ?? (await this.#ready())).exec(sql);
+    await this.runStatement('script', sql, undefined, undefined);
   }
 
   /**
-   * Waits for queued work, closes the database and ends its worker. The name can then be
-   * opened again as a new instance.
+   * Waits for queued work, closes the database and ends its host. The name can then be opened
+   * again as a new instance.
    */
   close(): Promise<void> {
     if (this.#closing !== undefined) return this.#closing;
@@ -221,13 +185,13 @@ export class DatabaseManager {
   }
 
   /**
-   * Stops the worker at once, as a crash would: pending calls reject with `WORKER_CRASHED`,
+   * Stops the host at once, as a crash would: pending calls reject with `WORKER_CRASHED`,
    * uncommitted work is lost, and the name can be opened again.
    */
   async terminate(): Promise<void> {
     const error = new DatabaseError('WORKER_CRASHED', 'The database worker was terminated. Reopen the database to continue.');
     this.#markClosed(error);
-    await this.#client?.kill(error);
+    await this.#host?.kill(error);
     this.#releaseFileLock();
   }
 
@@ -236,11 +200,22 @@ export class DatabaseManager {
     await this.close();
   }
 
+  protected runStatement<K extends StatementKind>(kind: K, sql: string, input: StatementInput[K], options: StatementOptions | undefined): Promise<StatementOutput[K]> {
+    const open = this.#live();
+    if (open !== undefined) return open.runner.statement(kind, sql, input, options, undefined);
+    return this.#ready().then((connection) => connection.runner.statement(kind, sql, input, options, undefined));
+  }
+
+  /** Runs a procedure as one transaction, in one call. */
+  async #procedure(name: string, args: unknown): Promise<unknown> {
+    return (await this.#connection()).call(name, args);
+  }
+
   async #shutDown(): Promise<void> {
-    const connection = this.#connection;
+    const opening = this.#opening;
     this.#markClosed(new DatabaseError('DB_CLOSED', `The database "${this.name}" is closed; open it again to use it.`));
-    if (connection === undefined) return;
-    const open = await connection.catch(() => undefined);
+    if (opening === undefined) return;
+    const open = await opening.catch(() => undefined);
     await open?.close();
   }
 
@@ -250,114 +225,68 @@ export class DatabaseManager {
     if (managerRegistry().get(this.name) === this) managerRegistry().delete(this.name);
   }
 
-  /** After the worker died or was terminated: its file lock, if it left one, is released (Node). */
-  #releaseFileLock(threadId = this.#workerThreadId): void {
-    if (this.#options.storage === 'file' && threadId !== undefined) {
-      currentPlatform().releaseFileLock?.(this.name, threadId);
-    }
+  /** After a worker died or was terminated: its file lock, if it left one, is released (Node). */
+  #releaseFileLock(threadId = this.#threadId): void {
+    if (this.#options.storage === 'file' && threadId !== undefined) currentPlatform().releaseFileLock?.(this.name, threadId);
   }
 
   /**
    * Stops the worker of an engine that cannot stop a runaway statement (sql.js): pending calls
    * reject with the returned `INTERRUPTED` error, and the next call opens the database again.
    */
-  #recycle(client: EngineClient, overrun: string): DatabaseError {
+  #recycle(host: HostConnection, overrun: string): DatabaseError {
     const kept =
       this.#options.storage === 'file' || this.#options.storage === 'opfs'
         ? 'Committed data is kept: the next call reopens the database.'
         : 'Its in-memory database is lost: the next call opens a fresh, empty one (run setupDatabase() again).';
     const error = new DatabaseError('INTERRUPTED', `${overrun} This engine cannot stop a running statement, so its worker was stopped and every pending call rejected. ${kept}`);
-    if (this.#client !== client) return error;
-    const threadId = this.#workerThreadId;
-    this.#client = undefined;
-    this.#connection = undefined;
+    if (this.#host !== host) return error;
+    const threadId = this.#threadId;
+    this.#host = undefined;
+    this.#opening = undefined;
     this.#open = undefined;
-    void client.kill(error).then(() => this.#releaseFileLock(threadId));
+    void host.kill(error).then(() => this.#releaseFileLock(threadId));
     return error;
   }
 
   /** The open connection, when there is one and the database is not closed. */
-  #live(): DatabaseConnection | undefined {
+  #live(): Connection | undefined {
     return this.#closed === undefined ? this.#open : undefined;
   }
 
-  #ready(): Promise<DatabaseConnection> {
+  #connection(): Promise<Connection> {
+    const open = this.#live();
+    return open === undefined ? this.#ready() : Promise.resolve(open);
+  }
+
+  #ready(): Promise<Connection> {
     if (this.#closed !== undefined) return Promise.reject(this.#closed);
-    this.#connection ??= this.#connect();
-    return this.#connection;
+    this.#opening ??= this.#connect();
+    return this.#opening;
   }
 
-  async #connect(): Promise<DatabaseConnection> {
-    const { engine, storage, remote } = this.#options;
-    const { client, runaway } =
-      engine === 'libsql' || storage === 'remote' ? { client: await this.#connectRemote(remote), runaway: REMOTE_RUNAWAY } : await this.#spawn(engine, storage);
-    this.#open = new DatabaseConnection(client, {
-      lockTimeoutMs: this.#options.lockTimeoutMs,
-      asyncContext: currentPlatform().createAsyncContext(),
-      runaway,
-    });
-    if (this.#options.trackQueries) this.#open.observe(this.tracker);
-    return this.#open;
-  }
-
-  /** Connects to the libSQL server (no worker: the network is already asynchronous). */
-  async #connectRemote(remote: LibsqlSettings | undefined): Promise<EngineClient> {
-    const open = libsqlOpener();
-    if (open === undefined || remote === undefined) {
-      throw new DatabaseError('UNSUPPORTED_STORAGE', 'engine "libsql" runs in Node; in browsers use ":memory:" (OPFS is coming).');
-    }
+  async #connect(): Promise<Connection> {
+    const platform = currentPlatform();
+    let launched;
     try {
-      const { client, sqliteVersion } = await open(remote);
-      this.#client = client;
-      this.#info = { engine: 'libsql', sqliteVersion };
-      client.onCrash((error) => this.#markClosed(error));
-      return client;
+      launched = await launchHost(this.name, this.#options, platform, (host, overrun) => this.#recycle(host, overrun));
     } catch (error) {
-      this.#connection = undefined;
+      this.#opening = undefined;
+      if ((error as DatabaseError).code === 'WORKER_CRASHED') this.#markClosed(error as DatabaseError);
       throw error;
     }
-  }
-
-  /** Starts the worker and opens the database in it. */
-  async #spawn(engine: EngineName, storage: 'memory' | 'file' | 'opfs'): Promise<{ client: EngineClient; runaway: RunawayPolicy }> {
-    const platform = currentPlatform();
-    const worker = platform.spawnWorker(this.#options.workerUrl, { engine });
-    const client = new WorkerClient(worker);
-    this.#client = client;
-    this.#workerThreadId = worker.threadId;
-    client.onCrash((error) => {
-      if (this.#client !== client) return;
+    const { connection, info, runaway, threadId } = launched;
+    this.#host = connection;
+    this.#threadId = threadId;
+    this.#info = { engine: info.engine, sqliteVersion: info.sqliteVersion, host: this.#options.worker ? 'worker' : 'in-process' };
+    connection.onLost((error) => {
+      if (this.#host !== connection) return;
       this.#markClosed(error);
       this.#releaseFileLock();
     });
-    const interruptFlag = typeof SharedArrayBuffer === 'function' ? new SharedArrayBuffer(4) : undefined;
-    let interruptible: boolean;
-    try {
-      ({ interruptible, ...this.#info } = await client.call('open', {
-        engine,
-        filename: this.name,
-        storage,
-        sqlJsWasmUrl: this.#options.sqlJsWasmUrl,
-        journalMode: this.#options.journalMode,
-        interruptFlag,
-        limits: this.#options.limits,
-        opfsVfs: this.#options.opfsVfs,
-      }));
-    } catch (error) {
-      this.#connection = undefined;
-      this.#client = undefined;
-      await client.dispose();
-      if (client.failure?.code === 'WORKER_CRASHED') {
-        this.#markClosed(client.failure);
-        this.#releaseFileLock();
-      }
-      throw error;
-    }
-    const runaway: RunawayPolicy = {
-      interruptible,
-      abortFlag: interruptFlag === undefined ? undefined : new Int32Array(interruptFlag),
-      recycle: (overrun) => this.#recycle(client, overrun),
-    };
-    return { client, runaway };
+    const open = new Connection(connection, { lockTimeoutMs: this.#options.lockTimeoutMs, asyncContext: platform.createAsyncContext(), runaway });
+    if (this.#options.trackQueries) open.runner.observe(this.tracker);
+    this.#open = open;
+    return open;
   }
 }

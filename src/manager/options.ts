@@ -16,6 +16,8 @@ export interface ResolvedOptions {
   readonly lockTimeoutMs: number;
   readonly slowQueryMs: number;
   readonly trackQueries: boolean;
+  /** The host runs in a worker (else on the calling thread). */
+  readonly worker: boolean;
   readonly workerUrl: string | URL | undefined;
   readonly sqlJsWasmUrl: string | undefined;
   readonly limits: DatabaseLimits;
@@ -48,17 +50,22 @@ export function resolveOptions(name: string, options: DatabaseOptions, platform:
     throw new DatabaseError('INVALID_ARGUMENT', 'trackQueries must be a boolean.');
   }
   const limits = resolveLimits(options.limits);
+  const worker = options.worker ?? engine !== 'libsql';
+  if (typeof worker !== 'boolean') throw new DatabaseError('INVALID_ARGUMENT', 'worker must be a boolean.');
+  if (worker && engine === 'libsql') {
+    throw new DatabaseError('INVALID_ARGUMENT', 'engine "libsql" runs on the calling thread (its calls are already asynchronous): leave worker unset.');
+  }
   const remote = engine === 'libsql' ? resolveLibsqlSettings(options) : undefined;
   if (remote !== undefined) {
     if (options.storage !== undefined) throw new DatabaseError('INVALID_ARGUMENT', 'A libsql database lives on its server: leave storage unset.');
-    return { engine, storage: 'remote', remote, journalMode: 'delete', lockTimeoutMs, slowQueryMs, trackQueries, workerUrl: undefined, sqlJsWasmUrl: undefined, limits, opfsVfs: 'opfs-sahpool' };
+    return { engine, storage: 'remote', remote, journalMode: 'delete', lockTimeoutMs, slowQueryMs, trackQueries, worker, workerUrl: undefined, sqlJsWasmUrl: undefined, limits, opfsVfs: 'opfs-sahpool' };
   }
   const requested = options.storage ?? 'auto';
   const storage = requested === 'auto' ? (name === ':memory:' ? 'memory' : platform.name === 'node' ? 'file' : 'opfs') : requested;
   if (storage !== 'memory' && storage !== 'file' && storage !== 'opfs') {
     throw new DatabaseError('INVALID_ARGUMENT', `Unknown storage "${String(requested)}"; use auto, memory, file or opfs.`);
   }
-  if (storage === 'opfs') checkOpfs(platform);
+  if (storage === 'opfs') checkOpfs(platform, worker);
   if (storage === 'file' && platform.name !== 'node') {
     throw new DatabaseError('UNSUPPORTED_STORAGE', '"file" storage needs Node; in browsers use ":memory:" or storage: "memory" for now.');
   }
@@ -70,7 +77,7 @@ export function resolveOptions(name: string, options: DatabaseOptions, platform:
     throw new DatabaseError('INVALID_ARGUMENT', 'journalMode "wal" is for the sqlite-wasm engine; sql.js snapshot databases have no journal to choose.');
   }
   const opfsVfs = resolveOpfsVfs(options.opfsVfs, storage, engine);
-  return { engine, storage, remote, journalMode, opfsVfs, lockTimeoutMs, slowQueryMs, trackQueries, workerUrl: options.workerUrl, sqlJsWasmUrl: options.sqlJsWasmUrl, limits };
+  return { engine, storage, remote, journalMode, opfsVfs, lockTimeoutMs, slowQueryMs, trackQueries, worker, workerUrl: options.workerUrl, sqlJsWasmUrl: options.sqlJsWasmUrl, limits };
 }
 
 /**
@@ -89,12 +96,15 @@ function resolveOpfsVfs(requested: OpfsVfs | undefined, storage: string, engine:
 }
 
 /** Refuses OPFS where it cannot work: outside browsers or without `navigator.storage`. */
-function checkOpfs(platform: Platform): void {
+function checkOpfs(platform: Platform, worker: boolean): void {
   if (platform.name !== 'browser') {
     throw new DatabaseError('UNSUPPORTED_STORAGE', '"opfs" storage exists only in browsers; in Node open a file path (storage "file") or ":memory:".');
   }
   if (typeof globalThis.navigator?.storage?.getDirectory !== 'function') {
     throw new DatabaseError('UNSUPPORTED_STORAGE', 'This browser has no origin private file system (navigator.storage.getDirectory); use storage: "memory".');
+  }
+  if (!worker && !platform.inWorkerScope) {
+    throw new DatabaseError('UNSUPPORTED_STORAGE', 'OPFS needs a worker: open the database with a worker (the default), or call { worker: false } from a dedicated worker of your own.');
   }
 }
 
@@ -106,6 +116,7 @@ export function sameOptions(a: ResolvedOptions, b: ResolvedOptions): boolean {
     a.journalMode === b.journalMode &&
     a.opfsVfs === b.opfsVfs &&
     a.lockTimeoutMs === b.lockTimeoutMs &&
+    a.worker === b.worker &&
     sameLibsqlSettings(a.remote, b.remote)
   );
 }

@@ -1,6 +1,7 @@
-import type { Endpoint } from 'comlink';
 import { DatabaseError } from '../api/database-error.js';
-import type { Platform, WorkerHandle } from './platform.js';
+import { eventPortEndpoint } from '../transport/endpoint.js';
+import type { WorkerHandle } from '../transport/worker-handle.js';
+import type { Platform } from './platform.js';
 
 function watchWorker(worker: Worker): WorkerHandle {
   let terminated = false;
@@ -14,7 +15,7 @@ function watchWorker(worker: Worker): WorkerHandle {
   worker.addEventListener('error', (event) => crash(`The database worker failed: ${event.message}. Reopen the database to continue.`, event));
   worker.addEventListener('messageerror', (event) => crash('The database worker sent a message that could not be read.', event));
   return {
-    endpoint: worker as unknown as Endpoint,
+    endpoint: eventPortEndpoint(worker),
     onCrash(listener) {
       crashListener = listener;
     },
@@ -33,6 +34,7 @@ function watchWorker(worker: Worker): WorkerHandle {
  */
 export const createBrowserPlatform = (spawnShippedWorker: () => Worker): Platform => ({
   name: 'browser',
+  inWorkerScope: typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope === 'function',
   spawnWorker: (url) => watchWorker(url === undefined ? spawnShippedWorker() : new Worker(url, { type: 'module' })),
   resolveName: (name) => (name === ':memory:' ? name : `/${name.replace(/^(?:\.?\/)+/, '')}`),
   createAsyncContext: () => undefined,

@@ -1,13 +1,15 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import { DatabaseError } from '../api/database-error.js';
 import { nodeBackupFiles } from './node-backup-files.js';
 import type { WorkerHint } from '../transport/worker-hint.js';
 import { nodeFileSystem } from '../storage/node/node-file-system.js';
 import { releaseLockOfExitedWorker } from '../storage/node/process-lock.js';
-import type { AsyncContext, Platform, WorkerHandle } from './platform.js';
+import type { AsyncContext } from '../client/async-context.js';
+import { nodePortEndpoint } from '../transport/endpoint.js';
+import type { WorkerHandle } from '../transport/worker-handle.js';
+import type { Platform } from './platform.js';
 
 function spawnWorker(url: string | URL, hint: WorkerHint): WorkerHandle {
   const worker = new Worker(url, { workerData: hint });
@@ -24,7 +26,7 @@ function spawnWorker(url: string | URL, hint: WorkerHint): WorkerHandle {
   worker.on('exit', (code) => crash(`The database worker exited (code ${code}). Reopen the database to continue.`));
   return {
     threadId: worker.threadId,
-    endpoint: nodeEndpoint(worker as unknown as Parameters<typeof nodeEndpoint>[0]),
+    endpoint: nodePortEndpoint(worker),
     onCrash(listener) {
       crashListener = listener;
     },
@@ -45,6 +47,7 @@ function spawnWorker(url: string | URL, hint: WorkerHint): WorkerHandle {
  */
 export const createNodePlatform = (shippedWorker: URL): Platform => ({
   name: 'node',
+  inWorkerScope: true,
   spawnWorker: (url, hint) => spawnWorker(url ?? shippedWorker, hint),
   resolveName: (name) => (name === ':memory:' ? name : resolve(name)),
   createAsyncContext<T>(): AsyncContext<T> {

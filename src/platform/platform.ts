@@ -1,32 +1,14 @@
-import type { Endpoint } from 'comlink';
-import type { DatabaseError } from '../api/database-error.js';
+import type { AsyncContext } from '../client/async-context.js';
+import type { WorkerHandle } from '../transport/worker-handle.js';
 import type { WorkerHint } from '../transport/worker-hint.js';
 import type { BackupFiles } from '../features/maintenance/backup-files.js';
-
-/** A running worker as the main side holds it. */
-export interface WorkerHandle {
-  /** The Comlink endpoint to talk to it. */
-  readonly endpoint: Endpoint;
-  /** Calls `listener` once if the worker dies or fails (not after {@link WorkerHandle.terminate}). */
-  onCrash(listener: (error: DatabaseError) => void): void;
-  /** Keeps the host process alive while calls are pending (Node); a no-op in browsers. */
-  setBusy(busy: boolean): void;
-  /** Stops the worker at once. */
-  terminate(): Promise<void>;
-  /** Node: the worker's `threadId`, which a file lock it takes records; undefined in browsers. */
-  readonly threadId?: number | undefined;
-}
-
-/** Carries a value through async continuations (Node's AsyncLocalStorage). */
-export interface AsyncContext<T> {
-  run<R>(value: T, work: () => R): R;
-  get(): T | undefined;
-}
 
 /** What differs between Node and browsers, supplied by each entry point. */
 export interface Platform {
   /** `node` or `browser`. */
   readonly name: 'node' | 'browser';
+  /** True in a worker scope (Node: always true — nothing there needs a worker; browsers: inside a dedicated worker), where OPFS access handles exist. */
+  readonly inWorkerScope: boolean;
   /**
    * Starts a database worker (the shipped one unless `url` says otherwise), told in `hint` what
    * it will be asked to open so it can start loading that engine (Node; browsers ignore it).

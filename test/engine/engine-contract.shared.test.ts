@@ -1,7 +1,7 @@
 import { sqlJsWasmUrl } from 'test-env';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Engine } from '../../src/engine/engine.js';
-import { loadEngine } from '../../src/engine/load-engine.js';
+import type { SyncEngine } from '../../src/engine/engine.js';
+import { openLocalEngine } from '../../src/engine/open-engine.js';
 import { LOCAL_ENGINES } from '../support/open-db.js';
 
 function caught(work: () => unknown): { code?: string; message?: string } {
@@ -14,9 +14,9 @@ function caught(work: () => unknown): { code?: string; message?: string } {
 }
 
 describe.each(LOCAL_ENGINES)('engine contract (%s, in-process)', (name) => {
-  const engines: Engine[] = [];
-  const open = async (): Promise<Engine> => {
-    const engine = await loadEngine({ engine: name, filename: ':memory:', storage: 'memory', sqlJsWasmUrl });
+  const engines: SyncEngine[] = [];
+  const open = async (): Promise<SyncEngine> => {
+    const engine = await openLocalEngine({ engine: name, filename: ':memory:', storage: 'memory', sqlJsWasmUrl });
     engines.push(engine);
     return engine;
   };

@@ -4,14 +4,15 @@
  * operations of a clean run), once or forever. After each: the error is a typed DatabaseError;
  * the database holds all of the transaction or none of it (all of it when COMMIT returned);
  * integrity_check is ok; and the library is usable again — the same connection after a
- * one-off fault, a reopened one after a lasting fault is healed. Runs the worker's engine host
- * in-process over a simulated disk.
+ * one-off fault, a reopened one after a lasting fault is healed. Runs the host in-process over a
+ * simulated disk.
  */
 import { isDatabaseError } from 'alphatrade-db';
 import { describe, expect, it } from 'vitest';
 import { SqliteWasmEngine } from '../../src/engine/sqlite-wasm/sqlite-wasm-engine.js';
 import { builtinProcedures } from '../../src/features/procedures.js';
-import { EngineHost } from '../../src/host/host.js';
+import { applyConnectionSafety } from '../../src/engine/connection-safety.js';
+import { Host } from '../../src/host/host.js';
 import { FaultFs, type FaultMode } from '../support/fault-fs.js';
 import { SimDisk, type DiskImage } from '../support/sim-disk.js';
 import type { JournalMode } from '../../src/api/database-options.js';
@@ -20,18 +21,28 @@ const PATH = '/sim/fault.sqlite';
 const BASE_ROWS = 30;
 const faultFs = new FaultFs(new SimDisk());
 
-function open(journalMode: JournalMode): Promise<EngineHost> {
-  const load = (): Promise<SqliteWasmEngine> => SqliteWasmEngine.open({ filename: PATH, storage: 'file', journalMode, fileSystem: faultFs });
-  return EngineHost.open({ engine: 'sqlite-wasm', filename: PATH, storage: 'file', journalMode }, load, builtinProcedures());
+/** A host over `engine`, with the connection's safety pragmas as the library opens it. */
+function hostOf(engine: SqliteWasmEngine): Host {
+  try {
+    applyConnectionSafety(engine);
+  } catch (error) {
+    engine.close();
+    throw error;
+  }
+  return new Host(engine, {}, builtinProcedures());
+}
+
+async function open(journalMode: JournalMode): Promise<Host> {
+  return hostOf(await SqliteWasmEngine.open({ filename: PATH, storage: 'file', journalMode, fileSystem: faultFs }));
 }
 
 async function baseImage(journalMode: JournalMode): Promise<DiskImage> {
   const disk = new SimDisk();
   faultFs.reset(disk, Infinity, 'once');
   const host = await open(journalMode);
-  host.exec({ sql: 'CREATE TABLE t(id INTEGER PRIMARY KEY, n INTEGER NOT NULL, pad BLOB)' });
-  host.runMany({ sql: 'INSERT INTO t(n, pad) VALUES (0, randomblob(700))', rows: Array.from({ length: BASE_ROWS }, () => []) });
-  host.close();
+  await host.statement('script', 'CREATE TABLE t(id INTEGER PRIMARY KEY, n INTEGER NOT NULL, pad BLOB)', undefined);
+  await host.statement('batch', 'INSERT INTO t(n, pad) VALUES (0, randomblob(700))', Array.from({ length: BASE_ROWS }, () => []));
+  await host.close();
   return disk.snapshot();
 }
 
@@ -39,15 +50,15 @@ async function baseImage(journalMode: JournalMode): Promise<DiskImage> {
  * The transaction under test, through the host as the worker runs it and with the connection's
  * rollback-on-failure; true when COMMIT returned.
  */
-function transaction(host: EngineHost, tx: number): boolean {
-  host.begin({ tx });
+async function transaction(host: Host, tx: number): Promise<boolean> {
+  await host.begin(tx);
   try {
-    host.run('UPDATE t SET n = 1', undefined, { tx, depth: 0 });
-    host.runMany({ sql: 'INSERT INTO t(n, pad) VALUES (1, randomblob(3000))', rows: Array.from({ length: BASE_ROWS }, () => []), tx, depth: 0 });
-    host.commit({ tx });
+    await host.statement('run', 'UPDATE t SET n = 1', undefined, { tx, depth: 0 });
+    await host.statement('batch', 'INSERT INTO t(n, pad) VALUES (1, randomblob(3000))', Array.from({ length: BASE_ROWS }, () => []), { tx, depth: 0 });
+    await host.commit(tx);
   } catch (error) {
     try {
-      host.rollback({ tx });
+      await host.rollback(tx);
     } catch (rollbackError) {
       expectTyped(rollbackError);
     }
@@ -56,15 +67,15 @@ function transaction(host: EngineHost, tx: number): boolean {
   return true;
 }
 
-function state(host: EngineHost): 'before' | 'after' | string {
-  const [count, ones, zeros] = host.query('SELECT count(*), total(n = 1), total(n = 0) FROM t', undefined)[2] as number[];
+async function state(host: Host): Promise<'before' | 'after' | string> {
+  const [count, ones, zeros] = (await host.statement('all', 'SELECT count(*), total(n = 1), total(n = 0) FROM t', undefined))[2] as number[];
   if (count === BASE_ROWS && zeros === BASE_ROWS) return 'before';
   if (count === 2 * BASE_ROWS && ones === 2 * BASE_ROWS) return 'after';
   return `torn: ${count} rows, ${ones} at 1, ${zeros} at 0`;
 }
 
-function integrity(host: EngineHost): unknown {
-  return host.query('PRAGMA integrity_check', undefined)[2];
+async function integrity(host: Host): Promise<unknown> {
+  return (await host.statement('all', 'PRAGMA integrity_check', undefined))[2];
 }
 
 /** Every error must be typed, and never the catch-all for unexpected engine failures. */
@@ -73,9 +84,9 @@ function expectTyped(error: unknown): void {
   if (isDatabaseError(error)) expect(error.code).not.toBe('SQLITE_INTERNAL');
 }
 
-function tryClose(host: EngineHost | undefined): void {
+async function tryClose(host: Host | undefined): Promise<void> {
   try {
-    host?.close();
+    await host?.close();
   } catch (error) {
     expectTyped(error);
   }
@@ -85,13 +96,13 @@ function tryClose(host: EngineHost | undefined): void {
 async function trial(image: DiskImage, journalMode: JournalMode, k: number, mode: FaultMode): Promise<string> {
   const disk = new SimDisk(image);
   faultFs.reset(disk, k, mode);
-  let host: EngineHost | undefined;
+  let host: Host | undefined;
   let committed = false;
   let failedAt = 'none';
   try {
     host = await open(journalMode);
     failedAt = 'transaction';
-    committed = transaction(host, 1);
+    committed = await transaction(host, 1);
     failedAt = 'none';
   } catch (error) {
     expectTyped(error);
@@ -100,17 +111,17 @@ async function trial(image: DiskImage, journalMode: JournalMode, k: number, mode
   }
   faultFs.heal();
   if (mode === 'forever' || host === undefined) {
-    tryClose(host);
+    await tryClose(host);
     host = await open(journalMode);
   }
-  const seen = state(host);
+  const seen = await state(host);
   expect(seen === 'after' || seen === 'before', seen).toBe(true);
   if (committed) expect(seen).toBe('after');
   if (failedAt === 'open') expect(seen).toBe('before');
-  expect(integrity(host)).toEqual(['ok']);
-  host.run('INSERT INTO t(n) VALUES (2)', undefined);
-  expect(host.query('SELECT count(*) FROM t WHERE n = 2', undefined)[2]).toEqual([1]);
-  host.close();
+  expect(await integrity(host)).toEqual(['ok']);
+  await host.statement('run', 'INSERT INTO t(n) VALUES (2)', undefined);
+  expect((await host.statement('all', 'SELECT count(*) FROM t WHERE n = 2', undefined))[2]).toEqual([1]);
+  await host.close();
   return `${failedAt}:${seen}`;
 }
 
@@ -120,8 +131,8 @@ describe.each<JournalMode>(['delete', 'wal'])('I/O fault at every operation of o
     const clean = new SimDisk(image);
     faultFs.reset(clean, Infinity, 'once');
     const host = await open(journalMode);
-    transaction(host, 1);
-    host.close();
+    await transaction(host, 1);
+    await host.close();
     const total = faultFs.ops;
     expect(total).toBeGreaterThan(10);
     const outcomes = new Map<string, number>();
@@ -137,25 +148,24 @@ describe.each<JournalMode>(['delete', 'wal'])('I/O fault at every operation of o
 
 /** The 'after' state as an image, made in memory: what a backup of it would hold. */
 async function afterImage(): Promise<Uint8Array> {
-  const load = (): Promise<SqliteWasmEngine> => SqliteWasmEngine.open({ filename: ':memory:', storage: 'memory' });
-  const host = await EngineHost.open({ engine: 'sqlite-wasm', filename: ':memory:', storage: 'memory' }, load, builtinProcedures());
-  host.exec({ sql: 'CREATE TABLE t(id INTEGER PRIMARY KEY, n INTEGER NOT NULL, pad BLOB); PRAGMA user_version = 1' });
-  host.runMany({ sql: 'INSERT INTO t(n, pad) VALUES (1, randomblob(2000))', rows: Array.from({ length: 2 * BASE_ROWS }, () => []) });
-  const { bytes } = host.exportImage();
-  host.close();
+  const host = hostOf(await SqliteWasmEngine.open({ filename: ':memory:', storage: 'memory' }));
+  await host.statement('script', 'CREATE TABLE t(id INTEGER PRIMARY KEY, n INTEGER NOT NULL, pad BLOB); PRAGMA user_version = 1', undefined);
+  await host.statement('batch', 'INSERT INTO t(n, pad) VALUES (1, randomblob(2000))', Array.from({ length: 2 * BASE_ROWS }, () => []));
+  const { bytes } = await host.exportImage();
+  await host.close();
   return bytes;
 }
 
 /** Restore (checked, online) then export, as db.maintenance.restore() and backup() run them in the worker; how far it got. */
-function restoreThenExport(host: EngineHost, image: Uint8Array): 'restore failed' | 'export failed' | 'both returned' {
+async function restoreThenExport(host: Host, image: Uint8Array): Promise<'restore failed' | 'export failed' | 'both returned'> {
   try {
-    host.importImage({ bytes: image, check: 'maintenance.checkImage', args: { maxVersion: 1 } });
+    await host.importImage(image, 'maintenance.checkImage', { maxVersion: 1 });
   } catch (error) {
     expectTyped(error);
     return 'restore failed';
   }
   try {
-    const { bytes } = host.exportImage();
+    const { bytes } = await host.exportImage();
     expect(bytes.byteLength).toBeGreaterThan(0);
   } catch (error) {
     expectTyped(error);
@@ -172,29 +182,29 @@ describe.each<JournalMode>(['delete', 'wal'])('I/O fault at every operation of a
     faultFs.reset(clean, Infinity, 'once');
     const probe = await open(journalMode);
     const opened = faultFs.ops;
-    restoreThenExport(probe, image);
+    await restoreThenExport(probe, image);
     const total = faultFs.ops - opened;
-    expect(state(probe)).toBe('after');
-    probe.close();
+    expect(await state(probe)).toBe('after');
+    await probe.close();
     expect(total).toBeGreaterThan(5);
     const outcomes = new Map<string, number>();
     for (let k = 1; k <= total; k++) {
       faultFs.reset(new SimDisk(base), Infinity, 'once');
       let host = await open(journalMode);
       faultFs.arm(k, mode);
-      const ended = restoreThenExport(host, image);
+      const ended = await restoreThenExport(host, image);
       const restored = ended !== 'restore failed';
       faultFs.heal();
       if (mode === 'forever') {
-        tryClose(host);
+        await tryClose(host);
         host = await open(journalMode);
       }
-      const seen = state(host);
+      const seen = await state(host);
       expect(seen === 'after' || seen === 'before', `k=${k}: ${seen}`).toBe(true);
       if (restored) expect(seen).toBe('after');
-      expect(integrity(host)).toEqual(['ok']);
-      host.run('INSERT INTO t(n) VALUES (2)', undefined);
-      host.close();
+      expect(await integrity(host)).toEqual(['ok']);
+      await host.statement('run', 'INSERT INTO t(n) VALUES (2)', undefined);
+      await host.close();
       const outcome = `${ended}:${seen}`;
       outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
     }

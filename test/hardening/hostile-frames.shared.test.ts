@@ -1,15 +1,14 @@
 /**
  * Crafted raw frames posted straight to a real database worker (reliability.md §4.5, §5 row 22):
- * Comlink GET/SET/APPLY frames walking `__proto__` or `constructor`, calls to non-protocol
- * methods, mistyped and oversized payloads. Each is refused (dropped, or answered with a typed
- * error), nothing is polluted inside the worker, and the worker keeps serving.
+ * Comlink GET/SET/APPLY frames walking `__proto__` or `constructor`, calls to names that are not
+ * host methods, mistyped and oversized payloads. Each is refused (dropped, or answered with a
+ * typed error: `PROTOCOL_ERROR` for what only the library sends — methods, kinds, scopes, tokens —
+ * `INVALID_ARGUMENT` or `LIMIT_EXCEEDED` for what users pass), nothing is polluted inside the
+ * worker, and the worker keeps serving.
  */
-import { wrap } from 'comlink';
 import { spawnProbeWorker, sqlJsWasmUrl, type RawWorker } from 'test-env';
 import { describe, expect, it } from 'vitest';
-import type { WorkerApi } from '../../src/host/host-api.js';
-import { CompactCaller } from '../../src/transport/compact-wire.js';
-import { installErrorTransfer } from '../../src/transport/error-transfer.js';
+import { WireConnection } from '../../src/transport/wire-client.js';
 import { LOCAL_ENGINES } from '../support/open-db.js';
 
 /** Posts `frames`, then collects what the worker posts back until a message satisfies `last` (5 s at most). */
@@ -39,7 +38,7 @@ async function refusalCode(worker: RawWorker, seq: number, frame: unknown[]): Pr
   expect(replies).toHaveLength(1);
   const reply = replies[0];
   expect(reply?.[1], `reply to ${JSON.stringify(frame).slice(0, 80)}: ${JSON.stringify(reply)?.slice(0, 200)}`).toBe(1);
-  return (reply?.[3] as { code?: string } | undefined)?.code;
+  return (reply?.[2] as { code?: string } | undefined)?.code;
 }
 
 /** What the worker's own realm sees on Object.prototype. */
@@ -52,10 +51,9 @@ const objectWithOwnProto = (): unknown => JSON.parse('{"__proto__": {"polluted":
 
 describe.each(LOCAL_ENGINES)('hostile frames to a real worker (%s)', (engine) => {
   it('are refused; ({}).polluted stays undefined in the worker; the worker keeps serving', async () => {
-    installErrorTransfer();
     const worker = await spawnProbeWorker();
-    const api = wrap<WorkerApi>(new CompactCaller(worker.endpoint).endpoint);
-    await api.open({ engine, filename: ':memory:', storage: 'memory', sqlJsWasmUrl });
+    const connection = new WireConnection({ endpoint: worker.endpoint, onCrash: () => undefined, setBusy: () => undefined, terminate: () => worker.terminate() });
+    await connection.open({ engine, filename: ':memory:', storage: 'memory', sqlJsWasmUrl });
     expect(await pollution(worker)).toEqual({ polluted: null, keys: [] });
 
     const comlinkFrames = [
@@ -70,33 +68,35 @@ describe.each(LOCAL_ENGINES)('hostile frames to a real worker (%s)', (engine) =>
     const sentinel = [99, 'no-such-method'];
     const afterDropped = (await collectUntil(worker, [...comlinkFrames, sentinel], isReplyTo(99))) as unknown[][];
     expect(afterDropped).toHaveLength(1);
-    expect((afterDropped[0]?.[3] as { code?: string }).code).toBe('PROTOCOL_ERROR');
+    expect((afterDropped[0]?.[2] as { code?: string }).code).toBe('PROTOCOL_ERROR');
 
     let seq = 100;
-    for (const method of ['__proto__', 'constructor', 'toString', 'hasOwnProperty', '__defineSetter__', 'valueOf']) {
+    for (const method of ['__proto__', 'constructor', 'toString', 'hasOwnProperty', '__defineSetter__', 'valueOf', 'info']) {
       seq += 1;
       expect(await refusalCode(worker, seq, [seq, method, 'polluted', 'yes'])).toBe('PROTOCOL_ERROR');
     }
     const mistyped: [unknown[], string][] = [
-      [['query', { sql: 'SELECT 1' }], 'PROTOCOL_ERROR'],
-      [['query', 42], 'PROTOCOL_ERROR'],
-      [['query', null], 'PROTOCOL_ERROR'],
-      [['query', ['SELECT 1']], 'PROTOCOL_ERROR'],
-      [['query', 'SELECT ?', 'x'], 'PROTOCOL_ERROR'],
-      [['get', 'SELECT ?', 7], 'PROTOCOL_ERROR'],
-      [['run', 'SELECT 1', undefined, 'scope'], 'PROTOCOL_ERROR'],
-      [['query', 'SELECT 1', undefined, { tx: 'a' }], 'PROTOCOL_ERROR'],
-      [['query', 'SELECT 1', undefined, { timeoutMs: 'soon' }], 'PROTOCOL_ERROR'],
-      [['query', 'SELECT 1', undefined, objectWithOwnProto()], 'PROTOCOL_ERROR'],
-      [['query', 'SELECT :p', JSON.parse('{"__proto__": {"polluted": "yes"}}')], 'PROTOCOL_ERROR'],
-      [['runMany', { sql: 'SELECT 1', rows: 'x' }], 'PROTOCOL_ERROR'],
-      [['runMany', { sql: 'SELECT 1', rows: { kind: 'encoded-param-rows', width: 1, count: 5 } }], 'INVALID_ARGUMENT'],
-      [['begin', { tx: '1' }], 'PROTOCOL_ERROR'],
-      [['call', { name: 42 }], 'PROTOCOL_ERROR'],
-      [['fetchCursor', { cursor: 'x' }], 'PROTOCOL_ERROR'],
+      [['statement', 'everything', 'SELECT 1'], 'PROTOCOL_ERROR'],
+      [['statement', 'all', { sql: 'SELECT 1' }], 'INVALID_ARGUMENT'],
+      [['statement', 'all', 42], 'INVALID_ARGUMENT'],
+      [['statement', 'all', null], 'INVALID_ARGUMENT'],
+      [['statement', 'all', ['SELECT 1']], 'INVALID_ARGUMENT'],
+      [['statement', 'all', 'SELECT ?', 'x'], 'INVALID_ARGUMENT'],
+      [['statement', 'first', 'SELECT ?', 7], 'INVALID_ARGUMENT'],
+      [['statement', 'run', 'SELECT 1', undefined, 'scope'], 'PROTOCOL_ERROR'],
+      [['statement', 'all', 'SELECT 1', undefined, { tx: 'a' }], 'PROTOCOL_ERROR'],
+      [['statement', 'all', 'SELECT 1', undefined, { timeoutMs: 'soon' }], 'PROTOCOL_ERROR'],
+      [['statement', 'all', 'SELECT 1', undefined, objectWithOwnProto()], 'PROTOCOL_ERROR'],
+      [['statement', 'all', 'SELECT :p', JSON.parse('{"__proto__": {"polluted": "yes"}}')], 'INVALID_ARGUMENT'],
+      [['statement', 'batch', 'SELECT 1', 'x'], 'INVALID_ARGUMENT'],
+      [['statement', 'batch', 'SELECT 1', { kind: 'encoded-param-rows', width: 1, count: 5 }], 'INVALID_ARGUMENT'],
+      [['begin', '1'], 'PROTOCOL_ERROR'],
+      [['procedure', 42], 'PROTOCOL_ERROR'],
+      [['fetchCursor', 'x'], 'PROTOCOL_ERROR'],
+      [['importImage', 'not bytes', 'maintenance.checkImage'], 'INVALID_ARGUMENT'],
       [['open', { engine: {}, filename: ':memory:', storage: 'memory' }], 'PROTOCOL_ERROR'],
-      [['query', `SELECT '${'x'.repeat(2_000_000)}'`], 'LIMIT_EXCEEDED'],
-      [['query', 'SELECT 1', Array.from({ length: 40_000 }, () => 1)], 'LIMIT_EXCEEDED'],
+      [['statement', 'all', `SELECT '${'x'.repeat(2_000_000)}'`], 'LIMIT_EXCEEDED'],
+      [['statement', 'all', 'SELECT 1', Array.from({ length: 40_000 }, () => 1)], 'LIMIT_EXCEEDED'],
     ];
     for (const [[method, ...args], code] of mistyped) {
       seq += 1;
@@ -104,8 +104,8 @@ describe.each(LOCAL_ENGINES)('hostile frames to a real worker (%s)', (engine) =>
     }
 
     expect(await pollution(worker)).toEqual({ polluted: null, keys: [] });
-    expect(await api.query('SELECT 40 + 2 AS answer', undefined)).toEqual([expect.any(Number), ['answer'], [42]]);
-    await api.close();
+    expect(await connection.host.statement('all', 'SELECT 40 + 2 AS answer', undefined)).toEqual([expect.any(Number), ['answer'], [42]]);
+    await connection.host.close();
     await worker.terminate();
   });
 });

@@ -1,3 +1,4 @@
+import { suiteWorker } from 'test-env';
 import { describe, expect, it } from 'vitest';
 import { LOCAL_ENGINES, openDb } from '../support/open-db.js';
 import { rejection } from '../support/rejection.js';
@@ -5,7 +6,10 @@ import { rejection } from '../support/rejection.js';
 /** Counts forever: a recursive CTE without LIMIT. */
 const RUNAWAY = 'WITH RECURSIVE r(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM r) SELECT count(*) AS n FROM r';
 
-describe.each(LOCAL_ENGINES)('runaway statements (%s)', (engine) => {
+/** The engines that stop runaway statements here: both in a worker (sql.js by recycling it), sqlite-wasm alone in-process. */
+const STOPPING_ENGINES = suiteWorker ? LOCAL_ENGINES : (['sqlite-wasm'] as const);
+
+describe.each(STOPPING_ENGINES)('runaway statements (%s)', (engine) => {
   const interruptsInWorker = engine === 'sqlite-wasm';
 
   it('a recursive CTE without LIMIT under timeoutMs: 200 fails with INTERRUPTED within 500 ms; the next query succeeds', async () => {
@@ -124,7 +128,37 @@ describe('a statement budget inside a transaction (sqlite-wasm)', () => {
   });
 });
 
-describe('sql.js worker recycling', () => {
+describe.runIf(!suiteWorker)('sql.js in-process: nothing can stop a running statement', () => {
+  it('refuses timeoutMs on a statement with INVALID_ARGUMENT, inside and outside transactions, and keeps serving', async () => {
+    const db = openDb('sql.js');
+    await db.exec('CREATE TABLE t(v INTEGER)');
+    const refused = await rejection(db.query('SELECT 1', [], { timeoutMs: 200 }));
+    expect(refused.code).toBe('INVALID_ARGUMENT');
+    expect(refused.message).toMatch(/open the database with a worker/);
+    expect((await rejection(db.transaction(async (s) => s.execute('INSERT INTO t VALUES (1)', [], { timeoutMs: 200 })))).code).toBe('INVALID_ARGUMENT');
+    expect(await db.query('SELECT count(*) AS n FROM t')).toEqual([{ n: 0 }]);
+    await db.close();
+  });
+
+  it('keeps a transaction budget between statements: past it the transaction rolls back with INTERRUPTED', async () => {
+    const db = openDb('sql.js');
+    await db.exec('CREATE TABLE t(v INTEGER)');
+    const error = await rejection(
+      db.transaction(async (s) => {
+        await s.execute('INSERT INTO t VALUES (1)');
+        await new Promise((resolve) => setTimeout(resolve, 150));
+        await s.execute('INSERT INTO t VALUES (2)');
+      }, { timeoutMs: 100 }),
+    );
+    expect(error.code).toBe('INTERRUPTED');
+    expect(await db.query('SELECT v FROM t')).toEqual([]);
+    await db.transaction(async (s) => s.execute('INSERT INTO t VALUES (3)'), { timeoutMs: 5000 });
+    expect(await db.query('SELECT v FROM t')).toEqual([{ v: 3 }]);
+    await db.close();
+  });
+});
+
+describe.runIf(suiteWorker)('sql.js worker recycling', () => {
   it('rejects every queued call with INTERRUPTED, then serves a fresh database', async () => {
     const db = openDb('sql.js');
     const runaway = db.query(RUNAWAY, [], { timeoutMs: 200 });

@@ -2,7 +2,7 @@ import { DatabaseManager, type DatabaseOptions } from 'alphatrade-db';
 import { describe, expect, it } from 'vitest';
 import { cdp } from 'vitest/browser';
 import { currentPlatform } from '../../src/platform/platform.js';
-import { WorkerClient } from '../../src/transport/worker-client.js';
+import { WireConnection } from '../../src/transport/wire-client.js';
 import { rejection } from '../support/rejection.js';
 
 let counter = 0;
@@ -15,10 +15,10 @@ function uniqueName(label: string): string {
 const OPFS: DatabaseOptions = { storage: 'opfs' };
 
 /** A second worker of this page opening `name` directly, as another tab would. */
-async function openInAnotherWorker(name: string): Promise<WorkerClient> {
-  const client = new WorkerClient(currentPlatform().spawnWorker(undefined, { engine: 'sqlite-wasm' }));
+async function openInAnotherWorker(name: string): Promise<WireConnection> {
+  const client = new WireConnection(currentPlatform().spawnWorker(undefined, { engine: 'sqlite-wasm' }));
   try {
-    await client.call('open', { engine: 'sqlite-wasm', filename: name, storage: 'opfs' });
+    await client.open({ engine: 'sqlite-wasm', filename: name, storage: 'opfs' });
     return client;
   } catch (error) {
     await client.dispose();
@@ -84,9 +84,9 @@ describe('OPFS storage (opfs-sahpool)', { timeout: 90_000 }, () => {
     await db.close();
 
     const other = await openInAnotherWorker(db.name);
-    const result = await other.call('query', 'SELECT v FROM t', undefined);
+    const result = await other.host.statement('all', 'SELECT v FROM t', undefined);
     expect(result[2]).toEqual([7]);
-    await other.call('close');
+    await other.host.close();
     await other.dispose();
   });
 

@@ -3,7 +3,7 @@ import { sqlJsWasmUrl } from 'test-env';
 import { describe, expect, it } from 'vitest';
 import { cdp } from 'vitest/browser';
 import { currentPlatform } from '../../src/platform/platform.js';
-import { WorkerClient } from '../../src/transport/worker-client.js';
+import { WireConnection } from '../../src/transport/wire-client.js';
 import { rejection } from '../support/rejection.js';
 
 const SQLJS_OPFS: DatabaseOptions = { engine: 'sql.js', storage: 'opfs', sqlJsWasmUrl };
@@ -47,8 +47,8 @@ describe('sql.js snapshots in OPFS', () => {
   it('refuses a second worker with DATABASE_LOCKED while open', async () => {
     const db = DatabaseManager.open(uniqueName('locked'), SQLJS_OPFS);
     await db.exec('CREATE TABLE t(v INTEGER)');
-    const client = new WorkerClient(currentPlatform().spawnWorker(undefined, { engine: 'sql.js' }));
-    const refused = await rejection(client.call('open', { engine: 'sql.js', filename: db.name, storage: 'opfs', sqlJsWasmUrl }));
+    const client = new WireConnection(currentPlatform().spawnWorker(undefined, { engine: 'sql.js' }));
+    const refused = await rejection(client.open({ engine: 'sql.js', filename: db.name, storage: 'opfs', sqlJsWasmUrl }));
     await client.dispose();
     expect(refused.code).toBe('DATABASE_LOCKED');
     await db.close();

@@ -1,5 +1,6 @@
 /** Test environment facts for the Chromium project. */
 import sqlJsWasm from 'sql.js/dist/sql-wasm-browser.wasm?url';
+import { eventPortEndpoint } from '../../src/transport/endpoint.js';
 
 /** Which environment the suite runs in. */
 export const environment = 'browser' as const;
@@ -17,7 +18,7 @@ export const dyingWorkerUrl: string | URL = new URL('./dying-worker.browser.ts?w
 export async function spawnProbeWorker(): Promise<RawWorker> {
   const worker = new Worker(new URL('./probe-worker.browser.ts?worker_file&type=module', import.meta.url), { type: 'module' });
   return {
-    endpoint: worker,
+    endpoint: eventPortEndpoint(worker),
     post: (message) => worker.postMessage(message),
     onMessage: (listener) => {
       const handle = (event: MessageEvent): void => listener(event.data);
@@ -30,7 +31,7 @@ export async function spawnProbeWorker(): Promise<RawWorker> {
 
 /** A worker the test talks to directly, frame by frame. */
 export interface RawWorker {
-  readonly endpoint: import('comlink').Endpoint;
+  readonly endpoint: import('../../src/transport/endpoint.js').MessageEndpoint;
   post(message: unknown): void;
   /** Listens to every message the worker posts; returns the unsubscribe function. */
   onMessage(listener: (data: unknown) => void): () => void;
@@ -39,3 +40,6 @@ export interface RawWorker {
 
 /** Where the behaviour suites' databases live in this project. */
 export const suiteStorage: 'memory' | 'opfs' = 'memory';
+
+/** Whether the behaviour suites' databases run their host in a worker. */
+export const suiteWorker: boolean = true;

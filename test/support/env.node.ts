@@ -16,10 +16,10 @@ export const dyingWorkerUrl: string | URL = new URL('./dying-worker.node.mjs', i
 /** A raw worker running the protocol plus a pollution probe (see probe-worker.node.mjs). */
 export async function spawnProbeWorker(): Promise<RawWorker> {
   const { Worker } = await import('node:worker_threads');
-  const { default: nodeEndpoint } = await import('comlink/dist/esm/node-adapter.mjs');
+  const { nodePortEndpoint } = await import('../../src/transport/endpoint.js');
   const worker = new Worker(new URL('./probe-worker.node.mjs', import.meta.url));
   return {
-    endpoint: nodeEndpoint(worker as unknown as Parameters<typeof nodeEndpoint>[0]),
+    endpoint: nodePortEndpoint(worker),
     post: (message) => worker.postMessage(message),
     onMessage: (listener) => {
       worker.on('message', listener);
@@ -31,7 +31,7 @@ export async function spawnProbeWorker(): Promise<RawWorker> {
 
 /** A worker the test talks to directly, frame by frame. */
 export interface RawWorker {
-  readonly endpoint: import('comlink').Endpoint;
+  readonly endpoint: import('../../src/transport/endpoint.js').MessageEndpoint;
   post(message: unknown): void;
   /** Listens to every message the worker posts; returns the unsubscribe function. */
   onMessage(listener: (data: unknown) => void): () => void;
@@ -40,3 +40,6 @@ export interface RawWorker {
 
 /** Where the behaviour suites' databases live in this project. */
 export const suiteStorage: 'memory' | 'opfs' = 'memory';
+
+/** Whether the behaviour suites' databases run their host in a worker. */
+export const suiteWorker: boolean = true;

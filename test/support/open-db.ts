@@ -1,5 +1,5 @@
 import { DatabaseManager, type DatabaseOptions, type EngineName, type ManagerEngine } from 'alphatrade-db';
-import { sqlJsWasmUrl, suiteStorage, workerUrl } from 'test-env';
+import { sqlJsWasmUrl, suiteStorage, suiteWorker, workerUrl } from 'test-env';
 import { libsqlUrl } from './libsql-target.js';
 
 /** The worker-hosted engines (engine-level suites). */
@@ -10,10 +10,14 @@ export const ENGINES: readonly ManagerEngine[] = libsqlUrl() === undefined ? LOC
 
 let counter = 0;
 
-/** A fresh, uniquely named database on `engine` (in memory, or on OPFS in the browser-opfs project; on libSQL: the server's one database), set up for the environment under test. */
+/**
+ * A fresh, uniquely named database on `engine` (in memory, or on OPFS in the browser-opfs project;
+ * on libSQL: the server's one database), its host in a worker or in-process as the project says,
+ * set up for the environment under test.
+ */
 export function openDb(engine: ManagerEngine, options: DatabaseOptions = {}): DatabaseManager {
   counter += 1;
   const name = `test-${Date.now()}-${counter}`;
   if (engine === 'libsql') return DatabaseManager.open(name, { engine, url: libsqlUrl(), ...options });
-  return DatabaseManager.open(name, { storage: suiteStorage, engine, workerUrl, sqlJsWasmUrl, ...options });
+  return DatabaseManager.open(name, { storage: suiteStorage, engine, workerUrl, sqlJsWasmUrl, worker: suiteWorker, ...options });
 }

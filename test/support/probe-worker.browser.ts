@@ -1,8 +1,9 @@
-// A database worker that serves the protocol normally and also answers a raw { probe: 'pollution' }
+// A database worker that serves a host normally and also answers a raw { probe: 'pollution' }
 // message (outside the protocol) with what its own realm sees on Object.prototype, so a test can
 // check that hostile frames polluted nothing inside the worker.
-import type { Endpoint } from 'comlink';
-import { serveWorker } from '../../src/transport/serve-worker.js';
+import { openHost } from '../../src/manager/open-host.js';
+import { eventPortEndpoint } from '../../src/transport/endpoint.js';
+import { serveHost } from '../../src/transport/wire-server.js';
 
 globalThis.addEventListener('message', (event: MessageEvent) => {
   if ((event.data as { probe?: string } | null)?.probe === 'pollution') {
@@ -11,4 +12,4 @@ globalThis.addEventListener('message', (event: MessageEvent) => {
     globalThis.postMessage({ probe: { polluted, keys } });
   }
 });
-serveWorker(globalThis as unknown as Endpoint);
+serveHost(eventPortEndpoint(globalThis as unknown as Parameters<typeof eventPortEndpoint>[0]), openHost);

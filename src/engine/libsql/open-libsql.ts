@@ -1,19 +1,9 @@
-import type { EngineClient } from '../../transport/host-connection.js';
 import { DatabaseError } from '../../api/database-error.js';
-import { builtinProcedures } from '../../features/procedures.js';
 import { fromLibsqlError } from './libsql-errors.js';
-import { LibsqlEngineClient } from './libsql-engine-client.js';
-import { LibsqlHost } from './libsql-host.js';
+import { LibsqlEngine } from './libsql-engine.js';
 import type { LibsqlSettings } from './libsql-settings.js';
 import { ReadRouter, type ReadTarget } from './read-router.js';
 import type { RemoteClient } from './remote-client.js';
-
-/** A libSQL database, connected. */
-export interface OpenedLibsql {
-  readonly client: EngineClient;
-  /** SQLite's version on the primary. */
-  readonly sqliteVersion: string;
-}
 
 /** The client options we pass to `createClient`. */
 interface ClientConfig {
@@ -30,7 +20,7 @@ type CreateClient = (config: ClientConfig) => RemoteClient;
  * here, on first use, so the package stays optional and out of browser bundles.
  * @throws DatabaseError `INVALID_ARGUMENT` when `@libsql/client` is not installed; `REMOTE_UNAVAILABLE` when the primary does not answer
  */
-export async function openLibsql(settings: LibsqlSettings): Promise<OpenedLibsql> {
+export async function openLibsql(settings: LibsqlSettings): Promise<LibsqlEngine> {
   const createClient = await loadClient();
   const clients: RemoteClient[] = [];
   const timers: ReturnType<typeof setInterval>[] = [];
@@ -48,9 +38,7 @@ export async function openLibsql(settings: LibsqlSettings): Promise<OpenedLibsql
       replicas.push({ label: url, client: replica });
     }
     const reads = new ReadRouter(replicas, { label: settings.url, client: primary });
-    const host = new LibsqlHost({ primary, primaryLabel: settings.url, reads, requestTimeoutMs: settings.requestTimeoutMs }, builtinProcedures());
-    const sqliteVersion = await host.connect();
-    return { client: new LibsqlEngineClient(host, release), sqliteVersion };
+    return await LibsqlEngine.connect({ primary, primaryLabel: settings.url, reads, requestTimeoutMs: settings.requestTimeoutMs, release });
   } catch (error) {
     release();
     throw error;

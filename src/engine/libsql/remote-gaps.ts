@@ -18,16 +18,15 @@ const CONNECTION_PRAGMAS = new Set([
   'temp_store', 'threads', 'trusted_schema', 'wal_autocheckpoint', 'wal_checkpoint', 'writable_schema',
 ]);
 
-const TRANSACTION_CONTROL = new Set(['BEGIN', 'COMMIT', 'END', 'ROLLBACK', 'SAVEPOINT', 'RELEASE']);
-
 const VERDICT_CACHE_SIZE = 512;
 /** Verdicts by SQL text: for single statements, and for scripts. */
 const verdicts = [new Map<string, DatabaseError | null>(), new Map<string, DatabaseError | null>()] as const;
 
 /**
  * Refuses a statement (or script) the remote engine cannot run as asked.
- * @param script - true for `exec` scripts (several statements allowed; transaction control is checked at the start, as locally)
- * @throws DatabaseError `INVALID_ARGUMENT` for transaction control; `REMOTE_UNSUPPORTED` for the server's gaps
+ * Transaction control is the host's to refuse (for every engine alike).
+ * @param script - true for `exec` scripts (several statements allowed)
+ * @throws DatabaseError `INVALID_ARGUMENT` for no statement or several outside a script; `REMOTE_UNSUPPORTED` for the server's gaps
  */
 export function assertRemoteStatement(sql: string, script = false): void {
   const cache = verdicts[script ? 1 : 0];
@@ -40,17 +39,8 @@ export function assertRemoteStatement(sql: string, script = false): void {
   if (verdict !== null) throw new DatabaseError(verdict.code, verdict.message);
 }
 
-/** Whether `sql` holds exactly one statement. */
-export function isSingleStatement(sql: string): boolean {
-  return splitStatements(tokenizeSql(sql)).length === 1;
-}
-
 function classify(sql: string, script: boolean): DatabaseError | null {
   const statements = splitStatements(tokenizeSql(sql));
-  const first = statements[0];
-  if (first !== undefined && TRANSACTION_CONTROL.has(keyword(first, 0))) {
-    return new DatabaseError('INVALID_ARGUMENT', 'Transaction control statements are managed by the library: use db.transaction() / session.transaction().');
-  }
   if (!script && statements.length === 0) return new DatabaseError('INVALID_ARGUMENT', 'The SQL text holds no statement.');
   if (!script && statements.length > 1) return new DatabaseError('INVALID_ARGUMENT', 'This call takes exactly one SQL statement; run scripts with exec().');
   for (const statement of statements) {

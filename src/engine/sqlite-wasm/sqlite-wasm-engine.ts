@@ -1,8 +1,9 @@
 import sqlite3InitModule from '@sqlite.org/sqlite-wasm';
 import { DatabaseError } from '../../api/database-error.js';
-import type { CursorPage, Engine, EngineCursor, EngineOpenOptions } from '../engine.js';
+import type { CursorPage, EngineCursor, EngineOpenOptions, SyncEngine } from '../engine.js';
 import type { ResultMeter } from '../result-meter.js';
 import { StatementCache } from '../statement-cache.js';
+import { StatementConnection } from '../statement-connection.js';
 import { AccessRecorder, type StatementAccess } from '../statement-access.js';
 import type { EncodedParamRows } from '../param-rows.js';
 import type { Params, QueryResult, RunResult } from '../../api/values.js';
@@ -94,7 +95,7 @@ async function openStorage(module: Sqlite3Module, options: EngineOpenOptions): P
  * The `@sqlite.org/sqlite-wasm` adapter: hot paths go through {@link WasmBinding} with cached
  * prepared statements.
  */
-export class SqliteWasmEngine implements Engine {
+export class SqliteWasmEngine extends StatementConnection implements SyncEngine {
   readonly name = 'sqlite-wasm' as const;
   readonly sqliteVersion: string;
   readonly #module: Sqlite3Module;
@@ -108,6 +109,7 @@ export class SqliteWasmEngine implements Engine {
   readonly #inMemory: boolean;
 
   private constructor(module: Sqlite3Module, db: number, inMemory: boolean, storage: DurableStorage | undefined) {
+    super();
     this.#module = module;
     this.#db = db;
     this.#inMemory = inMemory;

@@ -1,10 +1,11 @@
 import type { Database, SqlJsStatic, Statement as SqlJsStatement } from 'sql.js';
 import { DatabaseError } from '../../api/database-error.js';
-import type { CursorPage, Engine, EngineCursor, EngineOpenOptions } from '../engine.js';
+import type { CursorPage, EngineCursor, EngineOpenOptions, SyncEngine } from '../engine.js';
 import type { ResultMeter } from '../result-meter.js';
 import { SnapshotEngine, type ImageEngine } from '../snapshot-engine.js';
 import { quickCheck } from '../../storage/durable-open.js';
 import { openSnapshotStore } from '../../storage/snapshot/open-snapshot-store.js';
+import { StatementConnection } from '../statement-connection.js';
 import { StatementCache } from '../statement-cache.js';
 import type { Params, QueryResult, RunResult, SqlValue } from '../../api/values.js';
 import { loadSqlJs } from './sqljs-loader.js';
@@ -29,7 +30,7 @@ const MIN_IMAGE_BYTES = 512;
  * The `sql.js` adapter: an in-memory engine with no VFS, no progress handler and no extended
  * error codes (see {@link toSqlJsError}). It is the fallback engine; it persists by snapshots.
  */
-export class SqlJsEngine implements ImageEngine {
+export class SqlJsEngine extends StatementConnection implements ImageEngine {
   readonly name = 'sql.js' as const;
   readonly sqliteVersion: string;
   readonly #sql: SqlJsStatic;
@@ -37,6 +38,7 @@ export class SqlJsEngine implements ImageEngine {
   readonly #cache: StatementCache<SqlJsStatement>;
 
   private constructor(sql: SqlJsStatic, db: Database, sqliteVersion: string) {
+    super();
     this.#sql = sql;
     this.#db = db;
     this.sqliteVersion = sqliteVersion;
@@ -48,7 +50,7 @@ export class SqlJsEngine implements ImageEngine {
    * an OPFS database (browser workers) and saved after every write (see {@link SnapshotEngine}).
    * @throws DatabaseError `DATABASE_LOCKED` when another process, tab or worker holds the snapshot; `CORRUPT_DATABASE` when it is not a healthy database
    */
-  static async open(options: EngineOpenOptions & SqlJsLoadOptions): Promise<Engine> {
+  static async open(options: EngineOpenOptions & SqlJsLoadOptions): Promise<SyncEngine> {
     const SQL = await loadSqlJs(options.wasmUrl);
     if (options.storage === 'memory') return SqlJsEngine.#create(SQL, new SQL.Database());
     const store = await openSnapshotStore(options.storage, options.filename);

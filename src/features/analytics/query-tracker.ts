@@ -13,7 +13,7 @@
 import type { StatementEvent, StatementObserver } from '../../client/statement-observer.js';
 import type { Params } from '../../api/values.js';
 import { DatabaseError } from '../../api/database-error.js';
-import type { TracedStatement } from '../../host/procedures.js';
+import type { TracedStatement } from '../../host/procedure-trace.js';
 import { isInternalSql } from './internal-sql.js';
 import { copyParams, nullParams } from './param-shapes.js';
 import { PlanCapture, type CapturedPlan, type PlanRunner } from './plan-capture.js';

@@ -35,9 +35,9 @@ export function componentSql(t: MinerTables): ComponentSql {
 }
 
 /** Ids from the first column of `sql`'s rows that `known` does not hold yet; adds them to it. */
-function fresh(ctx: ProcedureContext, sql: string, ids: readonly number[], known: Set<number>): number[] {
+async function fresh(ctx: ProcedureContext, sql: string, ids: readonly number[], known: Set<number>): Promise<number[]> {
   const found: number[] = [];
-  for (const row of ctx.query(sql, [idList(ids)]).rows) {
+  for (const row of (await ctx.query(sql, [idList(ids)])).rows) {
     const id = Number(row[0]);
     if (!known.has(id)) {
       known.add(id);
@@ -51,15 +51,15 @@ function fresh(ctx: ProcedureContext, sql: string, ids: readonly number[], known
  * Explores the component of `seed` (a closed position before the cutoff) breadth-first, and
  * stops as soon as it meets a position that is not closed before `before`.
  */
-export function exploreComponent(ctx: ProcedureContext, sql: ComponentSql, seed: number, before: number): Component {
+export async function exploreComponent(ctx: ProcedureContext, sql: ComponentSql, seed: number, before: number): Promise<Component> {
   const positions = new Set([seed]);
   const trades = new Set<number>();
   let frontier = [seed];
   while (frontier.length > 0) {
-    const newTrades = fresh(ctx, sql.tradesOf, frontier, trades);
+    const newTrades = await fresh(ctx, sql.tradesOf, frontier, trades);
     if (newTrades.length === 0) break;
-    frontier = fresh(ctx, sql.positionsOf, newTrades, positions);
-    if (frontier.length > 0 && Number(ctx.query(sql.ineligible, [idList(frontier), before]).rows[0]?.[0]) > 0) {
+    frontier = await fresh(ctx, sql.positionsOf, newTrades, positions);
+    if (frontier.length > 0 && Number((await ctx.query(sql.ineligible, [idList(frontier), before])).rows[0]?.[0]) > 0) {
       return { positions, trades, eligible: false };
     }
   }

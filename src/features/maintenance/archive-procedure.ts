@@ -59,30 +59,30 @@ function seedsSql(t: MinerTables): string {
 }
 
 /** Moves the chosen positions and trades (and their slices) and writes the summary rows. */
-function move(ctx: ProcedureContext, t: MinerTables, positions: Set<number>, trades: Set<number>, args: ArchiveBatchArgs): number {
+async function move(ctx: ProcedureContext, t: MinerTables, positions: Set<number>, trades: Set<number>, args: ArchiveBatchArgs): Promise<number> {
   const p = idList(positions);
   const tr = idList(trades);
   const inPositions = 'position_id IN (SELECT value FROM json_each(?))';
   const inTrades = 'trade_id IN (SELECT value FROM json_each(?))';
   const stamp = args.archivedAt;
-  ctx.run(
+  await ctx.run(
     `INSERT INTO archived_position_summaries (miner_id, archive_date, positions_archived, total_alpha, total_tao, realized_pnl_tao, avg_roi_pct, avg_duration_sec)
      SELECT ?, ?, count(*), sum(entry_alpha), sum(entry_tao), sum(realized_pnl_tao),
        avg(realized_pnl_tao * 100.0 / cost_closed_tao), CAST(avg((closed_at - entry_timestamp) / 1000) AS INTEGER)
      FROM ${t.positions} WHERE ${inPositions}`,
     [t.minerId, stamp, p],
   );
-  ctx.run(
+  await ctx.run(
     `INSERT INTO archived_trade_summaries (miner_id, archive_date, trades_archived, total_alpha, total_tao)
      SELECT ?, ?, count(*), sum(exit_alpha), sum(exit_tao) FROM ${t.trades} WHERE ${inTrades}`,
     [t.minerId, stamp, tr],
   );
-  ctx.run(`INSERT INTO ${t.archivedPositions} SELECT *, ? FROM ${t.positions} WHERE ${inPositions}`, [stamp, p]);
-  ctx.run(`INSERT INTO ${t.archivedTrades} SELECT *, ? FROM ${t.trades} WHERE ${inTrades}`, [stamp, tr]);
-  const { changes: slices } = ctx.run(`INSERT INTO ${t.archivedPositionTrades} SELECT *, ? FROM ${t.positionTrades} WHERE ${inPositions}`, [stamp, p]);
-  ctx.run(`DELETE FROM ${t.positionTrades} WHERE ${inPositions}`, [p]);
-  ctx.run(`DELETE FROM ${t.positions} WHERE ${inPositions}`, [p]);
-  ctx.run(`DELETE FROM ${t.trades} WHERE ${inTrades}`, [tr]);
+  await ctx.run(`INSERT INTO ${t.archivedPositions} SELECT *, ? FROM ${t.positions} WHERE ${inPositions}`, [stamp, p]);
+  await ctx.run(`INSERT INTO ${t.archivedTrades} SELECT *, ? FROM ${t.trades} WHERE ${inTrades}`, [stamp, tr]);
+  const { changes: slices } = await ctx.run(`INSERT INTO ${t.archivedPositionTrades} SELECT *, ? FROM ${t.positionTrades} WHERE ${inPositions}`, [stamp, p]);
+  await ctx.run(`DELETE FROM ${t.positionTrades} WHERE ${inPositions}`, [p]);
+  await ctx.run(`DELETE FROM ${t.positions} WHERE ${inPositions}`, [p]);
+  await ctx.run(`DELETE FROM ${t.trades} WHERE ${inTrades}`, [tr]);
   return slices;
 }
 
@@ -90,7 +90,7 @@ function move(ctx: ProcedureContext, t: MinerTables, positions: Set<number>, tra
  * Archives one batch of `minerId`.
  * @throws DatabaseError `INVALID_ARGUMENT` for bad arguments; `MINER_NOT_FOUND` when the miner has no tables
  */
-export function archiveBatch(ctx: ProcedureContext, value: unknown): ArchiveBatchResult {
+export async function archiveBatch(ctx: ProcedureContext, value: unknown): Promise<ArchiveBatchResult> {
   const args = archiveArgs(value);
   const t = minerTables(args.minerId);
   const sql = componentSql(t);
@@ -104,9 +104,9 @@ export function archiveBatch(ctx: ProcedureContext, value: unknown): ArchiveBatc
   while (positions.size < args.batchSize && !done) {
     let rows;
     try {
-      rows = ctx.query(seeds, [args.before, cursor?.[0] ?? Number.MIN_SAFE_INTEGER, cursor?.[1] ?? 0]).rows;
+      rows = (await ctx.query(seeds, [args.before, cursor?.[0] ?? Number.MIN_SAFE_INTEGER, cursor?.[1] ?? 0])).rows;
     } catch (error) {
-      if (ctx.query('SELECT 1 FROM miners WHERE miner_id = ?', [args.minerId]).rows.length === 0) {
+      if ((await ctx.query('SELECT 1 FROM miners WHERE miner_id = ?', [args.minerId])).rows.length === 0) {
         throw new DatabaseError('MINER_NOT_FOUND', `No miner with minerId ${args.minerId}.`);
       }
       throw error;
@@ -115,7 +115,7 @@ export function archiveBatch(ctx: ProcedureContext, value: unknown): ArchiveBatc
     for (const [closedAt, id] of rows.map((r) => [Number(r[0]), Number(r[1])] as const)) {
       cursor = [closedAt, id];
       if (positions.has(id)) continue;
-      const component = examined.has(id) ? undefined : exploreComponent(ctx, sql, id, args.before);
+      const component = examined.has(id) ? undefined : await exploreComponent(ctx, sql, id, args.before);
       component?.positions.forEach((p) => examined.add(p));
       if (component === undefined || !component.eligible) {
         blocked += 1;
@@ -129,6 +129,6 @@ export function archiveBatch(ctx: ProcedureContext, value: unknown): ArchiveBatc
       }
     }
   }
-  const slices = positions.size === 0 ? 0 : move(ctx, t, positions, trades, args);
+  const slices = positions.size === 0 ? 0 : await move(ctx, t, positions, trades, args);
   return { positions: positions.size, trades: trades.size, slices, blocked, cursor, done };
 }

@@ -6,7 +6,6 @@
  */
 import { DatabaseError } from '../../api/database-error.js';
 import { isCorruption } from './corruption.js';
-import type { ImageInfo } from './image-check.js';
 import type { MaintenancePort } from './maintenance-port.js';
 import { MAINTENANCE_PROCEDURES } from './procedures.js';
 import type { BackupOptions, BackupProgress, BackupReport, RestoreReport } from './types.js';
@@ -106,6 +105,6 @@ async function restoreClosed(port: MaintenancePort, bytes: Uint8Array): Promise<
 
 /** Checks and imports the image through the open connection. */
 async function restoreOpen(port: MaintenancePort, bytes: Uint8Array): Promise<Omit<RestoreReport, 'migrationsApplied'>> {
-  const info = await port.importImage<ImageInfo>(bytes, MAINTENANCE_PROCEDURES.checkImage, { maxVersion: port.schemaVersion });
+  const info = await port.importImage(bytes, MAINTENANCE_PROCEDURES.checkImage, { maxVersion: port.schemaVersion });
   return { schemaVersion: info.schemaVersion, bytes: bytes.byteLength, mode: 'online' };
 }

@@ -18,26 +18,35 @@ interface AgedTable {
 const SNAPSHOTS: AgedTable = { table: 'performance_snapshots', timeColumn: 'taken_at' };
 const QUERY_HISTORY: AgedTable = { table: QUERY_STATS_HISTORY_TABLE, timeColumn: 'captured_at' };
 
+/** Arguments of a cleanup procedure. */
+export interface CleanupBatchArgs {
+  /** The cutoff, epoch ms: rows strictly older go. */
+  readonly before: number;
+  /** Rows per batch (≥ 1). */
+  readonly limit: number;
+}
+
 /** Deletes one batch of `aged` rows before the cutoff in `args`; 0 when the table does not exist. */
-function deleteOldest(ctx: ProcedureContext, aged: AgedTable, args: unknown): number {
+async function deleteOldest(ctx: ProcedureContext, aged: AgedTable, args: unknown): Promise<number> {
   const { before, limit } = (args ?? {}) as { before?: unknown; limit?: unknown };
   if (!Number.isSafeInteger(before) || !Number.isSafeInteger(limit) || (limit as number) < 1) {
     throw new DatabaseError('INVALID_ARGUMENT', 'cleanup needs an integer cutoff (epoch ms) and a batch size ≥ 1.');
   }
-  if (ctx.query("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?", [aged.table]).rows.length === 0) return 0;
+  if ((await ctx.query("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?", [aged.table])).rows.length === 0) return 0;
   const { table, timeColumn } = aged;
-  return ctx.run(
+  const deleted = await ctx.run(
     `DELETE FROM ${table} WHERE rowid IN (SELECT rowid FROM ${table} WHERE ${timeColumn} < ? ORDER BY ${timeColumn}, rowid LIMIT ?)`,
     [before as number, limit as number],
-  ).changes;
+  );
+  return deleted.changes;
 }
 
 /** Deletes one batch of performance snapshots; returns how many went (0 before the schema is set up). */
-export function cleanupSnapshots(ctx: ProcedureContext, args: unknown): number {
-  return deleteOldest(ctx, SNAPSHOTS, args);
+export async function cleanupSnapshots(ctx: ProcedureContext, args: unknown): Promise<number> {
+  return await deleteOldest(ctx, SNAPSHOTS, args);
 }
 
 /** Deletes one batch of query-statistics captures; returns how many went (0 when none were ever captured). */
-export function cleanupQueryHistory(ctx: ProcedureContext, args: unknown): number {
-  return deleteOldest(ctx, QUERY_HISTORY, args);
+export async function cleanupQueryHistory(ctx: ProcedureContext, args: unknown): Promise<number> {
+  return await deleteOldest(ctx, QUERY_HISTORY, args);
 }

@@ -17,10 +17,10 @@ export const MAX_PROBLEMS_PER_CHECK = 20;
  * The lines of `PRAGMA quick_check` (or `integrity_check` when `full`), `['ok']` when healthy.
  * An engine corruption error while checking becomes one line with its message.
  */
-export function structureCheck(ctx: ProcedureContext, full: boolean): string[] {
+export async function structureCheck(ctx: ProcedureContext, full: boolean): Promise<string[]> {
   try {
     const pragma = full ? 'integrity_check' : 'quick_check';
-    return ctx.query(`PRAGMA ${pragma}(${MAX_PROBLEMS_PER_CHECK})`).rows.map((row) => String(row[0]));
+    return (await ctx.query(`PRAGMA ${pragma}(${MAX_PROBLEMS_PER_CHECK})`)).rows.map((row) => String(row[0]));
   } catch (error) {
     if (isCorruption(error)) return [error.message];
     throw error;

@@ -5,7 +5,6 @@ import { isCorruption } from './corruption.js';
 import type { MaintenancePort } from './maintenance-port.js';
 import { optimize } from './optimize.js';
 import { MAINTENANCE_PROCEDURES } from './procedures.js';
-import type { MinerRecovery } from './recovery-procedure.js';
 import { MaintenanceScheduler } from './scheduler.js';
 import type {
   ArchiveOptions,
@@ -63,7 +62,7 @@ export class DatabaseMaintenance {
    */
   async verifyIntegrity(options: IntegrityOptions = {}): Promise<IntegrityReport> {
     try {
-      return await this.#port.call<IntegrityReport>(MAINTENANCE_PROCEDURES.verifyIntegrity, {
+      return await this.#port.call(MAINTENANCE_PROCEDURES.verifyIntegrity, {
         schemaVersion: this.#port.schemaVersion,
         full: options.full === true,
       });
@@ -83,7 +82,7 @@ export class DatabaseMaintenance {
     const report = { tablesCreated: [] as string[], indexesCreated: [] as string[], positionsReconciled: 0, tradesReconciled: 0, aggregatesFixed: [] as string[] };
     const miners = await this.#minerIds();
     for (const [index, minerId] of miners.entries()) {
-      const r = await this.#port.call<MinerRecovery>(MAINTENANCE_PROCEDURES.recoverMiner, { minerId });
+      const r = await this.#port.call(MAINTENANCE_PROCEDURES.recoverMiner, { minerId });
       report.tablesCreated.push(...r.tablesCreated);
       report.indexesCreated.push(...r.indexesCreated);
       report.positionsReconciled += r.positionsReconciled;
@@ -142,10 +141,10 @@ export class DatabaseMaintenance {
     const now = options.now === undefined ? Date.now() : epochMs(options.now, 'cleanup({ now })');
     const limit = positiveInteger(options.batchSize, DEFAULT_CLEANUP_BATCH, 'cleanup({ batchSize })');
     const before = now - Math.round(days * DAY_MS);
-    const deleteAll = async (procedure: string): Promise<number> => {
+    const deleteAll = async (procedure: typeof MAINTENANCE_PROCEDURES.cleanupSnapshots | typeof MAINTENANCE_PROCEDURES.cleanupQueryHistory): Promise<number> => {
       let total = 0;
       for (;;) {
-        const deleted = await this.#port.call<number>(procedure, { before, limit });
+        const deleted = await this.#port.call(procedure, { before, limit });
         total += deleted;
         if (deleted < limit) return total;
       }

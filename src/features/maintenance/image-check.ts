@@ -6,6 +6,12 @@ import { DatabaseError } from '../../api/database-error.js';
 import type { ProcedureContext } from '../../host/procedures.js';
 import { isCorruption, structureCheck } from './corruption.js';
 
+/** Arguments of `maintenance.checkImage`. */
+export interface ImageCheckArgs {
+  /** The library's latest schema version. */
+  readonly maxVersion: number;
+}
+
 /** What a checked image is. */
 export interface ImageInfo {
   /** Its `user_version`. */
@@ -17,15 +23,15 @@ export interface ImageInfo {
  * `maxVersion` (the library's latest).
  * @throws DatabaseError `CORRUPT_DATABASE`; `INVALID_ARGUMENT` for a wrong schema version
  */
-export function checkImage(ctx: ProcedureContext, args: unknown): ImageInfo {
+export async function checkImage(ctx: ProcedureContext, args: unknown): Promise<ImageInfo> {
   const maxVersion = Number((args as { maxVersion?: unknown } | null)?.maxVersion);
-  const problems = structureCheck(ctx, false);
+  const problems = await structureCheck(ctx, false);
   if (!(problems.length === 1 && problems[0] === 'ok')) {
     throw new DatabaseError('CORRUPT_DATABASE', `The backup failed quick_check (${problems.slice(0, 3).join('; ')}); nothing was replaced. Restore another backup.`);
   }
   let schemaVersion: number;
   try {
-    schemaVersion = Number(ctx.query('PRAGMA user_version').rows[0]?.[0] ?? 0);
+    schemaVersion = Number((await ctx.query('PRAGMA user_version')).rows[0]?.[0] ?? 0);
   } catch (error) {
     if (isCorruption(error)) throw new DatabaseError('CORRUPT_DATABASE', `The backup cannot be read: ${error.message}`, { cause: error });
     throw error;

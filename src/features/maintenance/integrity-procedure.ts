@@ -23,15 +23,15 @@ export interface IntegrityArgs {
 /** `"name"` → `name` (names of per-miner tables are generated, never containing quotes). */
 export const bareName = (quoted: string): string => quoted.slice(1, -1);
 
-function schemaVersionProblems(ctx: ProcedureContext, expected: number): IntegrityProblem[] {
-  const version = Number(ctx.query('PRAGMA user_version').rows[0]?.[0] ?? 0);
+async function schemaVersionProblems(ctx: ProcedureContext, expected: number): Promise<IntegrityProblem[]> {
+  const version = Number((await ctx.query('PRAGMA user_version')).rows[0]?.[0] ?? 0);
   if (version === expected) return [];
   const advice = version < expected ? 'run db.setupDatabase() or recoverState()' : 'use the library version that wrote it';
   return [{ kind: 'schema-version', detail: `user_version is ${version}, this library's schema is version ${expected}: ${advice}` }];
 }
 
-function foreignKeyProblems(ctx: ProcedureContext): IntegrityProblem[] {
-  const rows = ctx.query(`SELECT "table", rowid, parent, fkid FROM pragma_foreign_key_check LIMIT ${MAX_PROBLEMS_PER_CHECK}`).rows;
+async function foreignKeyProblems(ctx: ProcedureContext): Promise<IntegrityProblem[]> {
+  const { rows } = await ctx.query(`SELECT "table", rowid, parent, fkid FROM pragma_foreign_key_check LIMIT ${MAX_PROBLEMS_PER_CHECK}`);
   return rows.map((r) => ({
     kind: 'foreign-key',
     table: String(r[0]),
@@ -53,25 +53,25 @@ function missingSchema(minerId: number, present: ReadonlySet<string>): Integrity
 }
 
 /** Every invariant of one miner whose tables all exist. */
-function minerProblems(ctx: ProcedureContext, minerId: number): IntegrityProblem[] {
+async function minerProblems(ctx: ProcedureContext, minerId: number): Promise<IntegrityProblem[]> {
   const t = minerTables(minerId);
-  const problems = [...sliceProblems(ctx, t, bareName), ...archiveSplitProblems(ctx, t, bareName), ...summaryProblems(ctx, t)];
-  for (const [column, stored, computed] of aggregateDifferences(ctx, t)) {
+  const problems = [...(await sliceProblems(ctx, t, bareName)), ...(await archiveSplitProblems(ctx, t, bareName)), ...(await summaryProblems(ctx, t))];
+  for (const [column, stored, computed] of await aggregateDifferences(ctx, t)) {
     problems.push({ kind: 'aggregate', table: 'miners', minerId, detail: `miner ${minerId}: ${column} is ${stored}, the ledger gives ${computed}` });
   }
   return problems;
 }
 
-function ledgerProblems(ctx: ProcedureContext): IntegrityProblem[] {
-  const hasMiners = ctx.query("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'miners'").rows.length > 0;
+async function ledgerProblems(ctx: ProcedureContext): Promise<IntegrityProblem[]> {
+  const hasMiners = (await ctx.query("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'miners'")).rows.length > 0;
   if (!hasMiners) return [];
-  const present = new Set(ctx.query("SELECT name FROM sqlite_schema WHERE type IN ('table', 'index')").rows.map((r) => String(r[0])));
+  const present = new Set((await ctx.query("SELECT name FROM sqlite_schema WHERE type IN ('table', 'index')")).rows.map((r) => String(r[0])));
   const problems: IntegrityProblem[] = [];
-  for (const row of ctx.query('SELECT miner_id FROM miners ORDER BY miner_id').rows) {
+  for (const row of (await ctx.query('SELECT miner_id FROM miners ORDER BY miner_id')).rows) {
     const minerId = Number(row[0]);
     const missing = missingSchema(minerId, present);
     problems.push(...missing);
-    if (!missing.some((p) => p.kind === 'missing-table')) problems.push(...minerProblems(ctx, minerId));
+    if (!missing.some((p) => p.kind === 'missing-table')) problems.push(...(await minerProblems(ctx, minerId)));
   }
   return problems;
 }
@@ -80,21 +80,21 @@ function ledgerProblems(ctx: ProcedureContext): IntegrityProblem[] {
  * Runs every check; see `src/maintenance/README.md` for the problem kinds.
  * @throws DatabaseError `INVALID_ARGUMENT` for malformed arguments
  */
-export function verifyIntegrity(ctx: ProcedureContext, value: unknown): IntegrityReport {
+export async function verifyIntegrity(ctx: ProcedureContext, value: unknown): Promise<IntegrityReport> {
   const args = (value ?? {}) as Partial<IntegrityArgs>;
   if (!Number.isSafeInteger(args.schemaVersion) || typeof args.full !== 'boolean') {
     throw new DatabaseError('INVALID_ARGUMENT', 'verifyIntegrity needs { schemaVersion: integer, full: boolean }.');
   }
-  return check(ctx, args as IntegrityArgs);
+  return await check(ctx, args as IntegrityArgs);
 }
 
-function check(ctx: ProcedureContext, args: IntegrityArgs): IntegrityReport {
-  const structure = structureCheck(ctx, args.full);
+async function check(ctx: ProcedureContext, args: IntegrityArgs): Promise<IntegrityReport> {
+  const structure = await structureCheck(ctx, args.full);
   if (!(structure.length === 1 && structure[0] === 'ok')) {
     return { ok: false, problems: structure.map((detail) => ({ kind: 'corruption', detail })) };
   }
   try {
-    const problems = [...foreignKeyProblems(ctx), ...schemaVersionProblems(ctx, args.schemaVersion), ...ledgerProblems(ctx)];
+    const problems = [...(await foreignKeyProblems(ctx)), ...(await schemaVersionProblems(ctx, args.schemaVersion)), ...(await ledgerProblems(ctx))];
     return { ok: problems.length === 0, problems };
   } catch (error) {
     if (!isCorruption(error)) throw error;

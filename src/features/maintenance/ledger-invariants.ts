@@ -81,16 +81,16 @@ function pushCapped(problems: IntegrityProblem[], rows: unknown[][], make: (row:
 const text = (value: unknown): string => (value === null || value === undefined ? 'null' : String(value));
 
 /** Trade and position rows of one miner that disagree with their slices, on both sides. */
-export function sliceProblems(ctx: ProcedureContext, t: MinerTables, bareName: (quoted: string) => string): IntegrityProblem[] {
+export async function sliceProblems(ctx: ProcedureContext, t: MinerTables, bareName: (quoted: string) => string): Promise<IntegrityProblem[]> {
   const problems: IntegrityProblem[] = [];
   for (const side of ledgerSides(t)) {
-    pushCapped(problems, ctx.query(tradeMismatchSql(side)).rows, (r) => ({
+    pushCapped(problems, (await ctx.query(tradeMismatchSql(side))).rows, (r) => ({
       kind: 'trade-slices',
       table: bareName(side.trades),
       minerId: t.minerId,
       detail: `trade ${text(r[0])}: alpha/tao/cost ${text(r[1])}/${text(r[2])}/${text(r[3])} but its slices sum to ${text(r[4])}/${text(r[5])}/${text(r[6])}`,
     }));
-    pushCapped(problems, ctx.query(positionMismatchSql(side)).rows, (r) => ({
+    pushCapped(problems, (await ctx.query(positionMismatchSql(side))).rows, (r) => ({
       kind: 'position-slices',
       table: bareName(side.positions),
       minerId: t.minerId,
@@ -101,9 +101,9 @@ export function sliceProblems(ctx: ProcedureContext, t: MinerTables, bareName: (
 }
 
 /** The aggregate columns of a miner whose stored value differs from the recomputation: `[column, stored, computed]`. */
-export function aggregateDifferences(ctx: ProcedureContext, t: MinerTables): [string, string, string][] {
-  const stored = ctx.query(`SELECT ${AGGREGATE_COLUMNS.join(', ')} FROM miners WHERE miner_id = ?`, [t.minerId]).rows[0];
-  const computed = ctx.query(recomputeAggregatesSql(t)).rows[0];
+export async function aggregateDifferences(ctx: ProcedureContext, t: MinerTables): Promise<[string, string, string][]> {
+  const stored = (await ctx.query(`SELECT ${AGGREGATE_COLUMNS.join(', ')} FROM miners WHERE miner_id = ?`, [t.minerId])).rows[0];
+  const computed = (await ctx.query(recomputeAggregatesSql(t))).rows[0];
   if (stored === undefined || computed === undefined) return [];
   const differences: [string, string, string][] = [];
   AGGREGATE_COLUMNS.forEach((column, i) => {
@@ -113,14 +113,14 @@ export function aggregateDifferences(ctx: ProcedureContext, t: MinerTables): [st
 }
 
 /** Positions or trades present both live and archived (a split archive). */
-export function archiveSplitProblems(ctx: ProcedureContext, t: MinerTables, bareName: (quoted: string) => string): IntegrityProblem[] {
+export async function archiveSplitProblems(ctx: ProcedureContext, t: MinerTables, bareName: (quoted: string) => string): Promise<IntegrityProblem[]> {
   const problems: IntegrityProblem[] = [];
   const pairs = [
     [t.positions, t.archivedPositions, 'position_id', 'position'],
     [t.trades, t.archivedTrades, 'trade_id', 'trade'],
   ] as const;
   for (const [live, archived, id, noun] of pairs) {
-    const rows = ctx.query(`SELECT ${id} FROM ${live} WHERE ${id} IN (SELECT ${id} FROM ${archived}) ORDER BY ${id} LIMIT ${MAX_PROBLEMS_PER_CHECK + 1}`).rows;
+    const { rows } = await ctx.query(`SELECT ${id} FROM ${live} WHERE ${id} IN (SELECT ${id} FROM ${archived}) ORDER BY ${id} LIMIT ${MAX_PROBLEMS_PER_CHECK + 1}`);
     pushCapped(problems, rows, (r) => ({
       kind: 'archive-split',
       table: bareName(archived),
@@ -132,8 +132,8 @@ export function archiveSplitProblems(ctx: ProcedureContext, t: MinerTables, bare
 }
 
 /** The archive summary rows of a miner compared with its archived rows. */
-export function summaryProblems(ctx: ProcedureContext, t: MinerTables): IntegrityProblem[] {
-  const row = ctx.query(
+export async function summaryProblems(ctx: ProcedureContext, t: MinerTables): Promise<IntegrityProblem[]> {
+  const { rows } = await ctx.query(
     `SELECT
       (SELECT coalesce(sum(positions_archived), 0) || '/' || coalesce(sum(total_alpha), 0) || '/' || coalesce(sum(total_tao), 0) || '/' || coalesce(sum(realized_pnl_tao), 0)
         FROM archived_position_summaries WHERE miner_id = ?1),
@@ -142,7 +142,8 @@ export function summaryProblems(ctx: ProcedureContext, t: MinerTables): Integrit
         FROM archived_trade_summaries WHERE miner_id = ?1),
       (SELECT count(*) || '/' || coalesce(sum(exit_alpha), 0) || '/' || coalesce(sum(exit_tao), 0) FROM ${t.archivedTrades})`,
     [t.minerId],
-  ).rows[0] as unknown[];
+  );
+  const row = rows[0] as unknown[];
   const problems: IntegrityProblem[] = [];
   if (row[0] !== row[1]) {
     problems.push({

@@ -5,6 +5,8 @@
  */
 import type { Row } from '../../api/session.js';
 import type { Params, RunResult } from '../../api/values.js';
+import type { ArgsOf, ProcedureCaller, ResultOf } from '../../host/procedures.js';
+import type { MaintenanceProcedures } from './procedures.js';
 import type { RestoreReport } from './types.js';
 import type { BackupFiles } from './backup-files.js';
 
@@ -14,8 +16,8 @@ export interface ScratchDatabase {
   close(): Promise<void>;
 }
 
-/** The manager, as maintenance uses it. */
-export interface MaintenancePort {
+/** The manager, as maintenance uses it; `call` runs a maintenance procedure as one transaction. */
+export interface MaintenancePort extends ProcedureCaller<MaintenanceProcedures> {
   /** The resolved database name (an absolute path for files). */
   readonly name: string;
   /** Where the database lives. */
@@ -24,8 +26,6 @@ export interface MaintenancePort {
   readonly schemaVersion: number;
   /** Node file I/O for path destinations; undefined in browsers. */
   readonly backupFiles: BackupFiles | undefined;
-  /** Runs a worker-side procedure as one transaction. */
-  call<T>(procedure: string, args: unknown): Promise<T>;
   /** Runs one statement outside any transaction. */
   query<T = Row>(sql: string, params?: Params): Promise<T[]>;
   /** Runs one write statement outside any transaction. */
@@ -35,7 +35,7 @@ export interface MaintenancePort {
   /** A consistent image of the whole database. */
   exportImage(): Promise<Uint8Array>;
   /** Checks an image with a worker procedure on a private copy, then makes it the database. */
-  importImage<T>(bytes: Uint8Array, check: string, args: unknown): Promise<T>;
+  importImage<K extends keyof MaintenanceProcedures & string>(bytes: Uint8Array, check: K, args: ArgsOf<MaintenanceProcedures[K]>): Promise<ResultOf<MaintenanceProcedures[K]>>;
   /** Applies pending migrations; returns the versions applied. */
   migrate(): Promise<number[]>;
   /** Drops slow-query log entries before `at`; returns how many went. */

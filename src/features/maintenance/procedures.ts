@@ -2,12 +2,13 @@
  * Every worker-side procedure of the maintenance feature, by name. Each runs as one transaction
  * in the worker (`checkImage` runs on a private copy of an image instead).
  */
-import type { Procedure } from '../../host/procedures.js';
-import { archiveBatch } from './archive-procedure.js';
-import { cleanupQueryHistory, cleanupSnapshots } from './cleanup-procedure.js';
-import { checkImage } from './image-check.js';
-import { verifyIntegrity } from './integrity-procedure.js';
-import { recoverMiner } from './recovery-procedure.js';
+import { procedure, type ProcedureSet } from '../../host/procedures.js';
+import { archiveBatch, type ArchiveBatchArgs, type ArchiveBatchResult } from './archive-procedure.js';
+import { cleanupQueryHistory, cleanupSnapshots, type CleanupBatchArgs } from './cleanup-procedure.js';
+import { checkImage, type ImageCheckArgs, type ImageInfo } from './image-check.js';
+import { verifyIntegrity, type IntegrityArgs } from './integrity-procedure.js';
+import { recoverMiner, type MinerRecovery, type RecoverMinerArgs } from './recovery-procedure.js';
+import type { IntegrityReport } from './types.js';
 
 /** Procedure names (main side and worker agree on these). */
 export const MAINTENANCE_PROCEDURES = {
@@ -19,12 +20,15 @@ export const MAINTENANCE_PROCEDURES = {
   checkImage: 'maintenance.checkImage',
 } as const;
 
-/** The maintenance procedures, for the worker's registry. */
-export const maintenanceProcedures: Readonly<Record<string, Procedure>> = {
-  [MAINTENANCE_PROCEDURES.verifyIntegrity]: verifyIntegrity,
-  [MAINTENANCE_PROCEDURES.recoverMiner]: recoverMiner,
-  [MAINTENANCE_PROCEDURES.archiveBatch]: archiveBatch,
-  [MAINTENANCE_PROCEDURES.cleanupSnapshots]: cleanupSnapshots,
-  [MAINTENANCE_PROCEDURES.cleanupQueryHistory]: cleanupQueryHistory,
-  [MAINTENANCE_PROCEDURES.checkImage]: checkImage,
-};
+/** The maintenance procedures, for the worker's registry; each keeps its argument and result types. */
+export const maintenanceProcedures = {
+  [MAINTENANCE_PROCEDURES.verifyIntegrity]: procedure<IntegrityArgs, IntegrityReport>(verifyIntegrity),
+  [MAINTENANCE_PROCEDURES.recoverMiner]: procedure<RecoverMinerArgs, MinerRecovery>(recoverMiner),
+  [MAINTENANCE_PROCEDURES.archiveBatch]: procedure<ArchiveBatchArgs, ArchiveBatchResult>(archiveBatch),
+  [MAINTENANCE_PROCEDURES.cleanupSnapshots]: procedure<CleanupBatchArgs, number>(cleanupSnapshots),
+  [MAINTENANCE_PROCEDURES.cleanupQueryHistory]: procedure<CleanupBatchArgs, number>(cleanupQueryHistory),
+  [MAINTENANCE_PROCEDURES.checkImage]: procedure<ImageCheckArgs, ImageInfo>(checkImage),
+} satisfies ProcedureSet;
+
+/** The maintenance procedure set's type: each name mapped to its typed procedure. */
+export type MaintenanceProcedures = typeof maintenanceProcedures;

@@ -11,6 +11,11 @@ import { assertMinerId, MINER_TABLE_KINDS, minerTableName, minerTables } from '.
 import type { ProcedureContext } from '../../host/procedures.js';
 import { aggregateDifferences, AGGREGATE_COLUMNS, ledgerSides, positionMismatchSql, tradeMismatchSql } from './ledger-invariants.js';
 
+/** Arguments of `maintenance.recoverMiner`. */
+export interface RecoverMinerArgs {
+  readonly minerId: number;
+}
+
 /** What recovering one miner changed. */
 export interface MinerRecovery {
   readonly tablesCreated: string[];
@@ -23,23 +28,23 @@ export interface MinerRecovery {
 /** No row limit for the mismatch queries. */
 const ALL_ROWS = -1;
 
-function recreateSchema(ctx: ProcedureContext, minerId: number): Pick<MinerRecovery, 'tablesCreated' | 'indexesCreated'> {
-  const present = new Set(ctx.query("SELECT name FROM sqlite_schema WHERE type IN ('table', 'index')").rows.map((r) => String(r[0])));
+async function recreateSchema(ctx: ProcedureContext, minerId: number): Promise<Pick<MinerRecovery, 'tablesCreated' | 'indexesCreated'>> {
+  const present = new Set((await ctx.query("SELECT name FROM sqlite_schema WHERE type IN ('table', 'index')")).rows.map((r) => String(r[0])));
   const tablesCreated = MINER_TABLE_KINDS.map((kind) => minerTableName(minerId, kind)).filter((name) => !present.has(name));
   const indexesCreated = minerIndexNames(minerId).filter((name) => !present.has(name));
   if (tablesCreated.length + indexesCreated.length > 0) {
-    for (const statement of minerTablesDdl(minerId, true)) ctx.run(statement);
+    for (const statement of minerTablesDdl(minerId, true)) await ctx.run(statement);
   }
   return { tablesCreated, indexesCreated };
 }
 
-function reconcilePositions(ctx: ProcedureContext, minerId: number): number {
+async function reconcilePositions(ctx: ProcedureContext, minerId: number): Promise<number> {
   let changed = 0;
   for (const side of ledgerSides(minerTables(minerId))) {
-    const rows = ctx.query(positionMismatchSql(side, ALL_ROWS)).rows;
+    const { rows } = await ctx.query(positionMismatchSql(side, ALL_ROWS));
     const update = `UPDATE ${side.positions} SET remaining_alpha = ?, cost_closed_tao = ?, exit_tao = ?,
       realized_pnl_tao = ?3 - ?2, status = ?, closed_at = ? WHERE position_id = ?`;
-    ctx.runMany(
+    await ctx.runMany(
       update,
       rows.map((r) => [1, 2, 3, 4, 5, 0].map((i) => r[i] ?? null)),
     );
@@ -49,11 +54,11 @@ function reconcilePositions(ctx: ProcedureContext, minerId: number): number {
 }
 
 /** Rewrites a trade's cost and pnl from its slices where its alpha and TAO agree with them (its own amounts are facts). */
-function reconcileTrades(ctx: ProcedureContext, minerId: number): number {
+async function reconcileTrades(ctx: ProcedureContext, minerId: number): Promise<number> {
   let changed = 0;
   for (const side of ledgerSides(minerTables(minerId))) {
-    const fixable = ctx.query(tradeMismatchSql(side, ALL_ROWS)).rows.filter((r) => String(r[1]) === String(r[4]) && String(r[2]) === String(r[5]));
-    ctx.runMany(
+    const fixable = (await ctx.query(tradeMismatchSql(side, ALL_ROWS))).rows.filter((r) => String(r[1]) === String(r[4]) && String(r[2]) === String(r[5]));
+    await ctx.runMany(
       `UPDATE ${side.trades} SET cost_tao = ?1, pnl_tao = exit_tao - ?1 WHERE trade_id = ?2`,
       fixable.map((r) => [r[6] ?? null, r[0] ?? null]),
     );
@@ -62,12 +67,12 @@ function reconcileTrades(ctx: ProcedureContext, minerId: number): number {
   return changed;
 }
 
-function rewriteAggregates(ctx: ProcedureContext, minerId: number): string[] {
+async function rewriteAggregates(ctx: ProcedureContext, minerId: number): Promise<string[]> {
   const t = minerTables(minerId);
-  const differences = aggregateDifferences(ctx, t);
+  const differences = await aggregateDifferences(ctx, t);
   if (differences.length === 0) return [];
   const columns = AGGREGATE_COLUMNS.join(', ');
-  ctx.run(`UPDATE miners SET (${columns}) = (SELECT ${columns} FROM (${recomputeAggregatesSql(t)})) WHERE miner_id = ?`, [minerId]);
+  await ctx.run(`UPDATE miners SET (${columns}) = (SELECT ${columns} FROM (${recomputeAggregatesSql(t)})) WHERE miner_id = ?`, [minerId]);
   return differences.map(([column]) => `miner ${minerId}: ${column}`);
 }
 
@@ -75,13 +80,13 @@ function rewriteAggregates(ctx: ProcedureContext, minerId: number): string[] {
  * Recovers one miner.
  * @throws DatabaseError `INVALID_ARGUMENT` for a bad minerId; `MINER_NOT_FOUND`; a CHECK failure when slices contradict their positions' entries (not derivable)
  */
-export function recoverMiner(ctx: ProcedureContext, args: unknown): MinerRecovery {
+export async function recoverMiner(ctx: ProcedureContext, args: unknown): Promise<MinerRecovery> {
   const minerId = assertMinerId((args as { minerId?: unknown } | null)?.minerId);
-  if (ctx.query('SELECT 1 FROM miners WHERE miner_id = ?', [minerId]).rows.length === 0) {
+  if ((await ctx.query('SELECT 1 FROM miners WHERE miner_id = ?', [minerId])).rows.length === 0) {
     throw new DatabaseError('MINER_NOT_FOUND', `No miner with minerId ${minerId}.`);
   }
-  const schema = recreateSchema(ctx, minerId);
-  const positionsReconciled = reconcilePositions(ctx, minerId);
-  const tradesReconciled = reconcileTrades(ctx, minerId);
-  return { ...schema, positionsReconciled, tradesReconciled, aggregatesFixed: rewriteAggregates(ctx, minerId) };
+  const schema = await recreateSchema(ctx, minerId);
+  const positionsReconciled = await reconcilePositions(ctx, minerId);
+  const tradesReconciled = await reconcileTrades(ctx, minerId);
+  return { ...schema, positionsReconciled, tradesReconciled, aggregatesFixed: await rewriteAggregates(ctx, minerId) };
 }

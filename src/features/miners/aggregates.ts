@@ -39,8 +39,8 @@ const APPLY_SQL = `UPDATE miners SET
  * @throws DatabaseError `MINER_NOT_FOUND` when there is no such miner; `SQLITE_CONSTRAINT_CHECK`
  *   if a sum would leave the 64-bit range
  */
-export function applyAggregates(ctx: ProcedureContext, minerId: number, delta: AggregateDelta): void {
-  const { changes } = ctx.run(APPLY_SQL, [
+export async function applyAggregates(ctx: ProcedureContext, minerId: number, delta: AggregateDelta): Promise<void> {
+  const { changes } = await ctx.run(APPLY_SQL, [
     delta.positions,
     delta.trades,
     delta.volumeTao,

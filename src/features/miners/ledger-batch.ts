@@ -5,9 +5,10 @@
  * the replay and bulk-import path.
  */
 import { DatabaseError, isDatabaseError } from '../../api/database-error.js';
-import type { Procedure, ProcedureContext } from '../../host/procedures.js';
-import { objectArg } from './args.js';
+import { procedure, type ProcedureContext, type ProcedureSet } from '../../host/procedures.js';
+import { objectArg, type LedgerEventArgs } from './args.js';
 import { LEDGER_PROCEDURES, ledgerProcedures } from './ledger-procedures.js';
+import type { Position, UnstakeResult } from './types.js';
 
 /** The batch procedure's name. */
 export const LEDGER_BATCH_PROCEDURE = 'ledger.recordEvents';
@@ -15,38 +16,46 @@ export const LEDGER_BATCH_PROCEDURE = 'ledger.recordEvents';
 /** Largest batch accepted in one call. */
 export const MAX_LEDGER_BATCH = 10_000;
 
+/** One event of a batch: a checked ledger event and its kind. */
+export type LedgerBatchEventArgs = LedgerEventArgs & { readonly kind: 'stake' | 'unstake' };
+
+/** Arguments of the batch procedure: the events, in order. */
+export interface LedgerBatchArgs {
+  readonly events: readonly LedgerBatchEventArgs[];
+}
+
 /** How one event of a batch went, as it crosses the worker boundary. */
 export type SerializedOutcome =
-  | { readonly ok: true; readonly value: unknown }
+  | { readonly ok: true; readonly value: Position | UnstakeResult }
   | { readonly ok: false; readonly code: DatabaseError['code']; readonly message: string };
 
-function recordEvents(ctx: ProcedureContext, args: unknown): SerializedOutcome[] {
+async function recordEvents(ctx: ProcedureContext, args: unknown): Promise<SerializedOutcome[]> {
   const { events } = objectArg(args, 'batch');
   if (!Array.isArray(events) || events.length > MAX_LEDGER_BATCH) {
     throw new DatabaseError('INVALID_ARGUMENT', `A ledger batch is an array of at most ${MAX_LEDGER_BATCH} events.`);
   }
-  const stake = ledgerProcedures[LEDGER_PROCEDURES.recordStake] as Procedure;
-  const unstake = ledgerProcedures[LEDGER_PROCEDURES.recordUnstake] as Procedure;
-  return events.map((event: unknown, index: number): SerializedOutcome => {
-    ctx.run('SAVEPOINT ledger_event');
+  const stake = ledgerProcedures[LEDGER_PROCEDURES.recordStake];
+  const unstake = ledgerProcedures[LEDGER_PROCEDURES.recordUnstake];
+  const outcomes: SerializedOutcome[] = [];
+  for (const [index, event] of (events as unknown[]).entries()) {
     try {
-      const { kind, ...fields } = objectArg(event, `events[${index}]`);
-      if (kind !== 'stake' && kind !== 'unstake') {
-        throw new DatabaseError('INVALID_ARGUMENT', `events[${index}].kind must be "stake" or "unstake".`);
-      }
-      const value = (kind === 'stake' ? stake : unstake)(ctx, fields);
-      ctx.run('RELEASE ledger_event');
-      return { ok: true, value };
+      const value = await ctx.savepoint(async () => {
+        const { kind, ...fields } = objectArg(event, `events[${index}]`);
+        if (kind !== 'stake' && kind !== 'unstake') {
+          throw new DatabaseError('INVALID_ARGUMENT', `events[${index}].kind must be "stake" or "unstake".`);
+        }
+        return kind === 'stake' ? await stake(ctx, fields) : await unstake(ctx, fields);
+      });
+      outcomes.push({ ok: true, value });
     } catch (error) {
-      ctx.run('ROLLBACK TO ledger_event');
-      ctx.run('RELEASE ledger_event');
-      if (!isDatabaseError(error)) throw error;
-      return { ok: false, code: error.code, message: error.message };
+      if (!isDatabaseError(error) || error.code === 'TX_ROLLED_BACK') throw error;
+      outcomes.push({ ok: false, code: error.code, message: error.message });
     }
-  });
+  }
+  return outcomes;
 }
 
 /** The batch procedure, by name. */
-export const ledgerBatchProcedures: Readonly<Record<string, Procedure>> = {
-  [LEDGER_BATCH_PROCEDURE]: recordEvents,
-};
+export const ledgerBatchProcedures = {
+  [LEDGER_BATCH_PROCEDURE]: procedure<LedgerBatchArgs, SerializedOutcome[]>(recordEvents),
+} satisfies ProcedureSet;

@@ -10,7 +10,7 @@
  * replay of the events it accepted.
  */
 import { DatabaseError } from '../../api/database-error.js';
-import type { Procedure, ProcedureContext } from '../../host/procedures.js';
+import { procedure, type ProcedureContext, type ProcedureSet } from '../../host/procedures.js';
 import { applyAggregates } from './aggregates.js';
 import { ledgerEventArgs, type LedgerEventArgs } from './args.js';
 import { allocateFifo, type FifoLot, type FifoSlice } from './fifo-allocation.js';
@@ -39,12 +39,12 @@ interface Precheck {
  * in one statement — the first to touch the miner's tables, so a missing miner shows here.
  * @throws DatabaseError `MINER_NOT_FOUND` when the miner does not exist
  */
-function precheck(ctx: ProcedureContext, sql: string, e: LedgerEventArgs): Precheck {
+async function precheck(ctx: ProcedureContext, sql: string, e: LedgerEventArgs): Promise<Precheck> {
   let row;
   try {
-    row = ctx.query(sql, [e.extrinsicId, e.extrinsicId, e.netuid, e.netuid]).rows[0] ?? [];
+    row = (await ctx.query(sql, [e.extrinsicId, e.extrinsicId, e.netuid, e.netuid])).rows[0] ?? [];
   } catch (error) {
-    if (findMiner(ctx, e.minerId) === undefined) throw new DatabaseError('MINER_NOT_FOUND', `No miner with minerId ${e.minerId}.`);
+    if ((await findMiner(ctx, e.minerId)) === undefined) throw new DatabaseError('MINER_NOT_FOUND', `No miner with minerId ${e.minerId}.`);
     throw error;
   }
   const [liveId, archivedId, last] = row;
@@ -70,26 +70,26 @@ function assertAfterLastUnstake(check: Precheck, e: LedgerEventArgs, kind: strin
   }
 }
 
-function storedPosition(ctx: ProcedureContext, sql: LedgerSql, check: Precheck): Position {
-  const row = ctx.get<DbRow>(check.archived ? sql.archivedPosition : sql.livePosition, [check.storedId as number]);
+async function storedPosition(ctx: ProcedureContext, sql: LedgerSql, check: Precheck): Promise<Position> {
+  const row = await ctx.get<DbRow>(check.archived ? sql.archivedPosition : sql.livePosition, [check.storedId as number]);
   return positionRecord(row as DbRow);
 }
 
-function storedUnstake(ctx: ProcedureContext, sql: LedgerSql, check: Precheck): UnstakeResult {
+async function storedUnstake(ctx: ProcedureContext, sql: LedgerSql, check: Precheck): Promise<UnstakeResult> {
   const id = [check.storedId as number];
-  const row = ctx.get<DbRow>(check.archived ? sql.archivedTrade : sql.liveTrade, id);
-  const slices = ctx.query(check.archived ? sql.archivedSlices : sql.liveSlices, id);
+  const row = await ctx.get<DbRow>(check.archived ? sql.archivedTrade : sql.liveTrade, id);
+  const slices = await ctx.query(check.archived ? sql.archivedSlices : sql.liveSlices, id);
   return { trade: tradeRecord(row as DbRow), closes: rowObjects(slices).map(positionTradeRecord) };
 }
 
-function recordStake(ctx: ProcedureContext, value: unknown): Position {
+async function recordStake(ctx: ProcedureContext, value: unknown): Promise<Position> {
   const e = ledgerEventArgs(value);
   const sql = ledgerSql(e.minerId);
-  const check = precheck(ctx, sql.stakePrecheck, e);
-  if (check.storedId !== undefined) return storedPosition(ctx, sql, check);
+  const check = await precheck(ctx, sql.stakePrecheck, e);
+  if (check.storedId !== undefined) return await storedPosition(ctx, sql, check);
   assertAfterLastUnstake(check, e, 'Stake');
-  const { lastInsertRowid } = ctx.run(sql.insertPosition, [e.netuid, e.block, e.timestamp, e.tao, e.alpha, e.alpha, e.extrinsicId]);
-  applyAggregates(ctx, e.minerId, {
+  const { lastInsertRowid } = await ctx.run(sql.insertPosition, [e.netuid, e.block, e.timestamp, e.tao, e.alpha, e.alpha, e.extrinsicId]);
+  await applyAggregates(ctx, e.minerId, {
     positions: 1,
     trades: 0,
     volumeTao: e.tao,
@@ -124,8 +124,8 @@ interface OpenLot extends FifoLot {
   readonly exitTao: bigint;
 }
 
-function openLots(ctx: ProcedureContext, sql: LedgerSql, netuid: number): OpenLot[] {
-  const result = ctx.query(sql.openLots, [netuid]);
+async function openLots(ctx: ProcedureContext, sql: LedgerSql, netuid: number): Promise<OpenLot[]> {
+  const result = await ctx.query(sql.openLots, [netuid]);
   return result.rows.map((r) => ({
     positionId: Number(r[0]),
     entryTimestamp: Number(r[1]),
@@ -142,25 +142,25 @@ function sliceRow(tradeId: number, s: FifoSlice): (number | bigint)[] {
   return [s.positionId, tradeId, s.alphaAmount, s.taoAmount, s.cost, s.pnlTao, s.roiPct, s.durationSec, s.closes ? 1 : 0];
 }
 
-function recordUnstake(ctx: ProcedureContext, value: unknown): UnstakeResult {
+async function recordUnstake(ctx: ProcedureContext, value: unknown): Promise<UnstakeResult> {
   const e = ledgerEventArgs(value);
   const sql = ledgerSql(e.minerId);
-  const check = precheck(ctx, sql.unstakePrecheck, e);
-  if (check.storedId !== undefined) return storedUnstake(ctx, sql, check);
+  const check = await precheck(ctx, sql.unstakePrecheck, e);
+  if (check.storedId !== undefined) return await storedUnstake(ctx, sql, check);
   assertAfterLastUnstake(check, e, 'Unstake');
-  const lots = openLots(ctx, sql, e.netuid);
+  const lots = await openLots(ctx, sql, e.netuid);
   const { slices } = allocateFifo(lots, { alpha: e.alpha, tao: e.tao, timestamp: e.timestamp });
 
   const costTao = slices.reduce((sum, s) => sum + s.cost, 0n);
   const pnlTao = e.tao - costTao;
-  const { lastInsertRowid } = ctx.run(sql.insertTrade, [e.netuid, e.block, e.timestamp, e.tao, e.alpha, costTao, pnlTao, e.extrinsicId]);
+  const { lastInsertRowid } = await ctx.run(sql.insertTrade, [e.netuid, e.block, e.timestamp, e.tao, e.alpha, costTao, pnlTao, e.extrinsicId]);
   const tradeId = Number(lastInsertRowid);
-  ctx.runMany(
+  await ctx.runMany(
     sql.insertSlice,
     slices.map((s) => sliceRow(tradeId, s)),
   );
   const byId = new Map(lots.map((lot) => [lot.positionId, lot]));
-  ctx.runMany(
+  await ctx.runMany(
     sql.updatePosition,
     slices.map((s) => {
       const lot = byId.get(s.positionId) as OpenLot;
@@ -170,7 +170,7 @@ function recordUnstake(ctx: ProcedureContext, value: unknown): UnstakeResult {
     }),
   );
   const closing = slices.filter((s) => s.closes);
-  applyAggregates(ctx, e.minerId, {
+  await applyAggregates(ctx, e.minerId, {
     positions: 0,
     trades: 1,
     volumeTao: e.tao,
@@ -208,8 +208,8 @@ function recordUnstake(ctx: ProcedureContext, value: unknown): UnstakeResult {
   return { trade, closes };
 }
 
-/** The ledger procedures, by name. */
-export const ledgerProcedures: Readonly<Record<string, Procedure>> = {
-  [LEDGER_PROCEDURES.recordStake]: recordStake,
-  [LEDGER_PROCEDURES.recordUnstake]: recordUnstake,
-};
+/** The ledger procedures, by name: each takes a checked {@link LedgerEventArgs}. */
+export const ledgerProcedures = {
+  [LEDGER_PROCEDURES.recordStake]: procedure<LedgerEventArgs, Position>(recordStake),
+  [LEDGER_PROCEDURES.recordUnstake]: procedure<LedgerEventArgs, UnstakeResult>(recordUnstake),
+} satisfies ProcedureSet;

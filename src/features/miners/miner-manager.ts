@@ -1,4 +1,5 @@
 import { DatabaseError } from '../../api/database-error.js';
+import type { ProcedureCaller } from '../../host/procedures.js';
 import { assertMinerId } from '../../sql/identifiers.js';
 import {
   epochMsArg,
@@ -9,7 +10,7 @@ import {
   optionalTextArg,
   type LedgerEventArgs,
 } from './args.js';
-import { LEDGER_BATCH_PROCEDURE, MAX_LEDGER_BATCH, type SerializedOutcome } from './ledger-batch.js';
+import { LEDGER_BATCH_PROCEDURE, MAX_LEDGER_BATCH, type LedgerBatchEventArgs } from './ledger-batch.js';
 import { LEDGER_PROCEDURES } from './ledger-procedures.js';
 import {
   pageParams,
@@ -21,6 +22,7 @@ import {
   type MinerQueryRunner,
 } from './miner-reads.js';
 import { resolvePerformanceConfig, type PerformanceConfig, type PerformanceSnapshot } from './performance.js';
+import type { MinerProcedures } from './procedures.js';
 import { REGISTRY_PROCEDURES } from './registry-procedures.js';
 import { MINER_COLUMNS, minerRecord } from './rows.js';
 import { SNAPSHOT_PROCEDURE } from './snapshot-procedure.js';
@@ -47,11 +49,11 @@ import type {
   UnstakeResult,
 } from './types.js';
 
-/** What the miner API needs from its database: worker-side procedures and plain reads. */
-export interface MinerBackend extends MinerQueryRunner {
-  /** Runs a worker-side procedure as one transaction, in one round trip. */
-  call<T>(name: string, args: unknown): Promise<T>;
-}
+/**
+ * What the miner API needs from its database: plain reads, and the miner procedures by name
+ * (`call` runs one as one transaction, in one round trip, with its argument and result types).
+ */
+export interface MinerBackend extends MinerQueryRunner, ProcedureCaller<MinerProcedures> {}
 
 /** Options of a {@link MinerManager}. */
 export interface MinerManagerOptions {
@@ -110,7 +112,7 @@ export class MinerManager {
     const args = objectArg(input, 'registerMiner input');
     assertSs58(args.hotkey, 'hotkey');
     assertSs58(args.coldkey, 'coldkey');
-    return this.#db.call<Miner>(REGISTRY_PROCEDURES.register, {
+    return this.#db.call(REGISTRY_PROCEDURES.register, {
       uid: intArg(args.uid, 'uid', 0, 65_535),
       hotkey: args.hotkey,
       coldkey: args.coldkey,
@@ -177,7 +179,7 @@ export class MinerManager {
    * @throws DatabaseError `MINER_NOT_FOUND`; `INVALID_ARGUMENT` for a bad status, reason or actor
    */
   async setStatus(minerId: number, status: MinerStatus, reason?: string, options: StatusChangeOptions = {}): Promise<Miner> {
-    return this.#db.call<Miner>(REGISTRY_PROCEDURES.setStatus, {
+    return this.#db.call(REGISTRY_PROCEDURES.setStatus, {
       minerId: assertMinerId(minerId),
       status: minerStatusArg(status),
       reason: optionalTextArg(reason, 'reason'),
@@ -193,7 +195,7 @@ export class MinerManager {
    */
   async deregister(minerId: number, options: StatusChangeOptions & { readonly reason?: string } = {}): Promise<Miner> {
     const o = objectArg(options, 'options');
-    return this.#db.call<Miner>(REGISTRY_PROCEDURES.deregister, {
+    return this.#db.call(REGISTRY_PROCEDURES.deregister, {
       minerId: assertMinerId(minerId),
       reason: optionalTextArg(o.reason, 'reason'),
       actor: optionalTextArg(o.actor, 'actor'),
@@ -208,7 +210,7 @@ export class MinerManager {
    *   be bigint rao > 0); `OUT_OF_ORDER_EVENT` when dated before the latest unstake on its netuid
    */
   async recordStake(minerId: number, event: LedgerEvent): Promise<Position> {
-    return this.#db.call<Position>(LEDGER_PROCEDURES.recordStake, this.#event(minerId, event));
+    return this.#db.call(LEDGER_PROCEDURES.recordStake, this.#event(minerId, event));
   }
 
   /**
@@ -220,7 +222,7 @@ export class MinerManager {
    *   its netuid or before a position it would close — in every case nothing is written
    */
   async recordUnstake(minerId: number, event: LedgerEvent): Promise<UnstakeResult> {
-    return this.#db.call<UnstakeResult>(LEDGER_PROCEDURES.recordUnstake, this.#event(minerId, event));
+    return this.#db.call(LEDGER_PROCEDURES.recordUnstake, this.#event(minerId, event));
   }
 
   /**
@@ -234,13 +236,13 @@ export class MinerManager {
     if (!Array.isArray(events) || events.length > MAX_LEDGER_BATCH) {
       throw new DatabaseError('INVALID_ARGUMENT', `recordEvents takes an array of at most ${MAX_LEDGER_BATCH} events.`);
     }
-    const prepared = events.map((e, i) => {
+    const prepared = events.map((e, i): LedgerBatchEventArgs => {
       const { kind, minerId, ...event } = objectArg(e, `events[${i}]`);
       if (kind !== 'stake' && kind !== 'unstake') throw new DatabaseError('INVALID_ARGUMENT', `events[${i}].kind must be "stake" or "unstake".`);
       return { kind, ...this.#event(minerId as number, event as unknown as LedgerEvent) };
     });
-    const outcomes = await this.#db.call<SerializedOutcome[]>(LEDGER_BATCH_PROCEDURE, { events: prepared });
-    return outcomes.map((o) => (o.ok ? { ok: true, value: o.value as Position | UnstakeResult } : { ok: false, error: new DatabaseError(o.code, o.message) }));
+    const outcomes = await this.#db.call(LEDGER_BATCH_PROCEDURE, { events: prepared });
+    return outcomes.map((o) => (o.ok ? { ok: true, value: o.value } : { ok: false, error: new DatabaseError(o.code, o.message) }));
   }
 
   /**
@@ -281,7 +283,7 @@ export class MinerManager {
    * @throws DatabaseError `MINER_NOT_FOUND`; `INVALID_ARGUMENT` for a bad time or configuration
    */
   async takePerformanceSnapshot(minerId: number, at?: Date | number, config?: Partial<PerformanceConfig>): Promise<PerformanceSnapshot> {
-    return this.#db.call<PerformanceSnapshot>(SNAPSHOT_PROCEDURE, {
+    return this.#db.call(SNAPSHOT_PROCEDURE, {
       minerId: assertMinerId(minerId),
       at: at === undefined ? this.#clock() : epochMsArg(at, 'at'),
       config: config === undefined ? this.#performance : resolvePerformanceConfig({ ...this.#performance, ...objectArg(config, 'config') }),

@@ -29,16 +29,16 @@ export interface HistoryEntry {
 }
 
 /** The miner row of `minerId`, or undefined. */
-export function findMiner(ctx: ProcedureContext, minerId: number): DbRow | undefined {
-  return ctx.get<DbRow>(`SELECT ${MINER_COLUMNS} FROM miners WHERE miner_id = ?`, [minerId]);
+export async function findMiner(ctx: ProcedureContext, minerId: number): Promise<DbRow | undefined> {
+  return await ctx.get<DbRow>(`SELECT ${MINER_COLUMNS} FROM miners WHERE miner_id = ?`, [minerId]);
 }
 
 /**
  * The miner row of `minerId`.
  * @throws DatabaseError `MINER_NOT_FOUND` when there is none
  */
-export function loadMiner(ctx: ProcedureContext, minerId: number): DbRow {
-  const row = findMiner(ctx, minerId);
+export async function loadMiner(ctx: ProcedureContext, minerId: number): Promise<DbRow> {
+  const row = await findMiner(ctx, minerId);
   if (row === undefined) throw new DatabaseError('MINER_NOT_FOUND', `No miner with minerId ${minerId}.`);
   return row;
 }
@@ -49,8 +49,8 @@ export function stateOf(row: DbRow): StatusState {
 }
 
 /** Appends one row to `miner_status_history`. */
-export function recordHistory(ctx: ProcedureContext, entry: HistoryEntry): void {
-  ctx.run(
+export async function recordHistory(ctx: ProcedureContext, entry: HistoryEntry): Promise<void> {
+  await ctx.run(
     `INSERT INTO miner_status_history
        (miner_id, changed_at, old_status, new_status, old_registered, new_registered, old_uid, new_uid, source, actor, reason)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -74,17 +74,17 @@ export function recordHistory(ctx: ProcedureContext, entry: HistoryEntry): void 
  * Ends a miner's registration: `is_registered = 0`, `deregistered_at = at`, an `active` status
  * becomes `inactive` (a blacklist or an explicit `inactive` stays), and a history row.
  */
-export function endRegistration(
+export async function endRegistration(
   ctx: ProcedureContext,
   row: DbRow,
   at: number,
   source: HistorySource,
   actor: string | null,
   reason: string | null,
-): void {
+): Promise<void> {
   const before = stateOf(row);
   const status: MinerStatus = before.status === 'active' ? 'inactive' : before.status;
   const minerId = Number(row.miner_id);
-  ctx.run('UPDATE miners SET is_registered = 0, deregistered_at = ?, status = ? WHERE miner_id = ?', [at, status, minerId]);
-  recordHistory(ctx, { minerId, at, before, after: { status, registered: false, uid: before.uid }, source, actor, reason });
+  await ctx.run('UPDATE miners SET is_registered = 0, deregistered_at = ?, status = ? WHERE miner_id = ?', [at, status, minerId]);
+  await recordHistory(ctx, { minerId, at, before, after: { status, registered: false, uid: before.uid }, source, actor, reason });
 }

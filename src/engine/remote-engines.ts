@@ -1,14 +1,8 @@
-import type { EngineClient } from '../transport/host-connection.js';
-import type { LibsqlSettings } from '../engine/libsql/libsql-settings.js';
+import type { LibsqlSettings } from './libsql/libsql-settings.js';
+import type { Engine } from './engine.js';
 
-/** A remote database, connected: its engine client and SQLite's version on the server. */
-export interface OpenedRemote {
-  readonly client: EngineClient;
-  readonly sqliteVersion: string;
-}
-
-/** Connects to a libSQL server. */
-export type LibsqlOpener = (settings: LibsqlSettings) => Promise<OpenedRemote>;
+/** Connects to a libSQL server and returns it as an engine. */
+export type LibsqlOpener = (settings: LibsqlSettings) => Promise<Engine>;
 
 const OPENER_KEY = Symbol.for('alphatrade-db.libsql-opener');
 

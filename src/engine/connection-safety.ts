@@ -1,4 +1,4 @@
-import type { Engine } from '../engine/engine.js';
+import type { SyncEngine } from './engine.js';
 import { DatabaseError } from '../api/database-error.js';
 
 /**
@@ -22,7 +22,7 @@ const SAFETY_PRAGMAS: readonly (readonly [name: string, value: number])[] = [
  * Applies the connection's safety pragmas and checks each took effect.
  * @throws DatabaseError `SQLITE_ERROR` when a pragma did not take its value
  */
-export function applyConnectionSafety(engine: Engine): void {
+export function applyConnectionSafety(engine: SyncEngine): void {
   engine.exec(SAFETY_PRAGMAS.map(([name, value]) => `PRAGMA ${name} = ${value};`).join(' '));
   for (const [name, value] of SAFETY_PRAGMAS) {
     const actual = engine.query(`PRAGMA ${name}`).rows[0]?.[0];

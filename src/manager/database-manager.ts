@@ -87,7 +87,7 @@ export class DatabaseManager extends StatementMethods {
     const internal = (sql: string, params?: Params): Promise<Row[]> => this.query(internalSql(sql), params);
     this.tracker = new QueryTracker({ slowQueryMs: options.slowQueryMs, explain: (sql, params) => internal(`EXPLAIN QUERY PLAN ${sql}`, params) });
     const summaries = new QuerySummaryHistory(this.tracker, { exec: (sql) => this.exec(sql), executeMany: (sql, rows) => this.executeMany(sql, rows), query: internal });
-    this.analytics = new DatabaseAnalytics(this.tracker, internal, async (sql) => (await this.#connection()).describe(sql), summaries);
+    this.analytics = new DatabaseAnalytics(this.tracker, internal, (sql) => this.#using((connection) => connection.describe(sql)), summaries);
     this.maintenance = new DatabaseMaintenance({
       name,
       storage: options.storage,
@@ -97,8 +97,8 @@ export class DatabaseManager extends StatementMethods {
       query: (sql, params) => this.query(sql, params),
       execute: (sql, params) => this.execute(sql, params),
       exec: (sql) => this.exec(sql),
-      exportImage: async () => (await this.#connection()).exportImage(),
-      importImage: async (bytes, check, args) => (await this.#connection()).importImage(bytes, check, args) as never,
+      exportImage: () => this.#using((connection) => connection.exportImage()),
+      importImage: (bytes, check, args) => this.#using((connection) => connection.importImage(bytes, check, args)) as never,
       migrate: () => applyMigrations(this, MIGRATIONS),
       dropSlowQueriesBefore: (at) => this.tracker.dropSlowQueriesBefore(at),
       openScratch: () =>
@@ -146,8 +146,8 @@ export class DatabaseManager extends StatementMethods {
   }
 
   /** Runs `fn` in one write transaction; rolls back if it throws. The seed's `session()`. */
-  async session<T>(fn: (session: Session) => Promise<T>, options?: TxOptions): Promise<T> {
-    return (await this.#connection()).transaction(fn, options);
+  session<T>(fn: (session: Session) => Promise<T>, options?: TxOptions): Promise<T> {
+    return this.#using((connection) => connection.transaction(fn, options));
   }
 
   /**
@@ -155,8 +155,8 @@ export class DatabaseManager extends StatementMethods {
    * `session.transaction()` for savepoints.
    * @throws DatabaseError `LOCK_TIMEOUT`, `ABORTED`, `TX_REENTRANT`, or what `fn` threw
    */
-  async transaction<T>(fn: (session: Session) => Promise<T>, options?: TxOptions): Promise<T> {
-    return (await this.#connection()).transaction(fn, options);
+  transaction<T>(fn: (session: Session) => Promise<T>, options?: TxOptions): Promise<T> {
+    return this.#using((connection) => connection.transaction(fn, options));
   }
 
   /**
@@ -165,7 +165,8 @@ export class DatabaseManager extends StatementMethods {
    * the cursor. Writes that commit meanwhile may or may not be seen.
    */
   async *iterate<T = Row>(sql: string, params?: Params, options?: IterateOptions): AsyncGenerator<T, void, undefined> {
-    yield* (await this.#connection()).iterate<T>(sql, params, options);
+    const connection = await this.#using(async (open) => open);
+    yield* connection.iterate<T>(sql, params, options);
   }
 
   /** Runs a script of statements (no transaction control: use {@link DatabaseManager.transaction}). */
@@ -201,14 +202,12 @@ export class DatabaseManager extends StatementMethods {
   }
 
   protected runStatement<K extends StatementKind>(kind: K, sql: string, input: StatementInput[K], options: StatementOptions | undefined): Promise<StatementOutput[K]> {
-    const open = this.#live();
-    if (open !== undefined) return open.runner.statement(kind, sql, input, options, undefined);
-    return this.#ready().then((connection) => connection.runner.statement(kind, sql, input, options, undefined));
+    return this.#using((connection) => connection.runner.statement(kind, sql, input, options, undefined));
   }
 
   /** Runs a procedure as one transaction, in one call. */
-  async #procedure(name: string, args: unknown): Promise<unknown> {
-    return (await this.#connection()).call(name, args);
+  #procedure(name: string, args: unknown): Promise<unknown> {
+    return this.#using((connection) => connection.call(name, args));
   }
 
   async #shutDown(): Promise<void> {
@@ -254,9 +253,19 @@ export class DatabaseManager extends StatementMethods {
     return this.#closed === undefined ? this.#open : undefined;
   }
 
-  #connection(): Promise<Connection> {
+  /**
+   * Runs `use` on the open connection — at once when there is one, so calls keep the order they
+   * were made in (a transaction takes the write lock before a statement called after it) — or
+   * once the database has opened.
+   */
+  #using<R>(use: (connection: Connection) => Promise<R>): Promise<R> {
     const open = this.#live();
-    return open === undefined ? this.#ready() : Promise.resolve(open);
+    if (open === undefined) return this.#ready().then(use);
+    try {
+      return use(open);
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   #ready(): Promise<Connection> {

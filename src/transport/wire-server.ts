@@ -37,8 +37,9 @@ export function serveHost(endpoint: MessageEndpoint, openHost: HostOpener): void
     );
   };
   const open = async (request: unknown): Promise<HostInfo> => {
+    const checked = checkedOpenRequest(request);
     if (opening !== undefined) throw new DatabaseError('INVALID_ARGUMENT', 'The worker already has an open database.');
-    opening = openHost(checkedOpenRequest(request)).then((opened) => {
+    opening = openHost(checked).then((opened) => {
       host = opened;
       return opened.info();
     });

@@ -3,7 +3,7 @@
  * *-in-process projects; this file covers what only the mode itself decides.
  */
 import { DatabaseManager } from 'alphatrade-db';
-import { environment, sqlJsWasmUrl } from 'test-env';
+import { environment, sqlJsWasmUrl, workerUrl } from 'test-env';
 import { afterEach, describe, expect, it } from 'vitest';
 import { currentPlatform } from '../../src/platform/platform.js';
 import { LOCAL_ENGINES } from '../support/open-db.js';
@@ -18,7 +18,7 @@ describe.each(LOCAL_ENGINES)('in-process mode (%s)', (engine) => {
     await Promise.all(opened.splice(0).map((db) => db.close()));
   });
   const open = (name = uniqueName(), worker = false): DatabaseManager => {
-    const db = DatabaseManager.open(name, { storage: 'memory', engine, sqlJsWasmUrl, worker });
+    const db = DatabaseManager.open(name, { storage: 'memory', engine, sqlJsWasmUrl, worker, workerUrl });
     opened.push(db);
     return db;
   };
@@ -51,7 +51,7 @@ describe.each(LOCAL_ENGINES)('in-process mode (%s)', (engine) => {
     const name = uniqueName();
     const db = open(name);
     expect(DatabaseManager.open(name, { storage: 'memory', engine, sqlJsWasmUrl, worker: false })).toBe(db);
-    expect(() => DatabaseManager.open(name, { storage: 'memory', engine, sqlJsWasmUrl })).toThrow(/different options/);
+    expect(() => DatabaseManager.open(name, { storage: 'memory', engine, sqlJsWasmUrl, workerUrl })).toThrow(/different options/);
   });
 
   it('copies parameters at the call, as the wire would: changing them afterwards changes nothing', async () => {

@@ -131,7 +131,7 @@ describe('the packed tarball', () => {
       expect(readdirSync(join(bundle, 'src')).sort()).toEqual([`index.${target}.js`, `index.${target}.js.map`]);
       expect(readdirSync(join(bundle, 'workers')).sort()).toEqual(['db.worker.js', 'db.worker.js.map']);
       const map = JSON.parse(readFileSync(join(bundle, 'workers/db.worker.js.map'), 'utf8')) as { sources: string[]; sourcesContent?: string[] };
-      expect(map.sourcesContent?.[map.sources.findIndex((source) => source.endsWith('workers/db.worker.ts'))]).toContain('serveWorker(');
+      expect(map.sourcesContent?.[map.sources.findIndex((source) => source.endsWith('workers/db.worker.ts'))]).toContain('serveHost(');
     }
   });
 

@@ -1,6 +1,6 @@
 /**
  * The spawn hint (`workerData`): a Node worker starts loading the engine it will open before it
- * loads the protocol's modules, loads no other engine, and an open that fails still reports the
+ * loads the host's modules, loads no other engine, and an open that fails still reports the
  * failure itself. Uses the bundled package in dist/ (`npm run build`).
  */
 import { execFile } from 'node:child_process';
@@ -28,10 +28,10 @@ async function resolvedModules(engine: string): Promise<string[]> {
 }
 
 describe('the engine hint a Node worker is spawned with', () => {
-  it('has a sqlite-wasm worker import its engine before the protocol modules', async () => {
+  it('has a sqlite-wasm worker import its engine before the host modules', async () => {
     const modules = await resolvedModules('sqlite-wasm');
     const engine = modules.findIndex((url) => /sqlite-wasm-engine/.test(url));
-    const protocol = modules.findIndex((url) => /serve-worker/.test(url));
+    const protocol = modules.findIndex((url) => /wire-server|open-host/.test(url));
     expect(engine).toBeGreaterThanOrEqual(0);
     expect(protocol).toBeGreaterThan(engine);
     expect(modules.some((url) => url.includes('@sqlite.org/sqlite-wasm'))).toBe(true);
@@ -41,7 +41,7 @@ describe('the engine hint a Node worker is spawned with', () => {
   it('has a sql.js worker import sql.js first and never load sqlite-wasm', async () => {
     const modules = await resolvedModules('sql.js');
     const engine = modules.findIndex((url) => /sqljs-engine/.test(url));
-    const protocol = modules.findIndex((url) => /serve-worker/.test(url));
+    const protocol = modules.findIndex((url) => /wire-server|open-host/.test(url));
     expect(engine).toBeGreaterThanOrEqual(0);
     expect(protocol).toBeGreaterThan(engine);
     expect(modules.some((url) => url.includes('/sql.js/'))).toBe(true);

@@ -130,7 +130,8 @@ export class LibsqlEngine implements Engine<false> {
   /**
    * Whether the transaction is still open on the server. After a statement in it failed, a
    * `BEGIN` tells: it fails inside a transaction, so when it succeeds SQLite had rolled back by
-   * itself (`INSERT OR ROLLBACK`, `RAISE(ROLLBACK)`), and the stray transaction is rolled back.
+   * itself (`INSERT OR ROLLBACK`, `RAISE(ROLLBACK)`): the stray transaction is rolled back and the
+   * client's transaction ended, so the next `begin` opens a fresh one.
    */
   async inTransaction(): Promise<boolean> {
     const tx = this.#tx;
@@ -143,6 +144,8 @@ export class LibsqlEngine implements Engine<false> {
       return true;
     }
     await this.#request(tx.remote, (t) => t.execute(libsqlStatement('ROLLBACK', undefined))).catch(() => undefined);
+    this.#tx = undefined;
+    tx.remote.close();
     return false;
   }
 

@@ -1,6 +1,4 @@
-/// <reference types="vitest/config" />
-import { defineConfig } from 'vite';
-import { configDefaults } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 import { playwright } from '@vitest/browser-playwright';
 import { fileURLToPath } from 'node:url';
 import { CHROMIUM_ARGS } from './bench/chromium-args.js';

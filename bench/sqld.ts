@@ -77,7 +77,7 @@ async function start(httpPort: number, extra: string[], grpcUrl: string | undefi
     await waitHealthy(httpUrl, child);
   } catch (error) {
     await stop();
-    throw new Error(`sqld did not become healthy: ${String(error)}\n${log}`);
+    throw new Error(`sqld did not become healthy: ${String(error)}\n${log}`, { cause: error });
   }
   return { url: `ws://127.0.0.1:${httpPort}`, httpUrl, grpcUrl, pid: child.pid as number, stop };
 }

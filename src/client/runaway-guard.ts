@@ -53,7 +53,7 @@ export class RunawayGuard {
    */
   enforceable(ownMs: number | undefined, budgetMs: number | undefined): number | undefined {
     if (this.#policy.timeouts !== 'refuse') return budgetMs;
-    if (ownMs !== undefined) this.ready(ownMs);
+    if (ownMs !== undefined) throw refusedBudget();
     return undefined;
   }
 
@@ -65,9 +65,7 @@ export class RunawayGuard {
    */
   ready(timeoutMs: number | undefined): Promise<void> | undefined {
     if (timeoutMs === undefined || this.#policy.timeouts === 'engine') return undefined;
-    if (this.#policy.timeouts === 'refuse') {
-      throw new DatabaseError('INVALID_ARGUMENT', 'sql.js cannot stop a running statement, and in-process it has no worker to stop: drop timeoutMs, or open the database with a worker (the default).');
-    }
+    if (this.#policy.timeouts === 'refuse') throw refusedBudget();
     return this.#connection.idle();
   }
 
@@ -77,7 +75,7 @@ export class RunawayGuard {
     if (timeoutMs === undefined || this.#policy.timeouts !== 'recycle') return reply;
     const timer = setTimeout(() => this.#policy.recycle(`A statement ran past its time budget of ${Math.round(timeoutMs)} ms.`), timeoutMs);
     const disarm = (): void => clearTimeout(timer);
-    reply.then(disarm, disarm);
+    void reply.then(disarm, disarm);
     return reply;
   }
 
@@ -86,4 +84,9 @@ export class RunawayGuard {
     const flag = this.#policy.abortFlag;
     if (flag !== undefined) Atomics.store(flag, 0, key);
   }
+}
+
+/** The refusal of a time budget where nothing can stop a running statement. */
+function refusedBudget(): DatabaseError {
+  return new DatabaseError('INVALID_ARGUMENT', 'sql.js cannot stop a running statement, and in-process it has no worker to stop: drop timeoutMs, or open the database with a worker (the default).');
 }

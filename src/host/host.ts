@@ -254,16 +254,15 @@ export class Host implements HostApi {
 
   /** Runs a script; outside a transaction, one that leaves a transaction open is rolled back and refused. */
   async #script(sql: string, tx: number | undefined, limits: StatementLimits): Promise<void> {
-    let failed = true;
-    try {
-      await this.#guard(tx, () => this.#watch.run(limits, () => this.#engine.exec(sql)));
-      failed = false;
-    } finally {
-      if (tx === undefined && (await this.#engine.inTransaction())) {
-        await this.#engine.rollback();
-        if (!failed) throw new DatabaseError('INVALID_ARGUMENT', 'The script left a transaction open and was rolled back; use db.transaction() for transactions.');
-      }
+    const failure = await this.#guard(tx, () => this.#watch.run(limits, () => this.#engine.exec(sql))).then(
+      () => undefined,
+      (error: unknown) => ({ error }),
+    );
+    if (tx === undefined && (await this.#engine.inTransaction())) {
+      await this.#engine.rollback();
+      if (failure === undefined) throw new DatabaseError('INVALID_ARGUMENT', 'The script left a transaction open and was rolled back; use db.transaction() for transactions.');
     }
+    if (failure !== undefined) throw failure.error;
   }
 
   /** Checks that a call may run now: the host is open, and the call belongs to the open transaction (or there is none). */

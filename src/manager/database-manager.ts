@@ -20,10 +20,22 @@ import type { HostConnection } from '../transport/host-connection.js';
 import { launchHost } from './host-launcher.js';
 import { applyMigrations } from './migrations.js';
 import { resolveOptions, sameOptions, type ResolvedOptions } from './options.js';
-import { managerRegistry } from './registry.js';
 
 /** The schema migrations of the library, in version order (feature modules add theirs here). */
 const MIGRATIONS: readonly Migration[] = [...MINER_MIGRATIONS];
+
+const REGISTRY_KEY = Symbol.for('alphatrade-db.registry');
+
+/**
+ * The open databases by resolved name. It lives on `globalThis` under a registered symbol, so
+ * two copies of the library in one process (a dual package, two bundles, hot reload) still
+ * share one instance per database.
+ */
+function managerRegistry(): Map<string, DatabaseManager> {
+  const global = globalThis as Record<symbol, Map<string, DatabaseManager> | undefined>;
+  global[REGISTRY_KEY] ??= new Map();
+  return global[REGISTRY_KEY];
+}
 
 /** Numbers the private scratch databases `restore` opens to check a backup. */
 let scratchCounter = 0;

@@ -1,4 +1,4 @@
-import { DatabaseError } from '../api/database-error.js';
+import { type DatabaseError } from '../api/database-error.js';
 import type { HostApi, HostInfo, HostMethod, HostOpenRequest } from '../host/host-api.js';
 import { closedWhilePending, hostThrough, type HostConnection } from './host-connection.js';
 import { PendingCalls } from './pending-calls.js';

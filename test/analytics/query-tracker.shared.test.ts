@@ -88,7 +88,9 @@ describe.each(ENGINES)('QueryTracker through the manager (%s)', (engine) => {
     expect(select?.plan?.fullScans).toEqual(['secrets']);
     expect(select?.plan?.text).toBe('SCAN secrets');
     expect(select?.at).toBeInstanceOf(Date);
-    expect(select?.durationMs).toBeGreaterThan(0);
+    // A coarsened page clock (100 µs) can read this tiny statement as 0 ms; positive times are checked with BUSY_SQL above.
+    expect(select?.durationMs).toBeGreaterThanOrEqual(0);
+    expect(Number.isFinite(select?.durationMs)).toBe(true);
     expect(insert?.sql).toBe('INSERT INTO secrets(token, owner) VALUES (?, ?)');
     const everything = dump(db.tracker.slowQueries()) + dump(db.tracker.stats()) + dump(await db.analytics.report());
     expect(everything).not.toContain('hunter2');

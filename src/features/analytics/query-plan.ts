@@ -186,8 +186,8 @@ function classifyAccess(detail: string, operation: 'scan' | 'search', rest: stri
   if (vtab !== null) {
     return { kind: 'other', table: beforeVtab, operation, virtualIndex: vtab, detail };
   }
-  let [head, using] = splitAt(text, ' USING ');
-  [head] = stripSuffix(head, ' EXISTS');
+  const [target, using] = splitAt(text, ' USING ');
+  const [head] = stripSuffix(target, ' EXISTS');
   const [table, alias] = splitAt(head, ' AS ');
   const named = alias === null ? { table } : { table, alias };
   if (using === null) {

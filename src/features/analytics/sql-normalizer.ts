@@ -14,7 +14,7 @@
  */
 
 import { fnv1a64 } from './fnv1a.js';
-import { SQL_KEYWORDS, asciiLower, asciiUpper, scanSql, tokenizeSql } from '../../sql/sql-tokenizer.js';
+import { SQL_KEYWORDS, asciiLower, asciiUpper, scanSql } from '../../sql/sql-tokenizer.js';
 import type { SqlTokenType } from '../../sql/sql-tokenizer.js';
 
 /** The tokenizer and hash underneath, re-exported so that callers need only this module. */

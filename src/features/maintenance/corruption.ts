@@ -2,7 +2,7 @@
  * Recognising corruption: the engines report a damaged database as `CORRUPT_DATABASE`
  * (sqlite-wasm) or as SQLite's own `SQLITE_CORRUPT*` / `SQLITE_NOTADB` names (sql.js).
  */
-import { DatabaseError, isDatabaseError } from '../../api/database-error.js';
+import { type DatabaseError, isDatabaseError } from '../../api/database-error.js';
 import type { ProcedureContext } from '../../host/procedures.js';
 
 /** True when `error` says the database file is damaged or not a database. */

@@ -5,8 +5,14 @@
  * the timer never keeps a Node process alive.
  */
 import { DatabaseError, isDatabaseError } from '../../api/database-error.js';
-import type { DatabaseMaintenance } from './database-maintenance.js';
-import type { ScheduledRun, ScheduleOptions } from './types.js';
+import type { ArchiveOptions, ArchiveReport, CleanupOptions, CleanupReport, OptimizeReport, ScheduledRun, ScheduleOptions } from './types.js';
+
+/** The maintenance operations a schedule runs (`DatabaseMaintenance` offers them). */
+export interface ScheduledOperations {
+  archive(options: ArchiveOptions): Promise<ArchiveReport>;
+  cleanup(options: CleanupOptions): Promise<CleanupReport>;
+  optimize(): Promise<OptimizeReport>;
+}
 
 const DAY_MS = 86_400_000;
 const DEFAULT_ARCHIVE_AFTER_DAYS = 7;
@@ -15,7 +21,7 @@ const DEFAULT_BATCH = 200;
 
 /** A running maintenance schedule. */
 export class MaintenanceScheduler {
-  readonly #maintenance: DatabaseMaintenance;
+  readonly #maintenance: ScheduledOperations;
   readonly #options: ScheduleOptions;
   readonly #stop = new AbortController();
   #timer: ReturnType<typeof setTimeout> | undefined;
@@ -26,7 +32,7 @@ export class MaintenanceScheduler {
    * Starts the schedule; the first run starts after `intervalMs`.
    * @throws DatabaseError `INVALID_ARGUMENT` for a bad interval or day count
    */
-  constructor(maintenance: DatabaseMaintenance, options: ScheduleOptions) {
+  constructor(maintenance: ScheduledOperations, options: ScheduleOptions) {
     if (!Number.isFinite(options?.intervalMs) || options.intervalMs < 0) {
       throw new DatabaseError('INVALID_ARGUMENT', 'schedule({ intervalMs }) must be a number of milliseconds ≥ 0.');
     }

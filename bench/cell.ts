@@ -10,6 +10,7 @@ import type { DatabaseManager } from 'alphatrade-db';
 
 const ROWS = 100_000;
 const POINT_READS = 10_000;
+const WARMUP_READS = 10_000;
 const CREATE = 'CREATE TABLE items(id INTEGER PRIMARY KEY, name TEXT, score REAL, tag TEXT, qty INTEGER)';
 const INSERT = 'INSERT INTO items(id, name, score, tag, qty) VALUES (?, ?, ?, ?, ?)';
 const POINT = 'SELECT * FROM items WHERE id = ?';
@@ -50,6 +51,10 @@ async function subject(variant: string): Promise<Subject> {
     case 'manager-sqljs': {
       const { DatabaseManager } = await import('alphatrade-db');
       return managerSubject(DatabaseManager.open(':memory:', { engine: variant === 'manager' ? 'sqlite-wasm' : 'sql.js' }));
+    }
+    case 'manager-in-process': {
+      const { DatabaseManager } = await import('alphatrade-db');
+      return managerSubject(DatabaseManager.open(':memory:', { worker: false }));
     }
     case 'manager-file':
     case 'manager-file-wal': {
@@ -148,7 +153,8 @@ async function run(variant: string, workload: string): Promise<{ ms: number; per
   }
   await s.insertAll();
   if (workload === 'get') {
-    for (let i = 0; i < 500; i++) await s.get(ids[i] as number);
+    // Every variant warms up alike, long enough for V8 to optimise the whole call path (500 calls left the JS-heavy paths half-tiered).
+    for (let i = 0; i < WARMUP_READS; i++) await s.get(ids[i % POINT_READS] as number);
     const samples: number[] = [];
     const t = performance.now();
     for (const id of ids) {

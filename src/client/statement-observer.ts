@@ -92,8 +92,8 @@ export interface CallStart {
   readonly at: number;
   /** `performance.now()` at the call. */
   readonly started: number;
-  /** Time spent waiting for the write lock (read once the reply has settled). */
-  readonly lockWaitMs: number;
+  /** Time spent waiting for the write lock (set once the lock is held; read once the reply has settled). */
+  lockWaitMs: number;
   readonly inTransaction: boolean;
 }
 

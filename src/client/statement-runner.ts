@@ -13,6 +13,7 @@ import {
   measureProcedure,
   measureScript,
   reportSettled,
+  type CallStart,
   type MeasureReply,
   type StatementEvent,
   type StatementEventKind,
@@ -146,20 +147,15 @@ export class StatementRunner {
       return Promise.reject(error);
     }
     const scope = timeoutMs === undefined ? undefined : { timeoutMs };
-    if (spec === undefined) return this.#locked(() => post(scope), timeoutMs);
-    const at = Date.now();
-    const started = performance.now();
-    let lockWaitMs = 0;
-    const reply = this.#locked(() => post(scope), timeoutMs, () => (lockWaitMs = performance.now() - started));
-    const start = {
-      at,
-      started,
-      get lockWaitMs() {
-        return lockWaitMs;
-      },
-      inTransaction: false,
-    };
-    return reportSettled(spec, start, reply, (event) => this.#report(event), measure);
+    const start: CallStart | undefined = spec === undefined ? undefined : { at: Date.now(), started: performance.now(), lockWaitMs: 0, inTransaction: false };
+    const reply = this.lock.tryAcquire()
+      ? this.#postLocked(post, scope, timeoutMs)
+      : this.lock.acquire({ timeoutMs: this.#settings.lockTimeoutMs }).then(() => {
+          if (start !== undefined) start.lockWaitMs = performance.now() - start.started;
+          return this.#postLocked(post, scope, timeoutMs);
+        });
+    if (spec === undefined || start === undefined) return reply;
+    return reportSettled(spec, start, reply, this.#reporter, measure);
   }
 
   /**
@@ -184,33 +180,17 @@ export class StatementRunner {
     const scope: Scope = { tx: tx.token, depth: tx.depth, timeoutMs: budgetMs, interruptKey: limits.interruptKey };
     const wait = this.guard.ready(budgetMs);
     if (wait !== undefined) await wait;
-    const reply = this.guard.post(budgetMs, () => post(scope));
-    if (spec === undefined) return reply;
-    return reportSettled(spec, { at: Date.now(), started: performance.now(), lockWaitMs: 0, inTransaction: true }, reply, (event) => this.#report(event), measure);
+    const start: CallStart | undefined = spec === undefined ? undefined : { at: Date.now(), started: performance.now(), lockWaitMs: 0, inTransaction: true };
+    const reply = budgetMs === undefined ? post(scope) : this.guard.post(budgetMs, () => post(scope));
+    if (spec === undefined || start === undefined) return reply;
+    return reportSettled(spec, start, reply, this.#reporter, measure);
   }
 
   /**
-   * Takes the lock (at once when free), posts the call under its time budget, frees the lock, and
-   * returns the reply. Not async on the common path: a free lock and no watchdog wait post at
-   * once, without extra promise hops on the way back.
+   * With the lock held: posts the call (after the watchdog's wait, if any) and frees the lock.
+   * Not async on the common path: no watchdog wait posts at once, without extra promise hops.
    */
-  #locked<R>(send: () => Promise<R>, timeoutMs: number | undefined, acquired?: () => void): Promise<R> {
-    if (this.lock.tryAcquire()) return this.#postLocked(send, timeoutMs, acquired);
-    return this.lock.acquire({ timeoutMs: this.#settings.lockTimeoutMs }).then(() => this.#postLocked(send, timeoutMs, acquired));
-  }
-
-  /** With the lock held: posts the call (after the watchdog's wait, if any) and frees the lock. */
-  #postLocked<R>(send: () => Promise<R>, timeoutMs: number | undefined, acquired: (() => void) | undefined): Promise<R> {
-    const post = (): Promise<R> => {
-      try {
-        return this.guard.post(timeoutMs, send);
-      } catch (error) {
-        return Promise.reject(error);
-      } finally {
-        this.lock.release();
-      }
-    };
-    acquired?.();
+  #postLocked<R>(post: (scope: Scope | undefined) => Promise<R>, scope: Scope | undefined, timeoutMs: number | undefined): Promise<R> {
     let wait: Promise<void> | undefined;
     try {
       wait = this.guard.ready(timeoutMs);
@@ -218,9 +198,22 @@ export class StatementRunner {
       this.lock.release();
       return Promise.reject(error);
     }
-    if (wait === undefined) return post();
-    return wait.then(post);
+    if (wait === undefined) return this.#postNow(post, scope, timeoutMs);
+    return wait.then(() => this.#postNow(post, scope, timeoutMs));
   }
+
+  /** Posts the call under its budget and frees the lock: the host keeps the order calls were posted in. */
+  #postNow<R>(post: (scope: Scope | undefined) => Promise<R>, scope: Scope | undefined, timeoutMs: number | undefined): Promise<R> {
+    try {
+      return timeoutMs === undefined ? post(scope) : this.guard.post(timeoutMs, () => post(scope));
+    } catch (error) {
+      return Promise.reject(error);
+    } finally {
+      this.lock.release();
+    }
+  }
+
+  readonly #reporter = (event: StatementEvent): void => this.#report(event);
 
   #report(event: StatementEvent): void {
     try {

@@ -27,7 +27,7 @@ import { packRows } from './packed-rows.js';
 import { procedureContext } from './procedure-context.js';
 import { ProcedureTrace } from './procedure-trace.js';
 import type { ProcedureRegistry } from './procedures.js';
-import { SerialQueue } from './serial-queue.js';
+import { Turns } from './turns.js';
 import { ownedTransaction, usableTransaction, type TransactionState } from './transaction-state.js';
 
 /** The limits of a call sent without a scope. */
@@ -48,9 +48,11 @@ export class Host implements HostApi {
   readonly #admission: Admission;
   readonly #watch: InterruptWatch;
   readonly #cursors: CursorTable;
-  readonly #queue = new SerialQueue();
+  readonly #turns = new Turns();
   #tx: TransactionState | null = null;
-  #closed = false;
+  /** Set once closed: the error every later call gets. */
+  #closed: DatabaseError | undefined;
+  #engineClosed = false;
 
   /**
    * @param engine - the open engine (the host closes it)
@@ -73,11 +75,16 @@ export class Host implements HostApi {
   }
 
   statement<K extends StatementKind>(kind: K, sql: string, input: StatementInput[K], scope?: Scope): Promise<StatementOutput[K]> {
-    return this.#queue.run(() => this.#statement(kind, sql, input, scope)) as Promise<StatementOutput[K]>;
+    return this.#statement(kind, sql, input, scope) as Promise<StatementOutput[K]>;
+  }
+
+  /** Resolves once no call runs or waits. */
+  idle(): Promise<void> {
+    return this.#turns.idle();
   }
 
   procedure(name: string, args: unknown, scope?: ProcedureScope): Promise<ProcedureReply> {
-    return this.#queue.run(async () => {
+    return this.#inTurn(async () => {
       checkName(name, 'the procedure name');
       checkScope(scope);
       this.#enter(scope?.tx, scope?.depth);
@@ -92,7 +99,7 @@ export class Host implements HostApi {
   }
 
   openCursor(sql: string, params: Params | undefined, options?: CursorOptions): Promise<OpenedCursor> {
-    return this.#queue.run(async () => {
+    return this.#inTurn(async () => {
       this.#admission.sql(sql);
       this.#admission.params(params);
       this.#admission.cursorOptions(options);
@@ -104,7 +111,7 @@ export class Host implements HostApi {
   }
 
   fetchCursor(cursor: number, options?: CursorOptions): Promise<CursorReply> {
-    return this.#queue.run(async () => {
+    return this.#inTurn(async () => {
       checkInteger(cursor, 'cursor');
       this.#admission.cursorOptions(options);
       this.#enter(undefined);
@@ -115,14 +122,14 @@ export class Host implements HostApi {
   }
 
   closeCursor(cursor: number): Promise<void> {
-    return this.#queue.run(async () => {
+    return this.#inTurn(async () => {
       checkInteger(cursor, 'cursor');
       this.#cursors.close(cursor);
     });
   }
 
   begin(tx: number): Promise<void> {
-    return this.#queue.run(async () => {
+    return this.#inTurn(async () => {
       checkInteger(tx, 'tx');
       this.#assertOpen();
       if (this.#tx !== null) throw new DatabaseError('TX_CONFLICT', 'A transaction is already open on this connection.');
@@ -132,7 +139,7 @@ export class Host implements HostApi {
   }
 
   commit(tx: number): Promise<void> {
-    return this.#queue.run(async () => {
+    return this.#inTurn(async () => {
       const open = this.#owned(tx);
       if (open.abortedBySqlite || !(await this.#engine.inTransaction())) {
         this.#tx = null;
@@ -144,7 +151,7 @@ export class Host implements HostApi {
   }
 
   rollback(tx: number): Promise<void> {
-    return this.#queue.run(async () => {
+    return this.#inTurn(async () => {
       this.#owned(tx);
       this.#tx = null;
       if (await this.#engine.inTransaction()) await this.#engine.rollback();
@@ -152,15 +159,15 @@ export class Host implements HostApi {
   }
 
   savepoint(tx: number, depth: number): Promise<number> {
-    return this.#queue.run(() => this.#savepoint(tx, depth));
+    return this.#inTurn(() => this.#savepoint(tx, depth));
   }
 
   release(tx: number, depth: number): Promise<void> {
-    return this.#queue.run(() => this.#release(tx, depth));
+    return this.#inTurn(() => this.#release(tx, depth));
   }
 
   rollbackTo(tx: number, depth: number): Promise<void> {
-    return this.#queue.run(async () => {
+    return this.#inTurn(async () => {
       const open = this.#owned(tx);
       if (!Number.isSafeInteger(depth) || depth < 1 || depth > open.depth) throw new DatabaseError('TX_CLOSED', `Savepoint ${depth} is not open.`);
       await this.#rollbackToIfOpen(depth);
@@ -168,7 +175,7 @@ export class Host implements HostApi {
   }
 
   describe(sql: string): Promise<StatementAccess | null> {
-    return this.#queue.run(async () => {
+    return this.#inTurn(async () => {
       this.#assertOpen();
       if (typeof sql !== 'string') throw new DatabaseError('INVALID_ARGUMENT', 'describe() takes one SQL statement as a string.');
       return this.#engine.describeAccess?.(sql) ?? null;
@@ -176,7 +183,7 @@ export class Host implements HostApi {
   }
 
   exportImage(): Promise<{ readonly bytes: Uint8Array; readonly engineMs: number }> {
-    return this.#queue.run(async () => {
+    return this.#inTurn(async () => {
       this.#enter(undefined);
       const started = performance.now();
       const bytes = await this.#guard(undefined, () => this.#engine.serialize());
@@ -185,7 +192,7 @@ export class Host implements HostApi {
   }
 
   importImage(bytes: Uint8Array, check: string, args: unknown): Promise<{ readonly value: unknown; readonly engineMs: number }> {
-    return this.#queue.run(async () => {
+    return this.#inTurn(async () => {
       checkImage(bytes);
       checkName(check, 'the check procedure');
       this.#enter(undefined);
@@ -205,44 +212,71 @@ export class Host implements HostApi {
     });
   }
 
-  close(): Promise<void> {
-    return this.#queue.run(async () => {
-      if (this.#closed) return;
-      this.#closed = true;
+  /**
+   * Closes the database once the calls before it are done; later calls (and calls still waiting
+   * for their turn) reject with `reason`, by default `DB_CLOSED`.
+   */
+  close(reason?: DatabaseError): Promise<void> {
+    const closing = reason ?? new DatabaseError('DB_CLOSED', 'The database is closed.');
+    if (reason !== undefined) this.#closed ??= closing;
+    return this.#inTurn(async () => {
+      if (this.#engineClosed) return;
+      this.#closed ??= closing;
+      this.#engineClosed = true;
       this.#tx = null;
       this.#cursors.closeAll();
       await this.#engine.close();
     });
   }
 
+  /** Runs `work` in this host's next turn. */
+  async #inTurn<T>(work: () => Promise<T>): Promise<T> {
+    const wait = this.#turns.take();
+    if (wait !== undefined) await wait;
+    try {
+      return await work();
+    } finally {
+      this.#turns.pass();
+    }
+  }
+
+  /** The hot path, in its turn: one statement, a batch or a script; a failure inside a transaction notes whether SQLite rolled it back. */
   async #statement(kind: StatementKind, sql: string, input: StatementInput[StatementKind], scope: Scope | undefined): Promise<StatementOutput[StatementKind]> {
-    this.#admission.statement(kind, sql, input, scope);
+    const wait = this.#turns.take();
+    if (wait !== undefined) await wait;
     const tx = scope?.tx;
-    this.#enter(tx, scope?.depth);
-    const limits = scope ?? NO_LIMITS;
-    const started = performance.now();
-    switch (kind) {
-      case 'all': {
-        const { maxResultRows, maxResultBytes } = this.#admission.limits;
-        const meter = new ResultMeter({ maxRows: maxResultRows, maxBytes: maxResultBytes });
-        const rows = await this.#guard(tx, () => this.#watch.run(limits, () => this.#engine.query(sql, input as Params | undefined, meter)));
-        return packRows(rows, performance.now() - started);
+    try {
+      this.#admission.statement(kind, sql, input, scope);
+      this.#enter(tx, scope?.depth);
+      const limits = scope ?? NO_LIMITS;
+      const started = performance.now();
+      switch (kind) {
+        case 'all': {
+          const { maxResultRows, maxResultBytes } = this.#admission.limits;
+          const meter = new ResultMeter({ maxRows: maxResultRows, maxBytes: maxResultBytes });
+          const rows = await this.#watch.run(limits, () => this.#engine.query(sql, input as Params | undefined, meter));
+          return packRows(rows, performance.now() - started);
+        }
+        case 'first': {
+          const rows = await this.#watch.run(limits, () => this.#engine.get(sql, input as Params | undefined));
+          return packRows(rows, performance.now() - started);
+        }
+        case 'run': {
+          const done = await this.#watch.run(limits, () => this.#engine.run(sql, input as Params | undefined));
+          return [performance.now() - started, done.changes, done.lastInsertRowid];
+        }
+        case 'batch': {
+          const done = await this.#unit(tx, () => this.#watch.run(limits, () => this.#runMany(sql, input as StatementInput['batch'])));
+          return [performance.now() - started, done.changes, done.lastInsertRowid];
+        }
+        default:
+          await this.#script(sql, tx, limits);
+          return [performance.now() - started];
       }
-      case 'first': {
-        const rows = await this.#guard(tx, () => this.#watch.run(limits, () => this.#engine.get(sql, input as Params | undefined)));
-        return packRows(rows, performance.now() - started);
-      }
-      case 'run': {
-        const done = await this.#guard(tx, () => this.#watch.run(limits, () => this.#engine.run(sql, input as Params | undefined)));
-        return [performance.now() - started, done.changes, done.lastInsertRowid];
-      }
-      case 'batch': {
-        const done = await this.#unit(tx, () => this.#watch.run(limits, () => this.#runMany(sql, input as StatementInput['batch'])));
-        return [performance.now() - started, done.changes, done.lastInsertRowid];
-      }
-      default:
-        await this.#script(sql, tx, limits);
-        return [performance.now() - started];
+    } catch (error) {
+      throw await this.#failed(tx, error);
+    } finally {
+      this.#turns.pass();
     }
   }
 
@@ -282,9 +316,14 @@ export class Host implements HostApi {
     try {
       return await work();
     } catch (error) {
-      if (token !== undefined && this.#tx !== null && !(await this.#engine.inTransaction())) this.#tx.abortedBySqlite = true;
-      throw asDatabaseError(error);
+      throw await this.#failed(token, error);
     }
+  }
+
+  /** The error a failed call rejects with; inside a transaction, notes first whether SQLite rolled it back itself. */
+  async #failed(token: number | undefined, error: unknown): Promise<DatabaseError> {
+    if (token !== undefined && this.#tx !== null && !(await this.#engine.inTransaction())) this.#tx.abortedBySqlite = true;
+    return asDatabaseError(error);
   }
 
   /** Runs `work` all-or-nothing: in a transaction of its own, or in a savepoint of the open one. */
@@ -355,7 +394,7 @@ export class Host implements HostApi {
   }
 
   #assertOpen(): void {
-    if (this.#closed) throw new DatabaseError('DB_CLOSED', 'The database is closed.');
+    if (this.#closed !== undefined) throw this.#closed;
   }
 }
 

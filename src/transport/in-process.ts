@@ -2,28 +2,36 @@ import type { DatabaseError } from '../api/database-error.js';
 import type { Params } from '../api/values.js';
 import type { HostApi, HostMethod, StatementKind } from '../host/host-api.js';
 import { closedWhilePending, hostThrough, type HostConnection } from './host-connection.js';
-import { PendingCalls } from './pending-calls.js';
+
+/** What the in-process transport needs of its host beyond the host's methods. */
+export interface LocalHost extends HostApi {
+  /** Closes once the calls before it are done; calls still waiting for their turn, and later ones, reject with `reason`. */
+  close(reason?: DatabaseError): Promise<void>;
+  /** Resolves once no call runs or waits. */
+  idle(): Promise<void>;
+}
 
 /**
- * The in-process transport: the client's calls handed straight to a host on this thread, with
- * the same pending-call table as the wire, so closing or killing the connection rejects what is
- * still waiting the same way. A statement's parameters are copied as the wire would copy them,
- * so changing an array after the call (before the host reached it) changes nothing.
+ * The in-process transport: the client's calls handed straight to a host on this thread. The
+ * host's own turn queue holds what is waiting, so no table of pending calls is kept: once the
+ * connection is lost, calls still waiting for their turn reject with the reason (the host is
+ * closed with it) and later calls at once. A statement's parameters are copied as the wire would
+ * copy them, so changing an array after the call (before the host reached it) changes nothing.
  */
 export class InProcessConnection implements HostConnection {
   readonly host: HostApi;
-  readonly #target: HostApi;
-  readonly #pending = new PendingCalls();
+  readonly #target: LocalHost;
+  #failure: DatabaseError | undefined;
   readonly #lostListeners: ((error: DatabaseError) => void)[] = [];
 
   /** @param target - the host, already open */
-  constructor(target: HostApi) {
+  constructor(target: LocalHost) {
     this.#target = target;
     this.host = hostThrough((method, args) => this.#send(method, args));
   }
 
   get failure(): DatabaseError | undefined {
-    return this.#pending.failure;
+    return this.#failure;
   }
 
   onLost(listener: (error: DatabaseError) => void): void {
@@ -31,32 +39,33 @@ export class InProcessConnection implements HostConnection {
   }
 
   idle(): Promise<void> {
-    return this.#pending.idle();
+    return this.#target.idle();
   }
 
   async kill(error: DatabaseError): Promise<void> {
     this.#lose(error);
-    await this.#target.close().catch(() => undefined);
+    await this.#target.close(error).catch(() => undefined);
   }
 
   async dispose(): Promise<void> {
-    this.#lose(closedWhilePending());
-    await this.#target.close().catch(() => undefined);
+    const error = closedWhilePending();
+    this.#lose(error);
+    await this.#target.close(error).catch(() => undefined);
   }
 
   #send(method: HostMethod, args: unknown[]): Promise<unknown> {
+    if (this.#failure !== undefined) return Promise.reject(this.#failure);
     if (method === 'statement') args[2] = snapshot(args[0] as StatementKind, args[2]);
-    return this.#pending.track((id) => {
-      (Reflect.apply(this.#target[method], this.#target, args) as Promise<unknown>).then(
-        (value) => this.#pending.resolve(id, value),
-        (error: unknown) => this.#pending.reject(id, error),
-      );
-    });
+    try {
+      return Reflect.apply(this.#target[method], this.#target, args) as Promise<unknown>;
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   #lose(error: DatabaseError): void {
-    if (this.#pending.failure !== undefined) return;
-    this.#pending.fail(error);
+    if (this.#failure !== undefined) return;
+    this.#failure = error;
     for (const listener of this.#lostListeners) listener(error);
   }
 }

@@ -85,6 +85,7 @@ export class PendingCalls {
 
   #becameIdle(): void {
     this.#busy(false);
+    if (this.#idleWaiters.length === 0) return;
     const waiters = this.#idleWaiters;
     this.#idleWaiters = [];
     for (const resume of waiters) resume();

@@ -5,7 +5,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import type { DatabaseManager } from 'alphatrade-db';
 
 const ROWS = 100_000;
@@ -107,33 +106,12 @@ async function subject(variant: string): Promise<Subject> {
   }
 }
 
-async function postMessageRoundTrips(): Promise<{ ms: number; perCallUs: number }> {
-  const worker = new Worker('const { parentPort } = require("node:worker_threads"); parentPort.on("message", (m) => parentPort.postMessage(m));', { eval: true });
-  const ping = (n: number) =>
-    new Promise<void>((resolve) => {
-      worker.once('message', () => resolve());
-      worker.postMessage(n);
-    });
-  for (let i = 0; i < 500; i++) await ping(i);
-  const samples: number[] = [];
-  const start = performance.now();
-  for (let i = 0; i < POINT_READS; i++) {
-    const t = performance.now();
-    await ping(i);
-    samples.push(performance.now() - t);
-  }
-  const ms = performance.now() - start;
-  await worker.terminate();
-  return { ms, perCallUs: median(samples) * 1000 };
-}
-
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)] as number;
 }
 
 async function run(variant: string, workload: string): Promise<{ ms: number; perCallUs?: number }> {
-  if (variant === 'postmessage') return postMessageRoundTrips();
   const s = await subject(variant);
   if (workload === 'startup') {
     await s.get(1);

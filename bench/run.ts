@@ -26,7 +26,10 @@ const WORKLOADS = [
   { id: 'query', title: 'one query returning 100k rows as objects', unit: 'ms' },
   { id: 'startup', title: 'process start → first query result', unit: 'ms' },
 ] as const;
-const VARIANTS = ['manager', 'manager-sqljs', 'manager-file', 'manager-file-wal', 'raw-engine', 'better-sqlite3'] as const;
+const VARIANTS = ['manager', 'manager-in-process', 'manager-sqljs', 'manager-file', 'manager-file-wal', 'raw-engine', 'better-sqlite3'] as const;
+
+/** Transports measured alone (a worker answering a constant row): the floor under the manager's worker mode. */
+const TRANSPORTS = ['postmessage', 'wire', 'comlink'] as const;
 
 const samples = new Samples();
 
@@ -39,7 +42,7 @@ for (let run = 1; run <= RUNS; run++) {
       process.stderr.write('.');
     }
   }
-  samples.add('postmessage/get', measure('cell', 'postmessage', 'get').perCallUs as number);
+  for (const transport of TRANSPORTS) samples.add(`transport-${transport}/get`, measure('transport-cell', transport).perCallUs as number);
   process.stderr.write('\n');
 }
 
@@ -48,21 +51,26 @@ const lines: string[] = [
   `Node ${process.version}, ${cpus().length} cores, ${RUNS} fresh processes per cell (interleaved), medians. ` +
     `Ratios: ×bs3 against better-sqlite3 12 (file, WAL, synchronous=NORMAL); ×raw against our sqlite-wasm engine in-process (no worker).`,
   '',
-  '| workload | manager (sqlite-wasm, worker) | manager (sql.js, worker) | manager, file (rollback journal) | manager, file (WAL, exclusive) | raw engine, in-process | better-sqlite3 | manager ×bs3 | manager ×raw | file WAL ×bs3 |',
-  '|---|---|---|---|---|---|---|---|---|---|',
+  '| workload | manager (sqlite-wasm, worker) | manager (sqlite-wasm, in-process) | manager (sql.js, worker) | manager, file (rollback journal) | manager, file (WAL, exclusive) | raw engine, in-process | better-sqlite3 | worker ×bs3 | in-process ×bs3 | worker ×raw | file WAL ×bs3 |',
+  '|---|---|---|---|---|---|---|---|---|---|---|---|',
 ];
 for (const { id, title, unit } of WORKLOADS) {
   const m = value('manager', id);
   const bs3 = value('better-sqlite3', id);
   const raw = value('raw-engine', id);
+  const inProcess = value('manager-in-process', id);
   lines.push(
-    `| ${title} (${unit}) | ${fmt(m)} | ${fmt(value('manager-sqljs', id))} | ${fmt(value('manager-file', id))} | ${fmt(value('manager-file-wal', id))} | ${fmt(raw)} | ${fmt(bs3)} | ${(m / bs3).toFixed(2)}× | ${(m / raw).toFixed(2)}× | ${(value('manager-file-wal', id) / bs3).toFixed(2)}× |`,
+    `| ${title} (${unit}) | ${fmt(m)} | ${fmt(inProcess)} | ${fmt(value('manager-sqljs', id))} | ${fmt(value('manager-file', id))} | ${fmt(value('manager-file-wal', id))} | ${fmt(raw)} | ${fmt(bs3)} | ${(m / bs3).toFixed(2)}× | ${(inProcess / bs3).toFixed(2)}× | ${(m / raw).toFixed(2)}× | ${(value('manager-file-wal', id) / bs3).toFixed(2)}× |`,
   );
 }
-const postMessage = value('postmessage', 'get');
+const postMessage = value('transport-postmessage', 'get');
+const wire = value('transport-wire', 'get');
+const comlink = value('transport-comlink', 'get');
 lines.push(
   '',
-  `Raw \`postMessage\` round trip to a worker, same run: ${fmt(postMessage)} µs median → manager point read = ${(value('manager', 'get') / postMessage).toFixed(2)}× a bare round trip.`,
+  `Transports alone, same run (a worker answering a constant row, median per awaited call): bare \`postMessage\` ${fmt(postMessage)} µs, ` +
+    `our wire ${fmt(wire)} µs (${(wire / postMessage).toFixed(2)}×), Comlink 4 ${fmt(comlink)} µs (${(comlink / postMessage).toFixed(2)}×). ` +
+    `Manager point read in a worker = ${(value('manager', 'get') / postMessage).toFixed(2)}× a bare round trip.`,
 );
 lines.push('', analyticsTable(RUNS));
 if (LEDGER_RUNS > 0) lines.push('', ledgerTable(LEDGER_RUNS));

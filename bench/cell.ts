@@ -66,8 +66,7 @@ async function subject(variant: string): Promise<Subject> {
       const { SqliteWasmEngine } = await import('../src/engine/sqlite-wasm/sqlite-wasm-engine.js');
       const engine = await SqliteWasmEngine.open({ filename: ':memory:', storage: 'memory' });
       engine.exec(CREATE);
-      const toObjects = (r: { columns: string[]; rows: unknown[][] }) =>
-        r.rows.map((values) => Object.fromEntries(r.columns.map((c, i) => [c, values[i]])));
+      const toObjects = (r: { columns: string[]; rows: unknown[][] }) => r.rows.map((values) => Object.fromEntries(r.columns.map((c, i) => [c, values[i]])));
       return {
         insertAll: () => {
           engine.exec('BEGIN');

@@ -118,7 +118,9 @@ function betterSqliteContext(db: BetterSqlite3.Database): ProcedureContext {
       return { columns: statement.columns().map((c) => c.name), rows };
     },
     async get<T>(sql: string, params?: Params): Promise<T | undefined> {
-      return prepare(sql).raw(false).get(...bind(params)) as T | undefined;
+      return prepare(sql)
+        .raw(false)
+        .get(...bind(params)) as T | undefined;
     },
     run: async (sql, params) => run(sql, params),
     async runMany(sql, rows): Promise<RunResult> {
@@ -217,9 +219,7 @@ async function managerLedger(variant: string): Promise<Ledger> {
       if (failed !== undefined && !failed.ok) throw failed.error;
     },
     totals: async () => {
-      const row = await db.get<{ positions: number; trades: number }>(
-        'SELECT sum(total_positions) AS positions, sum(total_trades) AS trades FROM miners',
-      );
+      const row = await db.get<{ positions: number; trades: number }>('SELECT sum(total_positions) AS positions, sum(total_trades) AS trades FROM miners');
       return row ?? { positions: 0, trades: 0 };
     },
     close: async () => {

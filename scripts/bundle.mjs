@@ -50,10 +50,7 @@ const NODE_INLINED = ['@noble/hashes/'];
 
 /** Dependencies and built-ins (everything but relative and absolute paths), less those a target bundles in. */
 const externalFor = (target) => (id) =>
-  !id.startsWith('.') &&
-  !id.startsWith('/') &&
-  !id.startsWith('\0') &&
-  !(target === 'node' && NODE_INLINED.some((prefix) => id.startsWith(prefix)));
+  !id.startsWith('.') && !id.startsWith('/') && !id.startsWith('\0') && !(target === 'node' && NODE_INLINED.some((prefix) => id.startsWith(prefix)));
 
 /** Bundles dist/<name>.js into dist/pkg/<target>/<name>.js, its lazy chunks beside it in chunks/. */
 async function bundle(target, name) {

@@ -42,7 +42,10 @@ type Subject = keyof typeof SUBJECTS;
 async function measure(subject: Subject, run: number): Promise<Figures> {
   const db = DatabaseManager.open(`bench-${subject}-${Date.now()}-${run}.db`, { ...SUBJECTS[subject], trackQueries: false });
   await db.exec('CREATE TABLE items(id INTEGER PRIMARY KEY, name TEXT, score REAL)');
-  await db.executeMany(INSERT, Array.from({ length: ROWS }, (_, i) => [`item-${i}`, i * 0.5]));
+  await db.executeMany(
+    INSERT,
+    Array.from({ length: ROWS }, (_, i) => [`item-${i}`, i * 0.5]),
+  );
   for (const id of ids.slice(0, WARM_UP_READS)) await db.get(POINT, [id]);
   let started = performance.now();
   await db.session(async (s) => {
@@ -72,7 +75,13 @@ try {
     readsAutocommitMs: median(results[subject].map((f) => f.readsAutocommitMs)),
     commitMedianMs: median(results[subject].map((f) => f.commitMedianMs)),
   });
-  (window as { benchResult?: object }).benchResult = { runs: RUNS, opfs: summary('opfs'), opfsWal: summary('opfsWal'), opfsVfs: summary('opfsVfs'), memory: summary('memory') };
+  (window as { benchResult?: object }).benchResult = {
+    runs: RUNS,
+    opfs: summary('opfs'),
+    opfsWal: summary('opfsWal'),
+    opfsVfs: summary('opfsVfs'),
+    memory: summary('memory'),
+  };
 } catch (error) {
   (window as { benchResult?: object }).benchResult = { error: String(error) };
 }

@@ -60,8 +60,13 @@ for (let done = 0; done < total; done += BATCH) {
   await sim.recentlyActive();
 }
 const seconds = (performance.now() - started) / 1_000;
-const refusals = Object.entries(refused).map(([code, n]) => `${code} ×${n}`).join(', ') || 'none';
-console.log(`replayed   ${recorded.toLocaleString('en-US')} events in ${seconds.toFixed(2)} s (${Math.round(recorded / Math.max(seconds, 1e-9)).toLocaleString('en-US')} events/s); refused: ${refusals}`);
+const refusals =
+  Object.entries(refused)
+    .map(([code, n]) => `${code} ×${n}`)
+    .join(', ') || 'none';
+console.log(
+  `replayed   ${recorded.toLocaleString('en-US')} events in ${seconds.toFixed(2)} s (${Math.round(recorded / Math.max(seconds, 1e-9)).toLocaleString('en-US')} events/s); refused: ${refusals}`,
+);
 
 heading('Leaderboard: realized pnl');
 const board = await sim.leaderboard(10);

@@ -211,9 +211,9 @@ export class ValidatorSimulation {
 
   /** The registered miners with the highest realized pnl (a validator's scoring read). */
   leaderboard(limit = 10): Promise<LeaderboardRow[]> {
-    return this.#db.query<LeaderboardRow>(LEADERBOARD_SQL, [limit]).then((rows) =>
-      rows.map((r) => ({ ...r, volumeTao: BigInt(r.volumeTao), pnlTao: BigInt(r.pnlTao), costTao: BigInt(r.costTao) })),
-    );
+    return this.#db
+      .query<LeaderboardRow>(LEADERBOARD_SQL, [limit])
+      .then((rows) => rows.map((r) => ({ ...r, volumeTao: BigInt(r.volumeTao), pnlTao: BigInt(r.pnlTao), costTao: BigInt(r.costTao) })));
   }
 
   /** Miners active in the last `windowMs` of simulated time (a read no index serves). */

@@ -90,7 +90,9 @@ export class TransactionBudget {
       }
       if (deadline !== undefined) {
         const expire = (): void =>
-          stop(new DatabaseError('INTERRUPTED', 'The transaction ran past its time budget (timeoutMs); its running statement was stopped and it was rolled back.'));
+          stop(
+            new DatabaseError('INTERRUPTED', 'The transaction ran past its time budget (timeoutMs); its running statement was stopped and it was rolled back.'),
+          );
         timer = setTimeout(expire, Math.max(0, deadline - performance.now()));
       }
     });

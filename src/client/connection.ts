@@ -106,7 +106,16 @@ export class Connection {
         page = await runner.send(undefined, (scope) => runner.host.fetchCursor(cursor, { ...scope, pageSize }), timeoutMs, measureTimed, undefined);
       }
     } finally {
-      if (!page.done) await runner.send(undefined, () => runner.host.closeCursor(cursor), undefined, () => ({ rows: 0, engineMs: 0 }), undefined).catch(() => undefined);
+      if (!page.done)
+        await runner
+          .send(
+            undefined,
+            () => runner.host.closeCursor(cursor),
+            undefined,
+            () => ({ rows: 0, engineMs: 0 }),
+            undefined,
+          )
+          .catch(() => undefined);
     }
   }
 
@@ -148,4 +157,3 @@ export class Connection {
     return this.runner.observed ? { kind: 'procedure', sql, params: undefined, batchSize: 1 } : undefined;
   }
 }
-

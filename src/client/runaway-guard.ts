@@ -88,5 +88,8 @@ export class RunawayGuard {
 
 /** The refusal of a time budget where nothing can stop a running statement. */
 function refusedBudget(): DatabaseError {
-  return new DatabaseError('INVALID_ARGUMENT', 'sql.js cannot stop a running statement, and in-process it has no worker to stop: drop timeoutMs, or open the database with a worker (the default).');
+  return new DatabaseError(
+    'INVALID_ARGUMENT',
+    'sql.js cannot stop a running statement, and in-process it has no worker to stop: drop timeoutMs, or open the database with a worker (the default).',
+  );
 }

@@ -68,7 +68,12 @@ export class SessionHandle extends StatementMethods implements Session, ActiveSe
     }
   }
 
-  protected runStatement<K extends StatementKind>(kind: K, sql: string, input: StatementInput[K], options: StatementOptions | undefined): Promise<StatementOutput[K]> {
+  protected runStatement<K extends StatementKind>(
+    kind: K,
+    sql: string,
+    input: StatementInput[K],
+    options: StatementOptions | undefined,
+  ): Promise<StatementOutput[K]> {
     this.#assertUsable();
     return this.runner.statement(kind, sql, input, options, this.#scope);
   }

@@ -9,7 +9,12 @@ import { firstPackedRow, packedRunResult, shapePacked } from './row-shape.js';
  */
 export abstract class StatementMethods {
   /** Sends one statement where this object's statements go. */
-  protected abstract runStatement<K extends StatementKind>(kind: K, sql: string, input: StatementInput[K], options: StatementOptions | undefined): Promise<StatementOutput[K]>;
+  protected abstract runStatement<K extends StatementKind>(
+    kind: K,
+    sql: string,
+    input: StatementInput[K],
+    options: StatementOptions | undefined,
+  ): Promise<StatementOutput[K]>;
 
   /**
    * Runs one statement and returns its rows as objects (or arrays with `rowMode: 'array'`).

@@ -174,7 +174,13 @@ export class StatementRunner {
   }
 
   /** A call of a transaction: its scope, its budget, no lock (the transaction holds it). */
-  async #inside<R>(spec: StatementSpec | undefined, post: (scope: Scope) => Promise<R>, timeoutMs: number | undefined, measure: MeasureReply<R>, tx: TransactionScope): Promise<R> {
+  async #inside<R>(
+    spec: StatementSpec | undefined,
+    post: (scope: Scope) => Promise<R>,
+    timeoutMs: number | undefined,
+    measure: MeasureReply<R>,
+    tx: TransactionScope,
+  ): Promise<R> {
     const limits = tx.budget.statementLimits(timeoutMs);
     const budgetMs = this.guard.enforceable(timeoutMs, limits.timeoutMs);
     const scope: Scope = { tx: tx.token, depth: tx.depth, timeoutMs: budgetMs, interruptKey: limits.interruptKey };

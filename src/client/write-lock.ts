@@ -55,7 +55,8 @@ export class WriteLock {
       };
       const onAbort = (): void => giveUp(abortError(signal));
       const timer = setTimeout(
-        () => giveUp(new DatabaseError('LOCK_TIMEOUT', `Waited ${timeoutMs} ms for the write lock; a long transaction holds it. Retry, or raise lockTimeoutMs.`)),
+        () =>
+          giveUp(new DatabaseError('LOCK_TIMEOUT', `Waited ${timeoutMs} ms for the write lock; a long transaction holds it. Retry, or raise lockTimeoutMs.`)),
         timeoutMs,
       );
       const cleanup = (): void => {

@@ -50,7 +50,8 @@ export async function openLocalEngine(request: EngineRequest): Promise<SyncEngin
 
 async function openAdapter(request: EngineRequest): Promise<SyncEngine> {
   const storage = request.storage;
-  if (storage === 'remote') throw new DatabaseError('INVALID_ARGUMENT', `The ${request.engine} engine keeps its database locally; remote storage is for libsql.`);
+  if (storage === 'remote')
+    throw new DatabaseError('INVALID_ARGUMENT', `The ${request.engine} engine keeps its database locally; remote storage is for libsql.`);
   switch (request.engine) {
     case 'sqlite-wasm': {
       const { SqliteWasmEngine } = await import('./sqlite-wasm/sqlite-wasm-engine.js');
@@ -83,8 +84,6 @@ function openRemote(settings: LibsqlSettings | undefined): Promise<Engine> {
  */
 export function preloadEngine(engine: EngineName): void {
   const loading =
-    engine === 'sqlite-wasm'
-      ? import('./sqlite-wasm/sqlite-wasm-engine.js').then(({ loadSqliteWasm }) => loadSqliteWasm())
-      : import('./sqljs/sqljs-engine.js');
+    engine === 'sqlite-wasm' ? import('./sqlite-wasm/sqlite-wasm-engine.js').then(({ loadSqliteWasm }) => loadSqliteWasm()) : import('./sqljs/sqljs-engine.js');
   loading.catch(() => undefined);
 }

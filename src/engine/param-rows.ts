@@ -113,9 +113,7 @@ export function encodeParamRows(rows: readonly Params[]): EncodedParamRows | und
 
 /** The buffers of an encoded batch that can be transferred rather than copied. */
 export function transferables(batch: EncodedParamRows): ArrayBuffer[] {
-  return [batch.tags, batch.numbers, batch.bigints, batch.text, batch.textStart, batch.textLength].map(
-    (view) => view.buffer as ArrayBuffer,
-  );
+  return [batch.tags, batch.numbers, batch.bigints, batch.text, batch.textStart, batch.textLength].map((view) => view.buffer as ArrayBuffer);
 }
 
 /**
@@ -209,5 +207,8 @@ function outOfRange(row: number, column: number): DatabaseError {
 }
 
 function badValue(row: number, column: number, value: unknown): DatabaseError {
-  return new DatabaseError('INVALID_ARGUMENT', `Row ${row + 1}, parameter ${column + 1} has type ${value === undefined ? 'undefined' : typeof value}, which SQLite cannot store.`);
+  return new DatabaseError(
+    'INVALID_ARGUMENT',
+    `Row ${row + 1}, parameter ${column + 1} has type ${value === undefined ? 'undefined' : typeof value}, which SQLite cannot store.`,
+  );
 }

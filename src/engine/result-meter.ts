@@ -40,10 +40,16 @@ export class ResultMeter {
     for (const value of row) bytes += valueBytes(value);
     this.#bytes += bytes;
     if (this.#rows > this.#limit.maxRows) {
-      throw new DatabaseError('LIMIT_EXCEEDED', `The result has more than ${this.#limit.maxRows} rows. Read it in pages with db.iterate(), or narrow it (LIMIT, WHERE).`);
+      throw new DatabaseError(
+        'LIMIT_EXCEEDED',
+        `The result has more than ${this.#limit.maxRows} rows. Read it in pages with db.iterate(), or narrow it (LIMIT, WHERE).`,
+      );
     }
     if (this.#bytes > this.#limit.maxBytes) {
-      throw new DatabaseError('LIMIT_EXCEEDED', `The result is larger than ${this.#limit.maxBytes} bytes. Read it in pages with db.iterate(), or select fewer or smaller columns.`);
+      throw new DatabaseError(
+        'LIMIT_EXCEEDED',
+        `The result is larger than ${this.#limit.maxBytes} bytes. Read it in pages with db.iterate(), or select fewer or smaller columns.`,
+      );
     }
   }
 }

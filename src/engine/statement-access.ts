@@ -74,7 +74,16 @@ export class AccessRecorder {
       if (name !== undefined) this.#functions.add(name.toLowerCase());
       return;
     }
-    const operation = action === SQLITE_READ ? 'read' : action === SQLITE_INSERT ? 'insert' : action === SQLITE_UPDATE ? 'update' : action === SQLITE_DELETE ? 'delete' : undefined;
+    const operation =
+      action === SQLITE_READ
+        ? 'read'
+        : action === SQLITE_INSERT
+          ? 'insert'
+          : action === SQLITE_UPDATE
+            ? 'update'
+            : action === SQLITE_DELETE
+              ? 'delete'
+              : undefined;
     const table = text(arg1);
     if (operation === undefined || table === undefined) return;
     const schema = text(arg3) ?? 'main';

@@ -33,7 +33,11 @@ export class CursorTable {
    * Opens a cursor and reads its first page.
    * @throws DatabaseError `LIMIT_EXCEEDED` when too many cursors are open or a page is too large; `INVALID_ARGUMENT` for a bad page size
    */
-  async open(sql: string, params: Params | undefined, pageSize: number | undefined): Promise<CursorPage & { readonly cursor: number; readonly columns: string[] }> {
+  async open(
+    sql: string,
+    params: Params | undefined,
+    pageSize: number | undefined,
+  ): Promise<CursorPage & { readonly cursor: number; readonly columns: string[] }> {
     this.#pageSize(pageSize);
     if (this.#open.size >= MAX_OPEN_CURSORS) {
       throw new DatabaseError('LIMIT_EXCEEDED', `${MAX_OPEN_CURSORS} cursors are already open; finish or break out of an iteration first.`);

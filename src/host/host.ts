@@ -294,7 +294,8 @@ export class Host implements HostApi {
     );
     if (tx === undefined && (await this.#engine.inTransaction())) {
       await this.#engine.rollback();
-      if (failure === undefined) throw new DatabaseError('INVALID_ARGUMENT', 'The script left a transaction open and was rolled back; use db.transaction() for transactions.');
+      if (failure === undefined)
+        throw new DatabaseError('INVALID_ARGUMENT', 'The script left a transaction open and was rolled back; use db.transaction() for transactions.');
     }
     if (failure !== undefined) throw failure.error;
   }

@@ -49,7 +49,11 @@ export class InterruptWatch {
       else if (performance.now() >= deadline) reason = { kind: 'deadline', timeoutMs: timeoutMs as number };
       return reason !== undefined;
     });
-    return watched(work, () => reason, () => install(undefined));
+    return watched(
+      work,
+      () => reason,
+      () => install(undefined),
+    );
   }
 }
 

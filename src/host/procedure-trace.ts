@@ -51,7 +51,14 @@ export class ProcedureTrace {
       get: async <T>(sql: string, params?: Params): Promise<T | undefined> => firstRow<T>(await query(sql, params)),
       run: (sql, params) => timed('run', sql, 1, () => context.run(sql, params), changesOf),
       runMany: (sql, rows) => timed('batch', sql, rows.length, () => context.runMany(sql, rows), changesOf),
-      exec: (sql) => timed('exec', sql, 1, () => context.exec(sql), () => 0),
+      exec: (sql) =>
+        timed(
+          'exec',
+          sql,
+          1,
+          () => context.exec(sql),
+          () => 0,
+        ),
       savepoint: (work) => context.savepoint(work),
     };
   }

@@ -98,7 +98,11 @@ export class DatabaseManager extends StatementMethods {
     this.miners = new MinerManager({ call: procedures.call, query: (sql, params) => this.query(sql, params) });
     const internal = (sql: string, params?: Params): Promise<Row[]> => this.query(internalSql(sql), params);
     this.tracker = new QueryTracker({ slowQueryMs: options.slowQueryMs, explain: (sql, params) => internal(`EXPLAIN QUERY PLAN ${sql}`, params) });
-    const summaries = new QuerySummaryHistory(this.tracker, { exec: (sql) => this.exec(sql), executeMany: (sql, rows) => this.executeMany(sql, rows), query: internal });
+    const summaries = new QuerySummaryHistory(this.tracker, {
+      exec: (sql) => this.exec(sql),
+      executeMany: (sql, rows) => this.executeMany(sql, rows),
+      query: internal,
+    });
     this.analytics = new DatabaseAnalytics(this.tracker, internal, (sql) => this.#using((connection) => connection.describe(sql)), summaries);
     this.maintenance = new DatabaseMaintenance({
       name,
@@ -213,7 +217,12 @@ export class DatabaseManager extends StatementMethods {
     await this.close();
   }
 
-  protected runStatement<K extends StatementKind>(kind: K, sql: string, input: StatementInput[K], options: StatementOptions | undefined): Promise<StatementOutput[K]> {
+  protected runStatement<K extends StatementKind>(
+    kind: K,
+    sql: string,
+    input: StatementInput[K],
+    options: StatementOptions | undefined,
+  ): Promise<StatementOutput[K]> {
     return this.#using((connection) => connection.runner.statement(kind, sql, input, options, undefined));
   }
 
@@ -250,7 +259,10 @@ export class DatabaseManager extends StatementMethods {
       this.#options.storage === 'file' || this.#options.storage === 'opfs'
         ? 'Committed data is kept: the next call reopens the database.'
         : 'Its in-memory database is lost: the next call opens a fresh, empty one (run setupDatabase() again).';
-    const error = new DatabaseError('INTERRUPTED', `${overrun} This engine cannot stop a running statement, so its worker was stopped and every pending call rejected. ${kept}`);
+    const error = new DatabaseError(
+      'INTERRUPTED',
+      `${overrun} This engine cannot stop a running statement, so its worker was stopped and every pending call rejected. ${kept}`,
+    );
     if (this.#host !== host) return error;
     const threadId = this.#threadId;
     this.#host = undefined;

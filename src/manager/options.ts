@@ -58,7 +58,20 @@ export function resolveOptions(name: string, options: DatabaseOptions, platform:
   const remote = engine === 'libsql' ? resolveLibsqlSettings(options) : undefined;
   if (remote !== undefined) {
     if (options.storage !== undefined) throw new DatabaseError('INVALID_ARGUMENT', 'A libsql database lives on its server: leave storage unset.');
-    return { engine, storage: 'remote', remote, journalMode: 'delete', lockTimeoutMs, slowQueryMs, trackQueries, worker, workerUrl: undefined, sqlJsWasmUrl: undefined, limits, opfsVfs: 'opfs-sahpool' };
+    return {
+      engine,
+      storage: 'remote',
+      remote,
+      journalMode: 'delete',
+      lockTimeoutMs,
+      slowQueryMs,
+      trackQueries,
+      worker,
+      workerUrl: undefined,
+      sqlJsWasmUrl: undefined,
+      limits,
+      opfsVfs: 'opfs-sahpool',
+    };
   }
   const requested = options.storage ?? 'auto';
   const storage = requested === 'auto' ? (name === ':memory:' ? 'memory' : platform.name === 'node' ? 'file' : 'opfs') : requested;
@@ -77,7 +90,20 @@ export function resolveOptions(name: string, options: DatabaseOptions, platform:
     throw new DatabaseError('INVALID_ARGUMENT', 'journalMode "wal" is for the sqlite-wasm engine; sql.js snapshot databases have no journal to choose.');
   }
   const opfsVfs = resolveOpfsVfs(options.opfsVfs, storage, engine);
-  return { engine, storage, remote, journalMode, opfsVfs, lockTimeoutMs, slowQueryMs, trackQueries, worker, workerUrl: options.workerUrl, sqlJsWasmUrl: options.sqlJsWasmUrl, limits };
+  return {
+    engine,
+    storage,
+    remote,
+    journalMode,
+    opfsVfs,
+    lockTimeoutMs,
+    slowQueryMs,
+    trackQueries,
+    worker,
+    workerUrl: options.workerUrl,
+    sqlJsWasmUrl: options.sqlJsWasmUrl,
+    limits,
+  };
 }
 
 /**
@@ -104,7 +130,10 @@ function checkOpfs(platform: Platform, worker: boolean): void {
     throw new DatabaseError('UNSUPPORTED_STORAGE', 'This browser has no origin private file system (navigator.storage.getDirectory); use storage: "memory".');
   }
   if (!worker && !platform.inWorkerScope) {
-    throw new DatabaseError('UNSUPPORTED_STORAGE', 'OPFS needs a worker: open the database with a worker (the default), or call { worker: false } from a dedicated worker of your own.');
+    throw new DatabaseError(
+      'UNSUPPORTED_STORAGE',
+      'OPFS needs a worker: open the database with a worker (the default), or call { worker: false } from a dedicated worker of your own.',
+    );
   }
 }
 

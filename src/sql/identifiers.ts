@@ -71,13 +71,7 @@ export function assertMinerId(minerId: unknown): number {
 }
 
 /** The per-miner tables, each kind in its live and archived form. */
-export type MinerTableKind =
-  | 'positions'
-  | 'trades'
-  | 'position_trades'
-  | 'archived_positions'
-  | 'archived_trades'
-  | 'archived_position_trades';
+export type MinerTableKind = 'positions' | 'trades' | 'position_trades' | 'archived_positions' | 'archived_trades' | 'archived_position_trades';
 
 /** Every per-miner table kind, live tables first (creation order respects foreign keys). */
 export const MINER_TABLE_KINDS: readonly MinerTableKind[] = [

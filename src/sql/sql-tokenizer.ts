@@ -11,17 +11,7 @@
 
 /** The kinds of token {@link tokenizeSql} produces. Whitespace and comments are skipped. */
 export type SqlTokenType =
-  | 'keyword'
-  | 'identifier'
-  | 'quoted-identifier'
-  | 'string'
-  | 'blob'
-  | 'number'
-  | 'parameter'
-  | 'operator'
-  | 'punctuation'
-  | 'ellipsis'
-  | 'other';
+  'keyword' | 'identifier' | 'quoted-identifier' | 'string' | 'blob' | 'number' | 'parameter' | 'operator' | 'punctuation' | 'ellipsis' | 'other';
 
 /** One significant token of a SQL text. */
 export interface SqlToken {
@@ -62,9 +52,7 @@ export const SQL_KEYWORDS: ReadonlySet<string> = new Set(
 );
 
 /** Two-character operators, longest match first (`->>` is handled separately). */
-const TWO_CHAR_OPERATORS: ReadonlySet<string> = new Set([
-  '->', '==', '<=', '<>', '<<', '>=', '>>', '!=', '||',
-]);
+const TWO_CHAR_OPERATORS: ReadonlySet<string> = new Set(['->', '==', '<=', '<>', '<<', '>=', '>>', '!=', '||']);
 
 const SINGLE_CHAR_OPERATORS = '+-*/%=<>|&~';
 
@@ -83,9 +71,7 @@ function isHexDigit(c: number): boolean {
 
 /** An identifier character for SQLite: ASCII letters, digits, `_`, `$` and any code unit ≥ 0x80. */
 function isIdChar(c: number): boolean {
-  return (
-    (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || isDigit(c) || c === 95 || c === 36 || c >= 128
-  );
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || isDigit(c) || c === 95 || c === 36 || c >= 128;
 }
 
 function isIdStart(c: number): boolean {
@@ -196,12 +182,7 @@ function scanDollarParameter(sql: string, i: number): number {
 /** End of a bare word starting at `i`; `miner_*_rest` (a folded table family) stays one word. */
 function scanWord(sql: string, i: number): number {
   let j = skipIdChars(sql, i);
-  if (
-    j - i === 6 &&
-    sql.charCodeAt(j) === 42 &&
-    sql.charCodeAt(j + 1) === 95 &&
-    asciiLower(sql.slice(i, j)) === 'miner_'
-  ) {
+  if (j - i === 6 && sql.charCodeAt(j) === 42 && sql.charCodeAt(j + 1) === 95 && asciiLower(sql.slice(i, j)) === 'miner_') {
     j = skipIdChars(sql, j + 1);
   }
   return j;

@@ -2,7 +2,6 @@ import type { JournalMode } from '../api/database-options.js';
 import type { QueryResult } from '../api/values.js';
 import { DatabaseError, isDatabaseError } from '../api/database-error.js';
 
-
 /** What the storage found before the connection opened. */
 export interface DurableOpenPlan {
   /** The requested journal mode. */

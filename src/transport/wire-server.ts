@@ -69,7 +69,8 @@ export function serveHost(endpoint: MessageEndpoint, openHost: HostOpener): void
  */
 function checkedOpenRequest(value: unknown): HostOpenRequest {
   const refuse = (reason: string): DatabaseError => new DatabaseError('PROTOCOL_ERROR', `Refused a malformed open request: ${reason}.`);
-  if (typeof value !== 'object' || value === null || Array.isArray(value) || Object.getPrototypeOf(value) !== Object.prototype) throw refuse('it must be a plain object');
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || Object.getPrototypeOf(value) !== Object.prototype)
+    throw refuse('it must be a plain object');
   const request = value as Record<string, unknown>;
   for (const field of ['engine', 'filename', 'storage']) if (typeof request[field] !== 'string') throw refuse(`${field} must be a string`);
   if (request.limits !== undefined && (typeof request.limits !== 'object' || request.limits === null)) throw refuse('limits must be an object');

@@ -12,7 +12,10 @@ CREATE INDEX orders_total ON orders(total);`;
 
 async function shop(db: DatabaseManager): Promise<void> {
   await db.exec(SHOP);
-  await db.executeMany('INSERT INTO users(id, email, country) VALUES (?, ?, ?)', Array.from({ length: 50 }, (_, i) => [i + 1, `u${i}@x`, i % 2 ? 'de' : 'fr']));
+  await db.executeMany(
+    'INSERT INTO users(id, email, country) VALUES (?, ?, ?)',
+    Array.from({ length: 50 }, (_, i) => [i + 1, `u${i}@x`, i % 2 ? 'de' : 'fr']),
+  );
   const orders = Array.from({ length: 500 }, (_, i) => [(i % 50) + 1, `s${i % 5}`, i, i * 3]);
   await db.executeMany('INSERT INTO orders(user_id, status, created_at, total) VALUES (?, ?, ?, ?)', orders);
 }

@@ -52,7 +52,10 @@ function expert(sql: string): string[] {
 /** What we suggest for `sql` alone. */
 async function ours(sql: string): Promise<string[]> {
   db.tracker.reset();
-  await db.query(sql, Array.from({ length: db.analytics.normalize(sql).paramCount }, () => null));
+  await db.query(
+    sql,
+    Array.from({ length: db.analytics.normalize(sql).paramCount }, () => null),
+  );
   return (await db.analytics.indexUsage()).suggestions.map((s) => key(s.table, s.columns));
 }
 

@@ -1,18 +1,10 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import {
-  analyzeQueryPlan,
-  classifyPlanDetail,
-  parseRangeColumns,
-  type PlanAccessKind,
-  type PlanStep,
-} from '../../src/features/analytics/query-plan.js';
+import { analyzeQueryPlan, classifyPlanDetail, parseRangeColumns, type PlanAccessKind, type PlanStep } from '../../src/features/analytics/query-plan.js';
 import { extractTableReferences } from '../../src/features/analytics/table-refs.js';
 import { EQP_FIXTURES, type EqpFixture } from './eqp-fixtures.js';
 
-const KINDS: readonly PlanAccessKind[] = [
-  'full-scan', 'index-search', 'covering-index', 'primary-key', 'automatic-index', 'temp-btree', 'other',
-];
+const KINDS: readonly PlanAccessKind[] = ['full-scan', 'index-search', 'covering-index', 'primary-key', 'automatic-index', 'temp-btree', 'other'];
 
 function fixture(sql: string): EqpFixture {
   const found = EQP_FIXTURES.find((f) => f.sql === sql);
@@ -30,8 +22,14 @@ describe('classifyPlanDetail on real SQLite 3.53 / 3.54 detail strings', () => {
     ['SCAN miners USING COVERING INDEX miners_uid', { kind: 'covering-index', table: 'miners', operation: 'scan', index: 'miners_uid' }],
     ['SCAN u USING INDEX u_b', { kind: 'index-search', table: 'u', operation: 'scan', index: 'u_b' }],
     ['SEARCH miners USING INDEX miners_uid (uid=?)', { kind: 'index-search', table: 'miners', operation: 'search', index: 'miners_uid', columns: ['uid'] }],
-    ['SEARCH miner_1_positions USING INDEX miner_1_positions_open (netuid=? AND status=? AND entry_ts>? AND entry_ts<?)', { kind: 'index-search', table: 'miner_1_positions', operation: 'search', index: 'miner_1_positions_open', columns: ['netuid', 'status', 'entry_ts'] }],
-    ['SEARCH miners USING COVERING INDEX miners_uid (uid>?)', { kind: 'covering-index', table: 'miners', operation: 'search', index: 'miners_uid', columns: ['uid'] }],
+    [
+      'SEARCH miner_1_positions USING INDEX miner_1_positions_open (netuid=? AND status=? AND entry_ts>? AND entry_ts<?)',
+      { kind: 'index-search', table: 'miner_1_positions', operation: 'search', index: 'miner_1_positions_open', columns: ['netuid', 'status', 'entry_ts'] },
+    ],
+    [
+      'SEARCH miners USING COVERING INDEX miners_uid (uid>?)',
+      { kind: 'covering-index', table: 'miners', operation: 'search', index: 'miners_uid', columns: ['uid'] },
+    ],
     ['SEARCH miners USING COVERING INDEX miners_uid', { kind: 'covering-index', table: 'miners', operation: 'search', index: 'miners_uid' }],
     ['SEARCH miners USING INTEGER PRIMARY KEY (rowid=?)', { kind: 'primary-key', table: 'miners', operation: 'search', columns: ['rowid'] }],
     ['SEARCH miners USING INTEGER PRIMARY KEY (rowid>? AND rowid<?)', { kind: 'primary-key', table: 'miners', operation: 'search', columns: ['rowid'] }],
@@ -43,8 +41,14 @@ describe('classifyPlanDetail on real SQLite 3.53 / 3.54 detail strings', () => {
     ['SEARCH s USING INDEX s_ab (ANY(a) AND b=?)', { kind: 'index-search', table: 's', operation: 'search', index: 's_ab', columns: ['a', 'b'] }],
     ['SEARCH w USING INDEX w_abc ((a,b)>(?,?))', { kind: 'index-search', table: 'w', operation: 'search', index: 'w_abc', columns: ['a', 'b'] }],
     ['SEARCH e USING INDEX e_lower (<expr>=?)', { kind: 'index-search', table: 'e', operation: 'search', index: 'e_lower', columns: ['<expr>'] }],
-    ['SEARCH my table USING INDEX my idx (weird col=?)', { kind: 'index-search', table: 'my table', operation: 'search', index: 'my idx', columns: ['weird col'] }],
-    ['SEARCH main.miners USING INDEX miners_uid (uid=?)', { kind: 'index-search', table: 'main.miners', operation: 'search', index: 'miners_uid', columns: ['uid'] }],
+    [
+      'SEARCH my table USING INDEX my idx (weird col=?)',
+      { kind: 'index-search', table: 'my table', operation: 'search', index: 'my idx', columns: ['weird col'] },
+    ],
+    [
+      'SEARCH main.miners USING INDEX miners_uid (uid=?)',
+      { kind: 'index-search', table: 'main.miners', operation: 'search', index: 'miners_uid', columns: ['uid'] },
+    ],
     ['SCAN docs VIRTUAL TABLE INDEX 0:M1', { kind: 'other', table: 'docs', operation: 'scan', virtualIndex: '0:M1' }],
     ['SCAN dbstat VIRTUAL TABLE INDEX 0x0:', { kind: 'other', table: 'dbstat', operation: 'scan', virtualIndex: '0x0:' }],
     ['USE TEMP B-TREE FOR ORDER BY', { kind: 'temp-btree', table: null, purpose: 'ORDER BY' }],
@@ -116,9 +120,7 @@ describe('analyzeQueryPlan', () => {
 
   it('reports automatic indexes as missing-index candidates', () => {
     expect(analyze('SELECT * FROM t JOIN u ON t.a = u.a').automaticIndexes).toEqual([{ table: 'u', columns: ['a'] }]);
-    expect(analyze('SELECT * FROM t WHERE EXISTS (SELECT 1 FROM u WHERE u.a = t.a)').automaticIndexes).toEqual([
-      { table: 'u', columns: ['a'] },
-    ]);
+    expect(analyze('SELECT * FROM t WHERE EXISTS (SELECT 1 FROM u WHERE u.a = t.a)').automaticIndexes).toEqual([{ table: 'u', columns: ['a'] }]);
   });
 
   it('leaves sub-queries, co-routines and CTEs out of the table lists', () => {
@@ -163,10 +165,25 @@ describe('analyzeQueryPlan', () => {
 
 describe('extractTableReferences', () => {
   const cases: [string, string[], [string, string][]][] = [
-    ['SELECT * FROM miners AS m JOIN miner_1_positions p ON p.netuid = m.uid', ['miners', 'miner_1_positions'], [['m', 'miners'], ['p', 'miner_1_positions']]],
+    [
+      'SELECT * FROM miners AS m JOIN miner_1_positions p ON p.netuid = m.uid',
+      ['miners', 'miner_1_positions'],
+      [
+        ['m', 'miners'],
+        ['p', 'miner_1_positions'],
+      ],
+    ],
     ['INSERT INTO t(a, b) VALUES (1, 2) ON CONFLICT(a) DO UPDATE SET b = excluded.b', ['t'], []],
     ['UPDATE OR IGNORE main.t AS x SET a = 1 FROM u WHERE u.id = x.id', ['main.t', 'u'], [['x', 'main.t']]],
-    ['WITH c(n) AS (SELECT 1), d AS MATERIALIZED (SELECT * FROM e) SELECT * FROM c, d, f AS g, json_each(?) j LEFT JOIN "Weird T" w USING (id)', ['e', 'f', 'weird t'], [['g', 'f'], ['j', 'json_each'], ['w', 'weird t']]],
+    [
+      'WITH c(n) AS (SELECT 1), d AS MATERIALIZED (SELECT * FROM e) SELECT * FROM c, d, f AS g, json_each(?) j LEFT JOIN "Weird T" w USING (id)',
+      ['e', 'f', 'weird t'],
+      [
+        ['g', 'f'],
+        ['j', 'json_each'],
+        ['w', 'weird t'],
+      ],
+    ],
     ['SELECT (SELECT max(b) FROM u WHERE u.a = t.a), a, b FROM t WHERE a IN (SELECT a FROM v)', ['u', 't', 'v'], []],
     ['DELETE FROM miner_7_trades WHERE ts < ?; SELECT * FROM A, b', ['miner_7_trades', 'a', 'b'], []],
   ];
@@ -177,8 +194,11 @@ describe('extractTableReferences', () => {
   });
 
   it('never throws', () => {
-    fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 200 }), (sql) => {
-      expect(Array.isArray(extractTableReferences(sql).tables)).toBe(true);
-    }), { numRuns: 500 });
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 200 }), (sql) => {
+        expect(Array.isArray(extractTableReferences(sql).tables)).toBe(true);
+      }),
+      { numRuns: 500 },
+    );
   });
 });

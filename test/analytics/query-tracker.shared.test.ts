@@ -126,7 +126,10 @@ describe.each(ENGINES)('QueryTracker through the manager (%s)', (engine) => {
     await db.execute('CREATE INDEX t_b ON t(b)');
     await db.query('SELECT a FROM t WHERE b = ?', [2]);
     await db.tracker.flush();
-    const plans = db.tracker.slowQueries().filter((q) => q.sql.startsWith('SELECT')).map((q) => q.plan?.text);
+    const plans = db.tracker
+      .slowQueries()
+      .filter((q) => q.sql.startsWith('SELECT'))
+      .map((q) => q.plan?.text);
     expect(plans).toEqual(['SEARCH t USING INDEX t_b (b=?)', 'SCAN t']);
   });
 

@@ -1,12 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import {
-  classifyStatement,
-  fnv1a64,
-  normalizeSql,
-  tokenizeSql,
-  type StatementKind,
-} from '../../src/features/analytics/sql-normalizer.js';
+import { classifyStatement, fnv1a64, normalizeSql, tokenizeSql, type StatementKind } from '../../src/features/analytics/sql-normalizer.js';
 import { renderTemplate, renderingArb, TEMPLATES, literalArb } from './sql-templates.js';
 
 const fp = (sql: string): string => normalizeSql(sql).fingerprint;
@@ -29,9 +23,12 @@ describe('fnv1a64', () => {
   });
 
   it('matches a BigInt reference on any text', () => {
-    fc.assert(fc.property(fc.string({ unit: 'binary' }), (s) => fnv1a64(s) === fnvReference(s)), {
-      numRuns: 500,
-    });
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), (s) => fnv1a64(s) === fnvReference(s)),
+      {
+        numRuns: 500,
+      },
+    );
   });
 });
 
@@ -44,7 +41,7 @@ describe('normalizeSql: canonical text', () => {
     ['UPDATE t SET a = -5, b = +2 WHERE c > -1.5 LIMIT -1', 'UPDATE t SET a = ?, b = ? WHERE c > ? LIMIT ?'],
     ['SELECT a - 5, a-5, (a) - -5, f(-1)', 'SELECT a - ?, a - ?, (a) - ?, f(?)'],
     ['SELECT * FROM t WHERE a IS NULL AND b = TRUE AND c IS NOT false', 'SELECT * FROM t WHERE a IS NULL AND b = TRUE AND c IS NOT FALSE'],
-    ['INSERT INTO t (a,b) VALUES (1,\'x\'),(2,\'y\'),(3,x\'00\');', 'INSERT INTO t(a, b) VALUES (?, ?), ...'],
+    ["INSERT INTO t (a,b) VALUES (1,'x'),(2,'y'),(3,x'00');", 'INSERT INTO t(a, b) VALUES (?, ?), ...'],
     ['INSERT INTO t (a,b) VALUES (1, 2)', 'INSERT INTO t(a, b) VALUES (?, ?)'],
     ['INSERT INTO t VALUES (1, NULL), (2, NULL)', 'INSERT INTO t VALUES (?, NULL), (?, NULL)'],
     ['SELECT * FROM t WHERE a IN (1, b)', 'SELECT * FROM t WHERE a IN (?, b)'],
@@ -55,7 +52,7 @@ describe('normalizeSql: canonical text', () => {
     ['SELECT miner_1, miner_x_y, miner_1_ FROM t', 'SELECT miner_1, miner_x_y, miner_1_ FROM t'],
     ['  SELECT\n\t1 /* c */ ;  ', 'SELECT ?'],
     ['SELECT 1;; select 2;', 'SELECT ?; SELECT ?'],
-    ['SELECT count( * ), json_extract(a, \'$.b\') ->> \'c\' FROM t', 'SELECT count(*), json_extract(a, ?) ->> ? FROM t'],
+    ["SELECT count( * ), json_extract(a, '$.b') ->> 'c' FROM t", 'SELECT count(*), json_extract(a, ?) ->> ? FROM t'],
     ['SELECT t.a, s.* FROM t, s', 'SELECT t.a, s.* FROM t, s'],
     ["SELECT 'unterminated", 'SELECT ?'],
     ['SELECT "unterminated', 'SELECT unterminated'],
@@ -67,13 +64,8 @@ describe('normalizeSql: canonical text', () => {
   });
 
   it('keeps the semicolons inside a trigger body and splits the statements around it', () => {
-    const sql =
-      'CREATE TRIGGER tr AFTER INSERT ON t BEGIN UPDATE u SET c = CASE WHEN 1 THEN 2 END; ' +
-      'DELETE FROM v WHERE id = 9; END; SELECT 1;';
-    expect(norm(sql)).toBe(
-      'CREATE TRIGGER tr AFTER INSERT ON t BEGIN UPDATE u SET c = CASE WHEN ? THEN ? END; ' +
-        'DELETE FROM v WHERE id = ?; END; SELECT ?',
-    );
+    const sql = 'CREATE TRIGGER tr AFTER INSERT ON t BEGIN UPDATE u SET c = CASE WHEN 1 THEN 2 END; ' + 'DELETE FROM v WHERE id = 9; END; SELECT 1;';
+    expect(norm(sql)).toBe('CREATE TRIGGER tr AFTER INSERT ON t BEGIN UPDATE u SET c = CASE WHEN ? THEN ? END; ' + 'DELETE FROM v WHERE id = ?; END; SELECT ?');
   });
 
   it('counts parameters as sqlite3_bind_parameter_count does (checked against SQLite 3.54.1)', () => {
@@ -115,11 +107,7 @@ describe('normalizeSql: what shares a fingerprint', () => {
       "SELECT * FROM t WHERE id IN (?, :a, 'x', -2)",
       'SELECT * FROM t WHERE id IN (...)',
     ],
-    [
-      'INSERT INTO t(a, b) VALUES (1, 2), (3, 4)',
-      "INSERT INTO t(a, b) VALUES (?, ?), (?, ?), (5, 'six'), (:a, :b)",
-      'insert into t (a,b) values (?,?),(?,?)',
-    ],
+    ['INSERT INTO t(a, b) VALUES (1, 2), (3, 4)', "INSERT INTO t(a, b) VALUES (?, ?), (?, ?), (5, 'six'), (:a, :b)", 'insert into t (a,b) values (?,?),(?,?)'],
     [
       'SELECT * FROM miner_1_positions WHERE netuid = 1',
       'SELECT * FROM miner_20071_positions WHERE netuid = 8',
@@ -134,9 +122,7 @@ describe('normalizeSql: what shares a fingerprint', () => {
   it('renderings of one template with different literals, parameter styles, whitespace, comments, case, quoting and list lengths share one fingerprint', () => {
     fc.assert(
       fc.property(
-        fc.constantFrom(...TEMPLATES).chain((template) =>
-          fc.tuple(fc.constant(template), renderingArb(template), renderingArb(template)),
-        ),
+        fc.constantFrom(...TEMPLATES).chain((template) => fc.tuple(fc.constant(template), renderingArb(template), renderingArb(template))),
         ([template, a, b]) => {
           const canonical = normalizeSql(renderTemplate(template));
           expect(normalizeSql(a).normalized).toBe(canonical.normalized);
@@ -230,11 +216,26 @@ describe('tokenizeSql', () => {
   it('types each token and skips whitespace and comments', () => {
     const tokens = tokenizeSql("SELECT \"A\", b, 'x', x'00', 1.5, :p FROM t -- c\n/* d */ WHERE a->>'$.k' != ?");
     expect(tokens.map((t) => [t.type, t.value])).toEqual([
-      ['keyword', 'SELECT'], ['quoted-identifier', 'A'], ['punctuation', ','], ['identifier', 'b'],
-      ['punctuation', ','], ['string', "'x'"], ['punctuation', ','], ['blob', "x'00'"],
-      ['punctuation', ','], ['number', '1.5'], ['punctuation', ','], ['parameter', ':p'],
-      ['keyword', 'FROM'], ['identifier', 't'], ['keyword', 'WHERE'], ['identifier', 'a'],
-      ['operator', '->>'], ['string', "'$.k'"], ['operator', '!='], ['parameter', '?'],
+      ['keyword', 'SELECT'],
+      ['quoted-identifier', 'A'],
+      ['punctuation', ','],
+      ['identifier', 'b'],
+      ['punctuation', ','],
+      ['string', "'x'"],
+      ['punctuation', ','],
+      ['blob', "x'00'"],
+      ['punctuation', ','],
+      ['number', '1.5'],
+      ['punctuation', ','],
+      ['parameter', ':p'],
+      ['keyword', 'FROM'],
+      ['identifier', 't'],
+      ['keyword', 'WHERE'],
+      ['identifier', 'a'],
+      ['operator', '->>'],
+      ['string', "'$.k'"],
+      ['operator', '!='],
+      ['parameter', '?'],
     ]);
   });
 

@@ -54,9 +54,7 @@ const parameterArb: fc.Arbitrary<string> = fc.oneof(
  * look for them in the output.
  */
 export const literalArb: fc.Arbitrary<string> = fc.oneof(
-  fc
-    .tuple(fc.integer({ min: 100000, max: 999999 }), fc.string({ unit: 'binary', maxLength: 12 }))
-    .map(([n, s]) => `'LIT${n}${s.split("'").join("''")}'`),
+  fc.tuple(fc.integer({ min: 100000, max: 999999 }), fc.string({ unit: 'binary', maxLength: 12 })).map(([n, s]) => `'LIT${n}${s.split("'").join("''")}'`),
   fc.integer({ min: 0, max: 1e9 }).map(String),
   fc.integer({ min: 1, max: 1e9 }).map((n) => `-${n}`),
   fc.tuple(fc.nat(99999), fc.nat(99999)).map(([a, b]) => `${a}.${b}`),
@@ -69,23 +67,19 @@ const anyValueArb = fc.oneof(literalArb, parameterArb);
 
 const separatorArb = fc.constantFrom(' ', '  ', '\n', '\t', '\r\n', ' /* note */ ', ' -- note\n');
 
-const keywordArb = (word: string): fc.Arbitrary<string> =>
-  fc.constantFrom(word, word.toLowerCase(), word.charAt(0) + word.slice(1).toLowerCase());
+const keywordArb = (word: string): fc.Arbitrary<string> => fc.constantFrom(word, word.toLowerCase(), word.charAt(0) + word.slice(1).toLowerCase());
 
 const identifierArb = (text: string): fc.Arbitrary<string> =>
-  fc.tuple(fc.integer({ min: 1, max: 999999 }), fc.constantFrom('plain', 'upper', 'double', 'bracket', 'backtick')).map(
-    ([id, style]) => {
-      const spelled = text.replace('#', String(id));
-      if (style === 'upper') return spelled.toUpperCase();
-      if (style === 'double') return `"${spelled}"`;
-      if (style === 'bracket') return `[${spelled}]`;
-      if (style === 'backtick') return `\`${spelled}\``;
-      return spelled;
-    },
-  );
+  fc.tuple(fc.integer({ min: 1, max: 999999 }), fc.constantFrom('plain', 'upper', 'double', 'bracket', 'backtick')).map(([id, style]) => {
+    const spelled = text.replace('#', String(id));
+    if (style === 'upper') return spelled.toUpperCase();
+    if (style === 'double') return `"${spelled}"`;
+    if (style === 'bracket') return `[${spelled}]`;
+    if (style === 'backtick') return `\`${spelled}\``;
+    return spelled;
+  });
 
-const listArb = <T>(value: fc.Arbitrary<T>, min: number, max: number): fc.Arbitrary<T[]> =>
-  fc.array(value, { minLength: min, maxLength: max });
+const listArb = <T>(value: fc.Arbitrary<T>, min: number, max: number): fc.Arbitrary<T[]> => fc.array(value, { minLength: min, maxLength: max });
 
 /** The tokens of one part, as arbitraries of their spelling. */
 function partTokens(part: Part, value: fc.Arbitrary<string>): fc.Arbitrary<string[]> {
@@ -102,12 +96,7 @@ function partTokens(part: Part, value: fc.Arbitrary<string>): fc.Arbitrary<strin
       return listArb(value, 1, 5).map((items) => ['(', ...items.flatMap((v, i) => (i === 0 ? [v] : [',', v])), ')']);
     case 'rows':
       return listArb(listArb(value, part.columns, part.columns), 2, 4).map((rows) =>
-        rows.flatMap((row, r) => [
-          ...(r === 0 ? [] : [',']),
-          '(',
-          ...row.flatMap((v, i) => (i === 0 ? [v] : [',', v])),
-          ')',
-        ]),
+        rows.flatMap((row, r) => [...(r === 0 ? [] : [',']), '(', ...row.flatMap((v, i) => (i === 0 ? [v] : [',', v])), ')']),
       );
   }
 }
@@ -115,20 +104,13 @@ function partTokens(part: Part, value: fc.Arbitrary<string>): fc.Arbitrary<strin
 const tight = (token: string): boolean => token === '(' || token === ')' || token === ',';
 
 /** Renders a template in a random equivalent spelling; `value` draws literals / parameters. */
-export function renderingArb(
-  parts: readonly Part[],
-  value: fc.Arbitrary<string> = anyValueArb,
-): fc.Arbitrary<string> {
+export function renderingArb(parts: readonly Part[], value: fc.Arbitrary<string> = anyValueArb): fc.Arbitrary<string> {
   return fc
     .tuple(...parts.map((part) => partTokens(part, value)))
     .map((groups) => groups.flat())
     .chain((tokens) =>
-      fc
-        .tuple(
-          fc.array(fc.oneof(separatorArb, fc.constant('')), { minLength: tokens.length, maxLength: tokens.length }),
-          fc.constantFrom('', ';', ' ;'),
-        )
-        .map(([seps, end]) =>
+      fc.tuple(fc.array(fc.oneof(separatorArb, fc.constant('')), { minLength: tokens.length, maxLength: tokens.length }), fc.constantFrom('', ';', ' ;')).map(
+        ([seps, end]) =>
           tokens
             .map((token, i) => {
               const prev = tokens[i - 1];
@@ -137,7 +119,7 @@ export function renderingArb(
               return (sep === '' && !tight(token) && !tight(prev) ? ' ' : sep) + token;
             })
             .join('') + end,
-        ),
+      ),
     );
 }
 

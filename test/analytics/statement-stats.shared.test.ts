@@ -1,11 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { LogHistogram } from '../../src/features/analytics/latency-histogram.js';
-import {
-  StatementStats,
-  StatementStatsTable,
-  type StatementStatsSnapshot,
-} from '../../src/features/analytics/statement-stats.js';
+import { StatementStats, StatementStatsTable, type StatementStatsSnapshot } from '../../src/features/analytics/statement-stats.js';
 
 /** Durations in ms spread log-uniformly over 1 µs … 100 s, the range a tracker sees. */
 const durationArb = fc.double({ min: -6, max: 5, noNaN: true }).map((e) => 10 ** e);
@@ -23,8 +19,7 @@ function directMeanStddev(xs: readonly number[]): { mean: number; stddev: number
   return { mean, stddev: Math.sqrt(variance) };
 }
 
-const closeTo = (actual: number, expected: number, rel: number, abs = 1e-12): boolean =>
-  Math.abs(actual - expected) <= rel * Math.abs(expected) + abs;
+const closeTo = (actual: number, expected: number, rel: number, abs = 1e-12): boolean => Math.abs(actual - expected) <= rel * Math.abs(expected) + abs;
 
 describe('StatementStats: Welford', () => {
   it('matches a direct two-pass mean and population stddev', () => {
@@ -35,7 +30,14 @@ describe('StatementStats: Welford', () => {
         const { mean, stddev } = directMeanStddev(xs);
         const snap = stats.snapshot();
         expect(snap.calls).toBe(xs.length);
-        expect(closeTo(snap.totalMs, xs.reduce((a, b) => a + b, 0), 1e-12, 1e-9)).toBe(true);
+        expect(
+          closeTo(
+            snap.totalMs,
+            xs.reduce((a, b) => a + b, 0),
+            1e-12,
+            1e-9,
+          ),
+        ).toBe(true);
         expect(closeTo(snap.meanMs, mean, 1e-9, 1e-9)).toBe(true);
         expect(closeTo(snap.stddevMs, stddev, 1e-6, 1e-6 * Math.max(1, mean))).toBe(true);
         expect(snap.minMs).toBe(Math.min(...xs));
@@ -101,7 +103,11 @@ describe('LogHistogram and percentiles', () => {
         for (const x of xs) stats.record(x);
         const sorted = [...xs].sort((a, b) => a - b);
         const snap = stats.snapshot();
-        for (const [q, value] of [[0.5, snap.p50Ms], [0.95, snap.p95Ms], [0.99, snap.p99Ms]] as const) {
+        for (const [q, value] of [
+          [0.5, snap.p50Ms],
+          [0.95, snap.p95Ms],
+          [0.99, snap.p99Ms],
+        ] as const) {
           expect(closeTo(value, oracleQuantile(sorted, q), 0.01 * (1 + 1e-9))).toBe(true);
         }
       }),

@@ -100,14 +100,27 @@ describe.each(ENGINES)('statements across the worker (%s)', (engine) => {
   it('executeMany packs large batches without changing a value, and falls back for named rows', async () => {
     const db = open();
     await db.exec('CREATE TABLE p(n, t, b, i INTEGER, f)');
-    const rows: [number | null, string, Uint8Array, bigint, boolean][] = Array.from({ length: 500 }, (_, k) => [k % 7 === 0 ? null : k * 1.25, `text ${k} ✓`, new Uint8Array([k % 256, 1]), BigInt(k) * 2n ** 40n, k % 2 === 0]);
+    const rows: [number | null, string, Uint8Array, bigint, boolean][] = Array.from({ length: 500 }, (_, k) => [
+      k % 7 === 0 ? null : k * 1.25,
+      `text ${k} ✓`,
+      new Uint8Array([k % 256, 1]),
+      BigInt(k) * 2n ** 40n,
+      k % 2 === 0,
+    ]);
     expect((await db.executeMany('INSERT INTO p VALUES (?, ?, ?, ?, ?)', rows)).changes).toBe(500);
     const back = await db.query('SELECT n, t, b, i, f FROM p ORDER BY rowid', [], { rowMode: 'array' });
     expect(back).toEqual(rows.map(([n, t, b, i, f]) => [n, t, b, Number.isSafeInteger(Number(i)) ? Number(i) : i, f ? 1 : 0]));
     const named = Array.from({ length: 40 }, (_, k) => ({ n: k, t: 'x' }));
     expect((await db.executeMany('INSERT INTO p(n, t) VALUES (:n, :t)', named)).changes).toBe(40);
     await db.transaction(async (tx) => {
-      expect((await tx.executeMany('INSERT INTO p(n) VALUES (?)', rows.map((r) => [r[0]]))).changes).toBe(500);
+      expect(
+        (
+          await tx.executeMany(
+            'INSERT INTO p(n) VALUES (?)',
+            rows.map((r) => [r[0]]),
+          )
+        ).changes,
+      ).toBe(500);
     });
     expect(await db.get('SELECT count(*) AS c FROM p')).toEqual({ c: 1040 });
     const error = await rejection(db.executeMany('INSERT INTO p(n) VALUES (?)', [...rows.map((r) => [r[0]]), [{} as never]]));

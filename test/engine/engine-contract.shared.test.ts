@@ -55,7 +55,14 @@ describe.each(LOCAL_ENGINES)('engine contract (%s, in-process)', (name) => {
     engine.exec('CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT); CREATE INDEX t_v ON t(v);');
     expect(engine.run('INSERT INTO t(v) VALUES (?)', ['a'])).toEqual({ changes: 1, lastInsertRowid: 1n });
     expect(engine.runMany('INSERT INTO t(v) VALUES (?)', [['b'], ['c']])).toEqual({ changes: 2, lastInsertRowid: 3n });
-    expect(engine.query('SELECT id, v FROM t ORDER BY id')).toEqual({ columns: ['id', 'v'], rows: [[1, 'a'], [2, 'b'], [3, 'c']] });
+    expect(engine.query('SELECT id, v FROM t ORDER BY id')).toEqual({
+      columns: ['id', 'v'],
+      rows: [
+        [1, 'a'],
+        [2, 'b'],
+        [3, 'c'],
+      ],
+    });
     expect(engine.query('SELECT * FROM t WHERE v = ?', ['zzz'])).toEqual({ columns: ['id', 'v'], rows: [] });
   });
 

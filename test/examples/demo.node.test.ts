@@ -99,11 +99,9 @@ describe('the demo page', () => {
     const startedAt = await events(page);
 
     await page.click('[data-testid="run"]');
-    await page.waitForFunction(
-      (target) => Number(document.getElementById('event-count')?.dataset.events) >= target,
-      startedAt + EVENTS_BEFORE_PAUSE,
-      { timeout: 60_000 },
-    );
+    await page.waitForFunction((target) => Number(document.getElementById('event-count')?.dataset.events) >= target, startedAt + EVENTS_BEFORE_PAUSE, {
+      timeout: 60_000,
+    });
     await page.click('[data-testid="run"]');
     await page.waitForSelector('[data-testid="status"]:has-text("paused at")', { timeout: 30_000 });
     const recorded = await events(page);

@@ -15,8 +15,7 @@ const script = fileURLToPath(new URL('../../dist/examples/node/validator.js', im
 const dir = mkdtempSync(join(tmpdir(), 'alphatrade-example-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const replay = (file: string, events: number) =>
-  run(process.execPath, [script, '--db', file, '--events', String(events), '--miners', '12'], { cwd: dir });
+const replay = (file: string, events: number) => run(process.execPath, [script, '--db', file, '--events', String(events), '--miners', '12'], { cwd: dir });
 
 describe('the Node validator example', () => {
   it('replays into a file, reports leaderboard, analytics and integrity, and resumes on the next run', async () => {

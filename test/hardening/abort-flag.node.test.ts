@@ -11,11 +11,14 @@ describe('the shared abort flag (SharedArrayBuffer: always in Node)', () => {
     const controller = new AbortController();
     let running!: () => void;
     const inside = new Promise<void>((resolve) => (running = resolve));
-    const tx = db.transaction(async (s) => {
-      await s.execute('INSERT INTO t VALUES (1)');
-      running();
-      await s.query(RUNAWAY);
-    }, { signal: controller.signal });
+    const tx = db.transaction(
+      async (s) => {
+        await s.execute('INSERT INTO t VALUES (1)');
+        running();
+        await s.query(RUNAWAY);
+      },
+      { signal: controller.signal },
+    );
     await inside;
     await new Promise((resolve) => setTimeout(resolve, 100));
     const abortedAt = performance.now();

@@ -41,7 +41,11 @@ async function baseImage(journalMode: JournalMode): Promise<DiskImage> {
   faultFs.reset(disk, Infinity, 'once');
   const host = await open(journalMode);
   await host.statement('script', 'CREATE TABLE t(id INTEGER PRIMARY KEY, n INTEGER NOT NULL, pad BLOB)', undefined);
-  await host.statement('batch', 'INSERT INTO t(n, pad) VALUES (0, randomblob(700))', Array.from({ length: BASE_ROWS }, () => []));
+  await host.statement(
+    'batch',
+    'INSERT INTO t(n, pad) VALUES (0, randomblob(700))',
+    Array.from({ length: BASE_ROWS }, () => []),
+  );
   await host.close();
   return disk.snapshot();
 }
@@ -54,7 +58,12 @@ async function transaction(host: Host, tx: number): Promise<boolean> {
   await host.begin(tx);
   try {
     await host.statement('run', 'UPDATE t SET n = 1', undefined, { tx, depth: 0 });
-    await host.statement('batch', 'INSERT INTO t(n, pad) VALUES (1, randomblob(3000))', Array.from({ length: BASE_ROWS }, () => []), { tx, depth: 0 });
+    await host.statement(
+      'batch',
+      'INSERT INTO t(n, pad) VALUES (1, randomblob(3000))',
+      Array.from({ length: BASE_ROWS }, () => []),
+      { tx, depth: 0 },
+    );
     await host.commit(tx);
   } catch (error) {
     try {
@@ -150,7 +159,11 @@ describe.each<JournalMode>(['delete', 'wal'])('I/O fault at every operation of o
 async function afterImage(): Promise<Uint8Array> {
   const host = hostOf(await SqliteWasmEngine.open({ filename: ':memory:', storage: 'memory' }));
   await host.statement('script', 'CREATE TABLE t(id INTEGER PRIMARY KEY, n INTEGER NOT NULL, pad BLOB); PRAGMA user_version = 1', undefined);
-  await host.statement('batch', 'INSERT INTO t(n, pad) VALUES (1, randomblob(2000))', Array.from({ length: 2 * BASE_ROWS }, () => []));
+  await host.statement(
+    'batch',
+    'INSERT INTO t(n, pad) VALUES (1, randomblob(2000))',
+    Array.from({ length: 2 * BASE_ROWS }, () => []),
+  );
   const { bytes } = await host.exportImage();
   await host.close();
   return bytes;
@@ -175,40 +188,43 @@ async function restoreThenExport(host: Host, image: Uint8Array): Promise<'restor
 }
 
 describe.each<JournalMode>(['delete', 'wal'])('I/O fault at every operation of an online restore + backup export (journal %s)', (journalMode) => {
-  it.each<FaultMode>(['once', 'forever'])('fails operation k for every k (%s): typed error, old or new database whole, integrity ok, usable again', async (mode) => {
-    const base = await baseImage(journalMode);
-    const image = await afterImage();
-    const clean = new SimDisk(base);
-    faultFs.reset(clean, Infinity, 'once');
-    const probe = await open(journalMode);
-    const opened = faultFs.ops;
-    await restoreThenExport(probe, image);
-    const total = faultFs.ops - opened;
-    expect(await state(probe)).toBe('after');
-    await probe.close();
-    expect(total).toBeGreaterThan(5);
-    const outcomes = new Map<string, number>();
-    for (let k = 1; k <= total; k++) {
-      faultFs.reset(new SimDisk(base), Infinity, 'once');
-      let host = await open(journalMode);
-      faultFs.arm(k, mode);
-      const ended = await restoreThenExport(host, image);
-      const restored = ended !== 'restore failed';
-      faultFs.heal();
-      if (mode === 'forever') {
-        await tryClose(host);
-        host = await open(journalMode);
+  it.each<FaultMode>(['once', 'forever'])(
+    'fails operation k for every k (%s): typed error, old or new database whole, integrity ok, usable again',
+    async (mode) => {
+      const base = await baseImage(journalMode);
+      const image = await afterImage();
+      const clean = new SimDisk(base);
+      faultFs.reset(clean, Infinity, 'once');
+      const probe = await open(journalMode);
+      const opened = faultFs.ops;
+      await restoreThenExport(probe, image);
+      const total = faultFs.ops - opened;
+      expect(await state(probe)).toBe('after');
+      await probe.close();
+      expect(total).toBeGreaterThan(5);
+      const outcomes = new Map<string, number>();
+      for (let k = 1; k <= total; k++) {
+        faultFs.reset(new SimDisk(base), Infinity, 'once');
+        let host = await open(journalMode);
+        faultFs.arm(k, mode);
+        const ended = await restoreThenExport(host, image);
+        const restored = ended !== 'restore failed';
+        faultFs.heal();
+        if (mode === 'forever') {
+          await tryClose(host);
+          host = await open(journalMode);
+        }
+        const seen = await state(host);
+        expect(seen === 'after' || seen === 'before', `k=${k}: ${seen}`).toBe(true);
+        if (restored) expect(seen).toBe('after');
+        expect(await integrity(host)).toEqual(['ok']);
+        await host.statement('run', 'INSERT INTO t(n) VALUES (2)', undefined);
+        await host.close();
+        const outcome = `${ended}:${seen}`;
+        outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
       }
-      const seen = await state(host);
-      expect(seen === 'after' || seen === 'before', `k=${k}: ${seen}`).toBe(true);
-      if (restored) expect(seen).toBe('after');
-      expect(await integrity(host)).toEqual(['ok']);
-      await host.statement('run', 'INSERT INTO t(n) VALUES (2)', undefined);
-      await host.close();
-      const outcome = `${ended}:${seen}`;
-      outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
-    }
-    expect(outcomes.get('restore failed:before') ?? 0).toBeGreaterThan(0);
-    console.info(`restore fault loop (${journalMode}, ${mode}): ${total} operations`, Object.fromEntries(outcomes));
-  });
+      expect(outcomes.get('restore failed:before') ?? 0).toBeGreaterThan(0);
+      console.info(`restore fault loop (${journalMode}, ${mode}): ${total} operations`, Object.fromEntries(outcomes));
+    },
+  );
 });

@@ -30,7 +30,10 @@ function collectUntil(worker: RawWorker, frames: unknown[], last: (data: unknown
   });
 }
 
-const isReplyTo = (seq: number) => (data: unknown): boolean => Array.isArray(data) && data[0] === seq;
+const isReplyTo =
+  (seq: number) =>
+  (data: unknown): boolean =>
+    Array.isArray(data) && data[0] === seq;
 
 /** The code of the error the worker answered frame `seq` with (every reply before it must be none). */
 async function refusalCode(worker: RawWorker, seq: number, frame: unknown[]): Promise<string | undefined> {
@@ -43,7 +46,9 @@ async function refusalCode(worker: RawWorker, seq: number, frame: unknown[]): Pr
 
 /** What the worker's own realm sees on Object.prototype. */
 async function pollution(worker: RawWorker): Promise<unknown> {
-  const replies = (await collectUntil(worker, [{ probe: 'pollution' }], (data) => (data as { probe?: unknown } | null)?.probe !== undefined)) as { probe?: unknown }[];
+  const replies = (await collectUntil(worker, [{ probe: 'pollution' }], (data) => (data as { probe?: unknown } | null)?.probe !== undefined)) as {
+    probe?: unknown;
+  }[];
   return replies.at(-1)?.probe;
 }
 
@@ -52,7 +57,12 @@ const objectWithOwnProto = (): unknown => JSON.parse('{"__proto__": {"polluted":
 describe.each(LOCAL_ENGINES)('hostile frames to a real worker (%s)', (engine) => {
   it('are refused; ({}).polluted stays undefined in the worker; the worker keeps serving', async () => {
     const worker = await spawnProbeWorker();
-    const connection = new WireConnection({ endpoint: worker.endpoint, onCrash: () => undefined, setBusy: () => undefined, terminate: () => worker.terminate() });
+    const connection = new WireConnection({
+      endpoint: worker.endpoint,
+      onCrash: () => undefined,
+      setBusy: () => undefined,
+      terminate: () => worker.terminate(),
+    });
     await connection.open({ engine, filename: ':memory:', storage: 'memory', sqlJsWasmUrl });
     expect(await pollution(worker)).toEqual({ polluted: null, keys: [] });
 

@@ -21,11 +21,43 @@ import { LOCAL_ENGINES, openDb } from '../support/open-db.js';
 import { rejection } from '../support/rejection.js';
 
 /** Pieces that break naive quoting, plus SQL keywords, reserved prefixes and confusables. */
-const HOSTILE_PIECES = ['"', "'", '`', '[', ']', ';', '--', '/*', '*/', ' ', '\n', '\t', 'DROP TABLE sentinel', 'sentinel', 'SENTINEL', 'sqlite_', 'SELECT', 'rowid', '\u0430', '\u200b', '\\', '%', '$1', '?', ':x', '\u0000'];
+const HOSTILE_PIECES = [
+  '"',
+  "'",
+  '`',
+  '[',
+  ']',
+  ';',
+  '--',
+  '/*',
+  '*/',
+  ' ',
+  '\n',
+  '\t',
+  'DROP TABLE sentinel',
+  'sentinel',
+  'SENTINEL',
+  'sqlite_',
+  'SELECT',
+  'rowid',
+  '\u0430',
+  '\u200b',
+  '\\',
+  '%',
+  '$1',
+  '?',
+  ':x',
+  '\u0000',
+];
 
 /** Hostile identifier strings: hostile pieces and arbitrary Unicode, sometimes long. */
 const hostileName = fc.oneof(
-  { weight: 5, arbitrary: fc.array(fc.oneof(fc.constantFrom(...HOSTILE_PIECES), fc.string({ unit: 'binary', maxLength: 6 })), { minLength: 1, maxLength: 8 }).map((parts) => parts.join('')) },
+  {
+    weight: 5,
+    arbitrary: fc
+      .array(fc.oneof(fc.constantFrom(...HOSTILE_PIECES), fc.string({ unit: 'binary', maxLength: 6 })), { minLength: 1, maxLength: 8 })
+      .map((parts) => parts.join('')),
+  },
   { weight: 1, arbitrary: fc.string({ unit: 'binary', minLength: 1, maxLength: 40 }) },
   { weight: 1, arbitrary: fc.constantFrom('x'.repeat(10_000), `${'"'.repeat(5000)}`, 'a"; DROP TABLE sentinel; --') },
 );
@@ -86,11 +118,16 @@ describe.each(LOCAL_ENGINES)('hostile identifiers against the schema (%s)', (eng
     await db.exec('CREATE TABLE IF NOT EXISTS probe(a INTEGER)');
     await db.exec('DELETE FROM probe; INSERT INTO probe VALUES (1)');
     await fc.assert(
-      fc.asyncProperty(hostileName.filter((name) => name !== '' && !name.includes('\u0000') && name.toLowerCase() !== 'a' && !['rowid', 'oid', '_rowid_'].includes(name.toLowerCase())), async (name) => {
-        const error = await rejection(db.query(`SELECT ${quoteColumn(name)} AS v FROM probe`));
-        expect(error.code).toBe('SQLITE_ERROR');
-        expect(error.message).toMatch(/no such column/);
-      }),
+      fc.asyncProperty(
+        hostileName.filter(
+          (name) => name !== '' && !name.includes('\u0000') && name.toLowerCase() !== 'a' && !['rowid', 'oid', '_rowid_'].includes(name.toLowerCase()),
+        ),
+        async (name) => {
+          const error = await rejection(db.query(`SELECT ${quoteColumn(name)} AS v FROM probe`));
+          expect(error.code).toBe('SQLITE_ERROR');
+          expect(error.message).toMatch(/no such column/);
+        },
+      ),
       { numRuns: RUNS },
     );
     await db.exec('DROP TABLE probe');

@@ -31,8 +31,8 @@ describe.each(LOCAL_ENGINES)('size limits (%s)', (engine) => {
     const rows = await rejection(db.query(COUNT_TO, [101]));
     expect(rows.code).toBe('LIMIT_EXCEEDED');
     expect(rows.message).toMatch(/db\.iterate\(\)/);
-    expect(await db.query('SELECT printf(\'%.*c\', 4000, \'x\') AS s')).toEqual([{ s: 'x'.repeat(4000) }]);
-    expect((await rejection(db.query('SELECT printf(\'%.*c\', 6000, \'x\') AS s'))).code).toBe('LIMIT_EXCEEDED');
+    expect(await db.query("SELECT printf('%.*c', 4000, 'x') AS s")).toEqual([{ s: 'x'.repeat(4000) }]);
+    expect((await rejection(db.query("SELECT printf('%.*c', 6000, 'x') AS s"))).code).toBe('LIMIT_EXCEEDED');
     expect(await db.query('SELECT 1 AS one')).toEqual([{ one: 1 }]);
     await db.close();
   });
@@ -94,7 +94,13 @@ describe.each(LOCAL_ENGINES)('size limits (%s)', (engine) => {
 
 describe('limits options', () => {
   it('are checked at open and default to DEFAULT_LIMITS', () => {
-    expect(DEFAULT_LIMITS).toEqual({ maxSqlLength: 1_000_000, maxParameters: 32_766, maxBatchRows: 1_000_000, maxResultRows: 1_000_000, maxResultBytes: 268_435_456 });
+    expect(DEFAULT_LIMITS).toEqual({
+      maxSqlLength: 1_000_000,
+      maxParameters: 32_766,
+      maxBatchRows: 1_000_000,
+      maxResultRows: 1_000_000,
+      maxResultBytes: 268_435_456,
+    });
     for (const limits of [{ maxResultRows: 0 }, { maxSqlLength: 1.5 }, { maxParameters: -1 }]) {
       expect(() => openDb('sqlite-wasm', { limits })).toThrow(/must be a positive integer/);
     }

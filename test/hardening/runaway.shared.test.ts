@@ -64,17 +64,23 @@ describe.each(STOPPING_ENGINES)('runaway statements (%s)', (engine) => {
     await db.exec('CREATE TABLE t(v INTEGER)');
     const started = performance.now();
     const error = await rejection(
-      db.transaction(async (s) => {
-        await s.execute('INSERT INTO t VALUES (1)');
-        await s.query(RUNAWAY);
-      }, { timeoutMs: 200 }),
+      db.transaction(
+        async (s) => {
+          await s.execute('INSERT INTO t VALUES (1)');
+          await s.query(RUNAWAY);
+        },
+        { timeoutMs: 200 },
+      ),
     );
     expect(error.code).toBe('INTERRUPTED');
     expect(performance.now() - started).toBeLessThan(500);
     if (!interruptsInWorker) await db.exec('CREATE TABLE IF NOT EXISTS t(v INTEGER)');
-    await db.transaction(async (s) => {
-      await s.execute('INSERT INTO t VALUES (2)');
-    }, { timeoutMs: 5000 });
+    await db.transaction(
+      async (s) => {
+        await s.execute('INSERT INTO t VALUES (2)');
+      },
+      { timeoutMs: 5000 },
+    );
     expect(await db.query('SELECT v FROM t')).toEqual([{ v: 2 }]);
     await db.close();
   });
@@ -83,17 +89,19 @@ describe.each(STOPPING_ENGINES)('runaway statements (%s)', (engine) => {
     const db = openDb(engine);
     await db.exec('CREATE TABLE t(v INTEGER)');
     const error = await rejection(
-      db.transaction(async (s) => {
-        await s.execute('INSERT INTO t VALUES (1)');
-        await new Promise((resolve) => setTimeout(resolve, 150));
-        await s.execute('INSERT INTO t VALUES (2)');
-      }, { timeoutMs: 100 }),
+      db.transaction(
+        async (s) => {
+          await s.execute('INSERT INTO t VALUES (1)');
+          await new Promise((resolve) => setTimeout(resolve, 150));
+          await s.execute('INSERT INTO t VALUES (2)');
+        },
+        { timeoutMs: 100 },
+      ),
     );
     expect(error.code).toBe('INTERRUPTED');
     expect(await db.query('SELECT v FROM t')).toEqual([]);
     await db.close();
   });
-
 });
 
 describe('a statement budget inside a transaction (sqlite-wasm)', () => {
@@ -144,11 +152,14 @@ describe.runIf(!suiteWorker)('sql.js in-process: nothing can stop a running stat
     const db = openDb('sql.js');
     await db.exec('CREATE TABLE t(v INTEGER)');
     const error = await rejection(
-      db.transaction(async (s) => {
-        await s.execute('INSERT INTO t VALUES (1)');
-        await new Promise((resolve) => setTimeout(resolve, 150));
-        await s.execute('INSERT INTO t VALUES (2)');
-      }, { timeoutMs: 100 }),
+      db.transaction(
+        async (s) => {
+          await s.execute('INSERT INTO t VALUES (1)');
+          await new Promise((resolve) => setTimeout(resolve, 150));
+          await s.execute('INSERT INTO t VALUES (2)');
+        },
+        { timeoutMs: 100 },
+      ),
     );
     expect(error.code).toBe('INTERRUPTED');
     expect(await db.query('SELECT v FROM t')).toEqual([]);

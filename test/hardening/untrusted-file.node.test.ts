@@ -76,7 +76,7 @@ describe('a database file with a hostile schema', () => {
     await db.exec('PRAGMA writable_schema = ON');
     const write = await rejection(db.execute("UPDATE sqlite_schema SET sql = 'CREATE TABLE t(x)' WHERE name = 't'"));
     expect(write.message).toMatch(/may not be modified/);
-    expect((await rejection(db.execute("UPDATE sqlite_dbpage SET data = zeroblob(4096) WHERE pgno = 1"))).code).toMatch(/^SQLITE_/);
+    expect((await rejection(db.execute('UPDATE sqlite_dbpage SET data = zeroblob(4096) WHERE pgno = 1'))).code).toMatch(/^SQLITE_/);
     expect(await db.query('PRAGMA integrity_check')).toEqual([{ integrity_check: 'ok' }]);
     await db.close();
   });

@@ -83,10 +83,12 @@ describe.each(LOCAL_ENGINES)('host transaction tokens (%s)', (engine) => {
     const procedures = new ProcedureRegistry().register({
       'test.nested': procedure<undefined, number>(async (context) => {
         await context.run('INSERT INTO t VALUES (1)');
-        await context.savepoint(async () => {
-          await context.run('INSERT INTO t VALUES (2)');
-          throw new Error('inner');
-        }).catch(() => undefined);
+        await context
+          .savepoint(async () => {
+            await context.run('INSERT INTO t VALUES (2)');
+            throw new Error('inner');
+          })
+          .catch(() => undefined);
         await context.savepoint(async () => context.run('INSERT INTO t VALUES (3)'));
         return (await context.query('SELECT v FROM t ORDER BY v')).rows.length;
       }),

@@ -93,11 +93,17 @@ describe('libSQL engine', () => {
   it('keeps the options apart from local databases and checks them', () => {
     expect(() => DatabaseManager.open('x', { engine: 'libsql' })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
     expect(() => DatabaseManager.open('x', { engine: 'libsql', url: 'ftp://x' })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
-    expect(() => DatabaseManager.open('x', { engine: 'libsql', url: primary.url, storage: 'file' })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
-    expect(() => DatabaseManager.open('x', { engine: 'libsql', url: primary.url, replicaUrls: ['nope'] })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    expect(() => DatabaseManager.open('x', { engine: 'libsql', url: primary.url, storage: 'file' })).toThrow(
+      expect.objectContaining({ code: 'INVALID_ARGUMENT' }),
+    );
+    expect(() => DatabaseManager.open('x', { engine: 'libsql', url: primary.url, replicaUrls: ['nope'] })).toThrow(
+      expect.objectContaining({ code: 'INVALID_ARGUMENT' }),
+    );
     const db = open();
     expect(db.name).toBe(`libsql:engine-${counter}`);
     expect(DatabaseManager.open(`engine-${counter}`, { engine: 'libsql', url: primary.url })).toBe(db);
-    expect(() => DatabaseManager.open(`engine-${counter}`, { engine: 'libsql', url: 'ws://127.0.0.1:1' })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    expect(() => DatabaseManager.open(`engine-${counter}`, { engine: 'libsql', url: 'ws://127.0.0.1:1' })).toThrow(
+      expect.objectContaining({ code: 'INVALID_ARGUMENT' }),
+    );
   });
 });

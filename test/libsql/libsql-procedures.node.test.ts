@@ -48,7 +48,7 @@ describe('procedures on libSQL', () => {
         runs += 1;
         const { n } = args as { n: number };
         for (let i = 0; i < n; i++) await ctx.run('INSERT INTO filled VALUES (?)', [i]);
-        return ((await ctx.get<{ c: number }>('SELECT count(*) AS c FROM filled'))?.c ?? 0);
+        return (await ctx.get<{ c: number }>('SELECT count(*) AS c FROM filled'))?.c ?? 0;
       }),
     });
     const { engine, statements } = counted(await openLibsql(resolveLibsqlSettings({ url: primary.url })));
@@ -88,7 +88,7 @@ describe('procedures on libSQL', () => {
     expect(await db.miners.getPositions(miner.minerId)).toHaveLength(40);
     const inserts = db.tracker.stats().filter((s) => /^INSERT INTO "?miner_\S*positions\b/i.test(s.normalized));
     expect(inserts.map((s) => s.calls)).toEqual([40]);
-    expect(db.tracker.stats().find((s) => s.normalized === "procedure:ledger.recordEvents")?.calls).toBe(1);
+    expect(db.tracker.stats().find((s) => s.normalized === 'procedure:ledger.recordEvents')?.calls).toBe(1);
     await db.close();
   }, 120_000);
 });

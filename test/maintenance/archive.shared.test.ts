@@ -29,53 +29,62 @@ async function orphanCount(db: DatabaseManager, minerId: number): Promise<number
 describe.each(ENGINES)('archive (%s)', (engine) => {
   const open = setUpDbPerTest(engine);
 
-  it('10k positions: moves exactly the closed components, orphans nothing, keeps invariants and aggregates; a second run moves nothing', { timeout: 240_000 }, async () => {
-    const db = await open();
-    const plan = await seedLedger(db, 4, 10_000);
-    expect(plan.stakes).toBeGreaterThanOrEqual(10_000);
-    const before = plan.middle;
-    const expected = new Map<number, Set<number>>();
-    for (const id of plan.minerIds) expected.set(id, await expectedArchive(db, id, before));
-    const totalExpected = [...expected.values()].reduce((n, s) => n + s.size, 0);
-    expect(totalExpected).toBeGreaterThan(1000);
-    const minersBefore = await db.miners.listMiners();
+  it(
+    '10k positions: moves exactly the closed components, orphans nothing, keeps invariants and aggregates; a second run moves nothing',
+    { timeout: 240_000 },
+    async () => {
+      const db = await open();
+      const plan = await seedLedger(db, 4, 10_000);
+      expect(plan.stakes).toBeGreaterThanOrEqual(10_000);
+      const before = plan.middle;
+      const expected = new Map<number, Set<number>>();
+      for (const id of plan.minerIds) expected.set(id, await expectedArchive(db, id, before));
+      const totalExpected = [...expected.values()].reduce((n, s) => n + s.size, 0);
+      expect(totalExpected).toBeGreaterThan(1000);
+      const minersBefore = await db.miners.listMiners();
 
-    // Some closed positions before the cutoff must be blocked by a trade shared with a live one.
-    const progress: ArchiveProgress[] = [];
-    const report = await db.maintenance.archive({ before: new Date(before), batchSize: 250, onProgress: (p) => progress.push(p) });
-    expect(report.blocked).toBeGreaterThan(0);
-    expect(report.positions).toBe(totalExpected);
-    expect(report.batches).toBeGreaterThan(plan.minerIds.length);
-    expect(progress.length).toBeGreaterThanOrEqual(report.batches);
-    expect(progress.at(-1)).toMatchObject({ minersDone: plan.minerIds.length, minersTotal: plan.minerIds.length, positions: report.positions, trades: report.trades });
-    for (let i = 1; i < progress.length; i++) expect(progress[i]!.positions).toBeGreaterThanOrEqual(progress[i - 1]!.positions);
+      // Some closed positions before the cutoff must be blocked by a trade shared with a live one.
+      const progress: ArchiveProgress[] = [];
+      const report = await db.maintenance.archive({ before: new Date(before), batchSize: 250, onProgress: (p) => progress.push(p) });
+      expect(report.blocked).toBeGreaterThan(0);
+      expect(report.positions).toBe(totalExpected);
+      expect(report.batches).toBeGreaterThan(plan.minerIds.length);
+      expect(progress.length).toBeGreaterThanOrEqual(report.batches);
+      expect(progress.at(-1)).toMatchObject({
+        minersDone: plan.minerIds.length,
+        minersTotal: plan.minerIds.length,
+        positions: report.positions,
+        trades: report.trades,
+      });
+      for (let i = 1; i < progress.length; i++) expect(progress[i]!.positions).toBeGreaterThanOrEqual(progress[i - 1]!.positions);
 
-    for (const id of plan.minerIds) {
-      expect(await archivedIds(db, id)).toEqual(expected.get(id));
-      expect(await orphanCount(db, id)).toBe(0);
-      const t = minerTables(id);
-      const summary = await db.get<Record<string, bigint | number>>(
-        `SELECT (SELECT sum(positions_archived) FROM archived_position_summaries WHERE miner_id = ?1) AS sp,
+      for (const id of plan.minerIds) {
+        expect(await archivedIds(db, id)).toEqual(expected.get(id));
+        expect(await orphanCount(db, id)).toBe(0);
+        const t = minerTables(id);
+        const summary = await db.get<Record<string, bigint | number>>(
+          `SELECT (SELECT sum(positions_archived) FROM archived_position_summaries WHERE miner_id = ?1) AS sp,
                 (SELECT count(*) FROM ${t.archivedPositions}) AS ap,
                 (SELECT sum(total_tao) FROM archived_position_summaries WHERE miner_id = ?1) AS st,
                 (SELECT sum(entry_tao) FROM ${t.archivedPositions}) AS at,
                 (SELECT sum(trades_archived) FROM archived_trade_summaries WHERE miner_id = ?1) AS tt,
                 (SELECT count(*) FROM ${t.archivedTrades}) AS att`,
-        [id],
-      );
-      expect(summary?.sp).toBe(summary?.ap);
-      expect(summary?.st).toBe(summary?.at);
-      expect(summary?.tt).toBe(summary?.att);
-      const stale = await db.get<{ n: number }>(`SELECT count(*) AS n FROM ${t.archivedPositions} WHERE status <> 'closed' OR closed_at >= ?`, [before]);
-      expect(stale?.n).toBe(0);
-    }
-    expect(await db.miners.listMiners()).toEqual(minersBefore);
-    expect(await db.maintenance.verifyIntegrity()).toEqual({ ok: true, problems: [] });
+          [id],
+        );
+        expect(summary?.sp).toBe(summary?.ap);
+        expect(summary?.st).toBe(summary?.at);
+        expect(summary?.tt).toBe(summary?.att);
+        const stale = await db.get<{ n: number }>(`SELECT count(*) AS n FROM ${t.archivedPositions} WHERE status <> 'closed' OR closed_at >= ?`, [before]);
+        expect(stale?.n).toBe(0);
+      }
+      expect(await db.miners.listMiners()).toEqual(minersBefore);
+      expect(await db.maintenance.verifyIntegrity()).toEqual({ ok: true, problems: [] });
 
-    const again = await db.maintenance.archive({ before, batchSize: 250 });
-    expect(again).toMatchObject({ positions: 0, trades: 0, slices: 0, batches: 0 });
-    expect(await db.maintenance.verifyIntegrity()).toEqual({ ok: true, problems: [] });
-  });
+      const again = await db.maintenance.archive({ before, batchSize: 250 });
+      expect(again).toMatchObject({ positions: 0, trades: 0, slices: 0, batches: 0 });
+      expect(await db.maintenance.verifyIntegrity()).toEqual({ ok: true, problems: [] });
+    },
+  );
 
   it('replaying an archived unstake is a no-op returning the archived record', async () => {
     const db = await open();
@@ -86,7 +95,14 @@ describe.each(ENGINES)('archive (%s)', (engine) => {
       `SELECT extrinsic_id, exit_timestamp, netuid FROM ${minerTables(minerId).archivedTrades} ORDER BY exit_timestamp LIMIT 1`,
     );
     expect(archivedTrade).toBeDefined();
-    const event = { netuid: archivedTrade!.netuid, block: 1, timestamp: archivedTrade!.exit_timestamp, tao: units(1), alpha: units(1), extrinsicId: archivedTrade!.extrinsic_id };
+    const event = {
+      netuid: archivedTrade!.netuid,
+      block: 1,
+      timestamp: archivedTrade!.exit_timestamp,
+      tao: units(1),
+      alpha: units(1),
+      extrinsicId: archivedTrade!.extrinsic_id,
+    };
     const before = await db.miners.getMiner({ minerId });
     const replay = await db.miners.recordUnstake(minerId, event);
     expect(replay.trade.extrinsicId).toBe(archivedTrade!.extrinsic_id);

@@ -41,7 +41,11 @@ async function seededFile(file: string, options: DatabaseOptions = {}): Promise<
 function corrupt(file: string, how: 'overwritten' | 'flipped' | 'truncated', rootPage: number): void {
   const data = readFileSync(file);
   const pageSize = data[16]! * 256 + data[17]!;
-  if (how === 'overwritten') data.set(Array.from({ length: 16 }, (_, i) => 0x41 + i), 0);
+  if (how === 'overwritten')
+    data.set(
+      Array.from({ length: 16 }, (_, i) => 0x41 + i),
+      0,
+    );
   if (how === 'flipped') {
     const header = (rootPage - 1) * pageSize;
     data.set([0xff, 0xf0, 0xff, 0xf1, 0x00, 0x01], header + (data[header] === 0x05 || data[header] === 0x02 ? 12 : 8));

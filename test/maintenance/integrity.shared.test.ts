@@ -20,7 +20,10 @@ async function corruptedCopies(db: DatabaseManager, image: Uint8Array): Promise<
   const pointers = header + (flipped[header] === 0x05 || flipped[header] === 0x02 ? 12 : 8);
   flipped.set([0xff, 0xf0, 0xff, 0xf1, 0x00, 0x01], pointers);
   const overwritten = image.slice();
-  overwritten.set(Array.from({ length: 16 }, (_, i) => 0x41 + i), 0);
+  overwritten.set(
+    Array.from({ length: 16 }, (_, i) => 0x41 + i),
+    0,
+  );
   const pages = image.length / pageSize;
   return { overwritten, flipped, truncated: image.slice(0, Math.floor(pages / 2) * pageSize) };
 }
@@ -52,7 +55,11 @@ describe.each(ENGINES)('integrity and recovery (%s)', (engine) => {
     const aggregates = report.problems.filter((p) => p.kind === 'aggregate').map((p) => p.detail);
     expect(aggregates).toEqual([expect.stringContaining('total_trades'), expect.stringContaining('realized_pnl_tao')]);
     expect(report.problems).toContainEqual(
-      expect.objectContaining({ kind: 'position-slices', table: `miner_${minerId}_positions`, detail: expect.stringContaining(`position ${closed!.position_id}:`) }),
+      expect.objectContaining({
+        kind: 'position-slices',
+        table: `miner_${minerId}_positions`,
+        detail: expect.stringContaining(`position ${closed!.position_id}:`),
+      }),
     );
     expect(report.problems).toHaveLength(4);
 

@@ -44,7 +44,7 @@ function sequence(minerId: number, netuid: number, positions: number, rand: (n: 
   const event = (kind: 'stake' | 'unstake', alpha: bigint): void => {
     t += MINUTE;
     id += 1;
-    const tao = kind === 'stake' ? alpha * BigInt(90 + rand(20)) / 100n + 1n : alpha * BigInt(70 + rand(60)) / 100n + 1n;
+    const tao = kind === 'stake' ? (alpha * BigInt(90 + rand(20))) / 100n + 1n : (alpha * BigInt(70 + rand(60))) / 100n + 1n;
     events.push({ kind, minerId, netuid, block: id, timestamp: t, tao, alpha, extrinsicId: `m${minerId}-n${netuid}-${id}` });
   };
   while (made < positions) {
@@ -105,7 +105,9 @@ export async function seedLedger(db: DatabaseManager, miners: number, positions:
  */
 export async function expectedArchive(db: DatabaseManager, minerId: number, before: number): Promise<Set<number>> {
   const t = minerTables(minerId);
-  const positions = await db.query<{ position_id: number; status: string; closed_at: number | null }>(`SELECT position_id, status, closed_at FROM ${t.positions}`);
+  const positions = await db.query<{ position_id: number; status: string; closed_at: number | null }>(
+    `SELECT position_id, status, closed_at FROM ${t.positions}`,
+  );
   const slices = await db.query<{ position_id: number; trade_id: number }>(`SELECT position_id, trade_id FROM ${t.positionTrades}`);
   const parent = new Map<string, string>();
   const find = (x: string): string => {

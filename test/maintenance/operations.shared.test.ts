@@ -34,7 +34,10 @@ describe.each(ENGINES)('backup, optimize, cleanup, schedule (%s)', (engine) => {
   it('optimize reports sizes, vacuums past the free-page threshold and not below it', async () => {
     const db = await open();
     await db.exec('CREATE TABLE big(x BLOB)');
-    await db.executeMany('INSERT INTO big VALUES (?)', Array.from({ length: 400 }, () => [new Uint8Array(2000)]));
+    await db.executeMany(
+      'INSERT INTO big VALUES (?)',
+      Array.from({ length: 400 }, () => [new Uint8Array(2000)]),
+    );
     const kept = await db.maintenance.optimize({ vacuumFreeRatio: 0.5 });
     expect(kept).toMatchObject({ vacuumed: false, checkpointed: false, statistics: 'optimize' });
     expect(kept.before.pageCount).toBeGreaterThan(100);
@@ -101,7 +104,13 @@ describe.each(ENGINES)('backup, optimize, cleanup, schedule (%s)', (engine) => {
     const db = await open();
     await seedLedger(db, 1, 60);
     const runs: number[] = [];
-    const scheduler = db.maintenance.schedule({ intervalMs: 20, archiveAfterDays: 0, retentionDays: null, batchSize: 4, onRun: (r) => runs.push(r.archive?.positions ?? -1) });
+    const scheduler = db.maintenance.schedule({
+      intervalMs: 20,
+      archiveAfterDays: 0,
+      retentionDays: null,
+      batchSize: 4,
+      onRun: (r) => runs.push(r.archive?.positions ?? -1),
+    });
     while (runs.length < 2) await new Promise((resolve) => setTimeout(resolve, 10));
     await scheduler.stop();
     const after = scheduler.runs;
@@ -111,6 +120,6 @@ describe.each(ENGINES)('backup, optimize, cleanup, schedule (%s)', (engine) => {
     await new Promise((resolve) => setTimeout(resolve, 60));
     expect(scheduler.runs).toBe(after);
     expect(await db.maintenance.verifyIntegrity()).toEqual({ ok: true, problems: [] });
-    expect((() => db.maintenance.schedule({ intervalMs: -1 }))).toThrow(/intervalMs/);
+    expect(() => db.maintenance.schedule({ intervalMs: -1 })).toThrow(/intervalMs/);
   });
 });

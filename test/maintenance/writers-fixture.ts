@@ -52,4 +52,3 @@ export async function checkWriterImage(engine: 'sqlite-wasm' | 'sql.js', image: 
     await copy.close();
   }
 }
-

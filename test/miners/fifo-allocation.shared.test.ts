@@ -25,8 +25,7 @@ function failure(fn: () => unknown): DatabaseError {
 }
 
 const sum = (values: readonly bigint[]): bigint => values.reduce((a, b) => a + b, 0n);
-const byFifo = (a: FifoLot, b: FifoLot): number =>
-  a.entryTimestamp - b.entryTimestamp || a.entryBlock - b.entryBlock || a.positionId - b.positionId;
+const byFifo = (a: FifoLot, b: FifoLot): number => a.entryTimestamp - b.entryTimestamp || a.entryBlock - b.entryBlock || a.positionId - b.positionId;
 const anyPick = fc.bigInt({ min: 0n, max: 2n ** 64n });
 
 /** 1..8 open lots with distinct ids, some partially consumed, with consistent costAllocated. */
@@ -53,14 +52,12 @@ const lotsArb = fc
   );
 
 /** Lots plus an unstake that fits in their alpha and comes after all of them. */
-const caseArb = fc
-  .tuple(lotsArb, anyPick, fc.bigInt({ min: 0n, max: 10n ** 16n }), fc.nat(10_000_000))
-  .map(([lots, pick, tao, delay]) => {
-    const available = sum(lots.map((l) => l.remainingAlpha));
-    const latest = Math.max(...lots.map((l) => l.entryTimestamp));
-    const unstake: FifoUnstake = { alpha: 1n + (pick % available), tao, timestamp: latest + delay };
-    return { lots, unstake };
-  });
+const caseArb = fc.tuple(lotsArb, anyPick, fc.bigInt({ min: 0n, max: 10n ** 16n }), fc.nat(10_000_000)).map(([lots, pick, tao, delay]) => {
+  const available = sum(lots.map((l) => l.remainingAlpha));
+  const latest = Math.max(...lots.map((l) => l.entryTimestamp));
+  const unstake: FifoUnstake = { alpha: 1n + (pick % available), tao, timestamp: latest + delay };
+  return { lots, unstake };
+});
 
 describe('worked example (seed)', () => {
   const lots = [lot(1, units(20), units(300)), lot(2, units(20), units(460), { entryTimestamp: 2_000 })];
@@ -68,16 +65,30 @@ describe('worked example (seed)', () => {
 
   it('closes P1 with +200 τ (66.67 %)', () => {
     expect(slices[0]).toEqual({
-      positionId: 1, alphaAmount: units(20), taoAmount: units(500), cost: units(300), pnlTao: units(200),
-      roiPct: (200 / 300) * 100, durationSec: 2, remainingAfter: 0n, closes: true,
+      positionId: 1,
+      alphaAmount: units(20),
+      taoAmount: units(500),
+      cost: units(300),
+      pnlTao: units(200),
+      roiPct: (200 / 300) * 100,
+      durationSec: 2,
+      remainingAfter: 0n,
+      closes: true,
     });
     expect(slices[0]?.roiPct.toFixed(2)).toBe('66.67');
   });
 
   it('leaves P2 partial with 10 α and +20 τ on its slice (8.70 %)', () => {
     expect(slices[1]).toEqual({
-      positionId: 2, alphaAmount: units(10), taoAmount: units(250), cost: units(230), pnlTao: units(20),
-      roiPct: (20 / 230) * 100, durationSec: 1, remainingAfter: units(10), closes: false,
+      positionId: 2,
+      alphaAmount: units(10),
+      taoAmount: units(250),
+      cost: units(230),
+      pnlTao: units(20),
+      roiPct: (20 / 230) * 100,
+      durationSec: 1,
+      remainingAfter: units(10),
+      closes: false,
     });
     expect(slices[1]?.roiPct.toFixed(2)).toBe('8.70');
     expect(slices).toHaveLength(2);
@@ -86,8 +97,7 @@ describe('worked example (seed)', () => {
 
 describe('allocation rules', () => {
   it('orders by entry timestamp, then entry block, then position id, whatever the input order', () => {
-    const at = (id: number, entryTimestamp: number, entryBlock: number): FifoLot =>
-      lot(id, 1n, 1n, { entryTimestamp, entryBlock });
+    const at = (id: number, entryTimestamp: number, entryBlock: number): FifoLot => lot(id, 1n, 1n, { entryTimestamp, entryBlock });
     const lots = [at(9, 5, 1), at(3, 5, 1), at(7, 5, 0), at(1, 6, 0), at(8, 4, 9)];
     const { slices } = allocateFifo(lots, { alpha: 4n, tao: 4n, timestamp: 10 });
     expect(slices.map((s) => s.positionId)).toEqual([8, 7, 3, 9]);
@@ -95,8 +105,7 @@ describe('allocation rules', () => {
 
   it('gives the leftover rao to the largest remainders, earlier lots first on ties', () => {
     const three = [lot(1, 1n, 0n), lot(2, 1n, 0n), lot(3, 1n, 0n)];
-    const tao = (lots: FifoLot[], unstake: FifoUnstake): bigint[] =>
-      allocateFifo(lots, unstake).slices.map((s) => s.taoAmount);
+    const tao = (lots: FifoLot[], unstake: FifoUnstake): bigint[] => allocateFifo(lots, unstake).slices.map((s) => s.taoAmount);
     expect(tao(three, { alpha: 3n, tao: 2n, timestamp: 2_000 })).toEqual([1n, 1n, 0n]);
     const small = lot(1, 1n, 0n);
     const big = lot(2, 2n, 0n, { entryTimestamp: 1_001 });
@@ -121,8 +130,7 @@ describe('allocation rules', () => {
   });
 
   it('floors the duration to whole seconds and allows an unstake at the entry instant', () => {
-    const duration = (timestamp: number): number | undefined =>
-      allocateFifo([lot(1, 5n, 5n)], { alpha: 1n, tao: 1n, timestamp }).slices[0]?.durationSec;
+    const duration = (timestamp: number): number | undefined => allocateFifo([lot(1, 5n, 5n)], { alpha: 1n, tao: 1n, timestamp }).slices[0]?.durationSec;
     expect([duration(2_999), duration(1_000), duration(61_000)]).toEqual([1, 0, 60]);
   });
 

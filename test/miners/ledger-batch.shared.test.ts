@@ -34,9 +34,7 @@ describe.each(ENGINES)('ledger batches (%s)', (engine) => {
     }
     const withoutClock = (dump: string) => dump.replace(/\\"(registered_at|tracking_start|changed_at)\\":\d+/g, '');
     expect(withoutClock(await contentOf(batched))).toBe(withoutClock(await contentOf(sequential)));
-    expect(await batched.miners.recordEvents(events(one.minerId))).toEqual(
-      expect.arrayContaining([expect.objectContaining({ ok: true })]),
-    );
+    expect(await batched.miners.recordEvents(events(one.minerId))).toEqual(expect.arrayContaining([expect.objectContaining({ ok: true })]));
   });
 
   it('refuses a batch that is not an array of events', async () => {

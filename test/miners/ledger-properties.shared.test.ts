@@ -35,8 +35,17 @@ const stepArb: fc.Arbitrary<Step> = fc.record({
   pick: fc.nat(),
 });
 
-interface ModelLot { readonly id: number; readonly ts: number; readonly block: number; remaining: bigint }
-interface Sent { readonly kind: 'stake' | 'unstake'; readonly miner: number; readonly event: { netuid: number; block: number; timestamp: number; tao: bigint; alpha: bigint; extrinsicId: string } }
+interface ModelLot {
+  readonly id: number;
+  readonly ts: number;
+  readonly block: number;
+  remaining: bigint;
+}
+interface Sent {
+  readonly kind: 'stake' | 'unstake';
+  readonly miner: number;
+  readonly event: { netuid: number; block: number; timestamp: number; tao: bigint; alpha: bigint; extrinsicId: string };
+}
 
 /** The outcome the ledger rules predict, from a model that knows only remaining alpha and times. */
 class Model {
@@ -77,7 +86,10 @@ class Model {
       wanted -= part;
     }
     for (const [lot, part] of take) lot.remaining -= part;
-    this.lots.set(k, lots.filter((lot) => lot.remaining > 0n));
+    this.lots.set(
+      k,
+      lots.filter((lot) => lot.remaining > 0n),
+    );
     this.lastUnstake.set(k, timestamp);
     return 'ok';
   }
@@ -211,7 +223,12 @@ describe.each(ENGINES)('FIFO ledger properties (%s)', (engine) => {
         for (const id of ids) await checkInvariants(db, id);
         for (const [m, id] of ids.entries()) {
           const open = await db.miners.getPositions(id, { status: ['open', 'partial'] });
-          const expected = NETUIDS.flatMap((n) => model.open(m, n).filter((l) => l.remaining > 0n).map((l) => l.remaining));
+          const expected = NETUIDS.flatMap((n) =>
+            model
+              .open(m, n)
+              .filter((l) => l.remaining > 0n)
+              .map((l) => l.remaining),
+          );
           expect(open.map((p) => p.remainingAlpha).sort()).toEqual(expected.sort());
         }
         const before = await minersContent(db, ids);

@@ -13,32 +13,78 @@ describe.each(ENGINES)('FIFO ledger (%s)', (engine) => {
   async function seedExample(db: DatabaseManager) {
     const miner = await db.miners.registerMiner({ uid: 1, hotkey: key(1), coldkey: key(2) });
     const p1 = await db.miners.recordStake(miner.minerId, { netuid: 5, block: 100, timestamp: T0, tao: units(300), alpha: units(20), extrinsicId: 'e-p1' });
-    const p2 = await db.miners.recordStake(miner.minerId, { netuid: 5, block: 101, timestamp: new Date(T0 + HOUR), tao: units(460), alpha: units(20), extrinsicId: 'e-p2' });
+    const p2 = await db.miners.recordStake(miner.minerId, {
+      netuid: 5,
+      block: 101,
+      timestamp: new Date(T0 + HOUR),
+      tao: units(460),
+      alpha: units(20),
+      extrinsicId: 'e-p2',
+    });
     return { miner, p1, p2 };
   }
 
   it("the seed's worked example: P1 closed +200 τ (66.67 %), P2 partial with 10 α left, slice +20 τ (8.70 %)", async () => {
     const db = await open();
     const { miner, p1, p2 } = await seedExample(db);
-    expect(p1).toMatchObject({ status: 'open', entryTao: units(300), entryAlpha: units(20), remainingAlpha: units(20), realizedPnlTao: 0n, roiPct: null, closedAt: null });
+    expect(p1).toMatchObject({
+      status: 'open',
+      entryTao: units(300),
+      entryAlpha: units(20),
+      remainingAlpha: units(20),
+      realizedPnlTao: 0n,
+      roiPct: null,
+      closedAt: null,
+    });
     expect(p2.entryTimestamp).toEqual(new Date(T0 + HOUR));
 
     const at = T0 + 2 * HOUR;
-    const { trade, closes } = await db.miners.recordUnstake(miner.minerId, { netuid: 5, block: 200, timestamp: at, tao: units(750), alpha: units(30), extrinsicId: 'e-u1' });
+    const { trade, closes } = await db.miners.recordUnstake(miner.minerId, {
+      netuid: 5,
+      block: 200,
+      timestamp: at,
+      tao: units(750),
+      alpha: units(30),
+      extrinsicId: 'e-u1',
+    });
     expect(trade).toMatchObject({ netuid: 5, block: 200, tao: units(750), alpha: units(30), costTao: units(530), pnlTao: units(220), extrinsicId: 'e-u1' });
     expect(trade.timestamp).toEqual(new Date(at));
     expect(closes).toHaveLength(2);
     const [c1, c2] = closes;
-    expect(c1).toMatchObject({ positionId: p1.positionId, tradeId: trade.tradeId, alphaAmount: units(20), taoAmount: units(500), costTao: units(300), pnlTao: units(200), durationSec: 7200, closesPosition: true });
+    expect(c1).toMatchObject({
+      positionId: p1.positionId,
+      tradeId: trade.tradeId,
+      alphaAmount: units(20),
+      taoAmount: units(500),
+      costTao: units(300),
+      pnlTao: units(200),
+      durationSec: 7200,
+      closesPosition: true,
+    });
     expect(c1?.roiPct.toFixed(2)).toBe('66.67');
-    expect(c2).toMatchObject({ positionId: p2.positionId, alphaAmount: units(10), taoAmount: units(250), costTao: units(230), pnlTao: units(20), durationSec: 3600, closesPosition: false });
+    expect(c2).toMatchObject({
+      positionId: p2.positionId,
+      alphaAmount: units(10),
+      taoAmount: units(250),
+      costTao: units(230),
+      pnlTao: units(20),
+      durationSec: 3600,
+      closesPosition: false,
+    });
     expect(c2?.roiPct.toFixed(2)).toBe('8.70');
 
     const [P1, P2] = await db.miners.getPositions(miner.minerId);
     expect(P1).toMatchObject({ status: 'closed', remainingAlpha: 0n, costClosedTao: units(300), exitTao: units(500), realizedPnlTao: units(200) });
     expect(P1?.closedAt).toEqual(new Date(at));
     expect(P1?.roiPct?.toFixed(2)).toBe('66.67');
-    expect(P2).toMatchObject({ status: 'partial', remainingAlpha: units(10), costClosedTao: units(230), exitTao: units(250), realizedPnlTao: units(20), closedAt: null });
+    expect(P2).toMatchObject({
+      status: 'partial',
+      remainingAlpha: units(10),
+      costClosedTao: units(230),
+      exitTao: units(250),
+      realizedPnlTao: units(20),
+      closedAt: null,
+    });
 
     const m = await db.miners.getMiner({ minerId: miner.minerId });
     expect(m).toMatchObject({
@@ -67,9 +113,9 @@ describe.each(ENGINES)('FIFO ledger (%s)', (engine) => {
     const first = await db.miners.recordUnstake(miner.minerId, unstake);
     const before = await contentOf(db);
     expect(await db.miners.recordUnstake(miner.minerId, unstake)).toEqual(first);
-    expect(await db.miners.recordStake(miner.minerId, { netuid: 5, block: 100, timestamp: T0, tao: units(300), alpha: units(20), extrinsicId: 'e-p1' })).toEqual(
-      (await db.miners.getPositions(miner.minerId)).find((p) => p.positionId === p1.positionId),
-    );
+    expect(
+      await db.miners.recordStake(miner.minerId, { netuid: 5, block: 100, timestamp: T0, tao: units(300), alpha: units(20), extrinsicId: 'e-p1' }),
+    ).toEqual((await db.miners.getPositions(miner.minerId)).find((p) => p.positionId === p1.positionId));
     expect(await contentOf(db)).toBe(before);
   });
 
@@ -78,15 +124,23 @@ describe.each(ENGINES)('FIFO ledger (%s)', (engine) => {
     const { miner } = await seedExample(db);
     const before = await contentOf(db);
     const base = { netuid: 5, block: 300, tao: units(1), extrinsicId: 'e-bad' };
-    expect((await rejection(db.miners.recordUnstake(miner.minerId, { ...base, timestamp: T0 + 3 * HOUR, alpha: units(40) + 1n }))).code).toBe('INSUFFICIENT_ALPHA');
-    expect((await rejection(db.miners.recordUnstake(miner.minerId, { ...base, netuid: 6, timestamp: T0 + 3 * HOUR, alpha: 1n }))).code).toBe('INSUFFICIENT_ALPHA');
+    expect((await rejection(db.miners.recordUnstake(miner.minerId, { ...base, timestamp: T0 + 3 * HOUR, alpha: units(40) + 1n }))).code).toBe(
+      'INSUFFICIENT_ALPHA',
+    );
+    expect((await rejection(db.miners.recordUnstake(miner.minerId, { ...base, netuid: 6, timestamp: T0 + 3 * HOUR, alpha: 1n }))).code).toBe(
+      'INSUFFICIENT_ALPHA',
+    );
     expect((await rejection(db.miners.recordUnstake(miner.minerId, { ...base, timestamp: T0 + HOUR - 1, alpha: units(21) }))).code).toBe('OUT_OF_ORDER_EVENT');
     expect(await contentOf(db)).toBe(before);
 
     await db.miners.recordUnstake(miner.minerId, { ...base, timestamp: T0 + 3 * HOUR, alpha: units(1), extrinsicId: 'e-ok' });
     const after = await contentOf(db);
-    expect((await rejection(db.miners.recordUnstake(miner.minerId, { ...base, timestamp: T0 + 3 * HOUR - 1, alpha: 1n, extrinsicId: 'e-late' }))).code).toBe('OUT_OF_ORDER_EVENT');
-    expect((await rejection(db.miners.recordStake(miner.minerId, { ...base, timestamp: T0 + 3 * HOUR - 1, alpha: 1n, extrinsicId: 'e-late' }))).code).toBe('OUT_OF_ORDER_EVENT');
+    expect((await rejection(db.miners.recordUnstake(miner.minerId, { ...base, timestamp: T0 + 3 * HOUR - 1, alpha: 1n, extrinsicId: 'e-late' }))).code).toBe(
+      'OUT_OF_ORDER_EVENT',
+    );
+    expect((await rejection(db.miners.recordStake(miner.minerId, { ...base, timestamp: T0 + 3 * HOUR - 1, alpha: 1n, extrinsicId: 'e-late' }))).code).toBe(
+      'OUT_OF_ORDER_EVENT',
+    );
     await db.miners.recordStake(miner.minerId, { ...base, netuid: 6, timestamp: T0, alpha: 1n, extrinsicId: 'e-other-netuid' });
     expect((await rejection(db.miners.recordStake(999, { ...base, timestamp: T0, alpha: 1n }))).code).toBe('MINER_NOT_FOUND');
     expect((await rejection(db.miners.recordUnstake(999, { ...base, timestamp: T0, alpha: 1n }))).code).toBe('MINER_NOT_FOUND');

@@ -41,9 +41,7 @@ export function setUpDbPerTest(engine: ManagerEngine): () => Promise<DatabaseMan
 
 /** The whole schema as `type name sql`, for before/after comparisons. */
 export async function schemaOf(db: DatabaseManager): Promise<string[]> {
-  const rows = await db.query<{ type: string; name: string; sql: string | null }>(
-    'SELECT type, name, sql FROM sqlite_schema ORDER BY type, name',
-  );
+  const rows = await db.query<{ type: string; name: string; sql: string | null }>('SELECT type, name, sql FROM sqlite_schema ORDER BY type, name');
   return rows.map((r) => `${r.type} ${r.name} ${r.sql ?? ''}`);
 }
 

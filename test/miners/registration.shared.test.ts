@@ -40,7 +40,19 @@ describe.each(ENGINES)('miner registration (%s)', (engine) => {
   it('registers idempotently for the same (uid, hotkey), with SS58 keys and its own tables', async () => {
     const db = await open();
     const miner = await db.miners.registerMiner({ uid: 0, hotkey: ALICE, coldkey: key(2), trackingStartDate: new Date(Date.UTC(2025, 0, 1)) });
-    expect(miner).toMatchObject({ uid: 0, hotkey: ALICE, coldkey: key(2), status: 'active', isRegistered: true, totalTrades: 0, totalVolumeTao: 0n, winRate: 0, currentPositions: 0, lastActive: null, deregisteredAt: null });
+    expect(miner).toMatchObject({
+      uid: 0,
+      hotkey: ALICE,
+      coldkey: key(2),
+      status: 'active',
+      isRegistered: true,
+      totalTrades: 0,
+      totalVolumeTao: 0n,
+      winRate: 0,
+      currentPositions: 0,
+      lastActive: null,
+      deregisteredAt: null,
+    });
     expect(miner.trackingStart).toEqual(new Date(Date.UTC(2025, 0, 1)));
     expect(miner.registeredAt).toBeInstanceOf(Date);
     const before = await contentOf(db);
@@ -116,7 +128,12 @@ describe.each(ENGINES)('miner registration (%s)', (engine) => {
     const gone = await db.miners.deregister(m.minerId, { reason: 'left the metagraph' });
     expect(gone).toMatchObject({ isRegistered: false, status: 'blacklisted' });
     expect(await db.miners.deregister(m.minerId)).toEqual(gone);
-    expect(await db.miners.registerMiner({ uid: 6, hotkey: key(50), coldkey: key(51) })).toMatchObject({ minerId: m.minerId, status: 'blacklisted', isRegistered: true, uid: 6 });
+    expect(await db.miners.registerMiner({ uid: 6, hotkey: key(50), coldkey: key(51) })).toMatchObject({
+      minerId: m.minerId,
+      status: 'blacklisted',
+      isRegistered: true,
+      uid: 6,
+    });
     const history = await db.miners.getStatusHistory(m.minerId);
     expect(history.map((h) => [h.source, h.oldStatus, h.newStatus, h.newRegistered, h.actor, h.reason])).toEqual([
       ['register', null, 'active', true, null, null],
@@ -168,7 +185,9 @@ describe.each(ENGINES)('miner registration (%s)', (engine) => {
   it('256 registered miners have all their tables and indexes', { timeout: 180_000 }, async () => {
     const db = await open();
     const miners = await Promise.all(Array.from({ length: 256 }, (_, uid) => db.miners.registerMiner({ uid, hotkey: key(1000 + uid), coldkey: key(uid % 7) })));
-    const rows = await db.query<{ type: string; name: string; tbl_name: string }>("SELECT type, name, tbl_name FROM sqlite_schema WHERE name LIKE 'miner\\_%' ESCAPE '\\'");
+    const rows = await db.query<{ type: string; name: string; tbl_name: string }>(
+      "SELECT type, name, tbl_name FROM sqlite_schema WHERE name LIKE 'miner\\_%' ESCAPE '\\'",
+    );
     const tables = new Set(rows.filter((r) => r.type === 'table' && /^miner_\d+_/.test(r.name)).map((r) => r.name));
     const indexes = new Set(rows.filter((r) => r.type === 'index').map((r) => r.name));
     expect(new Set(miners.map((m) => m.minerId)).size).toBe(256);

@@ -20,7 +20,14 @@ describe.each(ENGINES)('performance snapshots (%s)', (engine) => {
     const db = await setUpDb(engine);
     opened.push(db);
     const { minerId } = await db.miners.registerMiner({ uid: 1, hotkey: key(1), coldkey: key(2) });
-    const ev = (h: number, tao: number, alpha: number, id: string) => ({ netuid: 3, block: h, timestamp: T0 + h * HOUR, tao: units(tao), alpha: units(alpha), extrinsicId: id });
+    const ev = (h: number, tao: number, alpha: number, id: string) => ({
+      netuid: 3,
+      block: h,
+      timestamp: T0 + h * HOUR,
+      tao: units(tao),
+      alpha: units(alpha),
+      extrinsicId: id,
+    });
     await db.miners.recordStake(minerId, ev(0, 300, 20, 'p1'));
     await db.miners.recordStake(minerId, ev(1, 460, 20, 'p2'));
     await db.miners.recordUnstake(minerId, ev(2, 750, 30, 'u1'));

@@ -72,9 +72,7 @@ describe('known vectors', () => {
   });
 
   it('rejects valid-checksum addresses of 33-byte (ECDSA) keys as a bad length', () => {
-    expect(rejection('KWCv1L3QX9LDPwY4VzvLmarEmXjVJidUzZcinvVnmxAJJCBou').message).toMatch(
-      /bad length \(decodes to 36 bytes; a 32-byte key needs 35\)/,
-    );
+    expect(rejection('KWCv1L3QX9LDPwY4VzvLmarEmXjVJidUzZcinvVnmxAJJCBou').message).toMatch(/bad length \(decodes to 36 bytes; a 32-byte key needs 35\)/);
     expect(rejection('4pbsSkWcBaYoFHrKJZp5fDVUKbqSYD9dhZZGvpp3vQ5ysVs5ybV').message).toMatch(/bad length \(51 characters/);
   });
 });

@@ -124,7 +124,9 @@ describe('the packed tarball', () => {
     expect(readdirSync(installed).sort()).toEqual(['README.md', 'dist', 'package.json']);
     expect(readdirSync(join(installed, 'dist')).sort()).toEqual(['pkg', 'src', 'workers']);
     expect(readdirSync(join(installed, 'dist/workers')).sort()).toEqual(['db.worker.d.ts']);
-    expect(readdirSync(join(installed, 'dist/src'), { recursive: true, withFileTypes: true }).filter((f) => f.isFile() && !f.name.endsWith('.d.ts'))).toEqual([]);
+    expect(readdirSync(join(installed, 'dist/src'), { recursive: true, withFileTypes: true }).filter((f) => f.isFile() && !f.name.endsWith('.d.ts'))).toEqual(
+      [],
+    );
     for (const target of ['node', 'browser']) {
       const bundle = join(installed, 'dist/pkg', target);
       expect(readdirSync(bundle).sort()).toEqual(['chunks', 'src', 'workers']);

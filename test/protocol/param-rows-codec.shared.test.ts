@@ -17,12 +17,15 @@ const sqlValue: fc.Arbitrary<SqlValue> = fc.oneof(
 describe('packed parameter rows', () => {
   it('decode(encode(rows)) returns the rows', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 6 }).chain((width) => fc.array(fc.array(sqlValue, { minLength: width, maxLength: width }), { minLength: 1, maxLength: 40 })), (rows) => {
-        const packed = encodeParamRows(rows);
-        expect(packed).toBeDefined();
-        assertEncodedParamRows(packed!);
-        expect(decodeParamRows(packed!)).toEqual(rows.map((row) => row.map((v) => (Object.is(v, -0) ? -0 : v))));
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 6 }).chain((width) => fc.array(fc.array(sqlValue, { minLength: width, maxLength: width }), { minLength: 1, maxLength: 40 })),
+        (rows) => {
+          const packed = encodeParamRows(rows);
+          expect(packed).toBeDefined();
+          assertEncodedParamRows(packed!);
+          expect(decodeParamRows(packed!)).toEqual(rows.map((row) => row.map((v) => (Object.is(v, -0) ? -0 : v))));
+        },
+      ),
       { numRuns: 300 },
     );
   });

@@ -70,7 +70,11 @@ describe('corrupt files are refused at open', () => {
 
   it('garbage over the header (bytes 0–15)', async () => {
     const { path } = healthy();
-    patch(path, 0, Array.from({ length: 16 }, (_, i) => 0x41 + i));
+    patch(
+      path,
+      0,
+      Array.from({ length: 16 }, (_, i) => 0x41 + i),
+    );
     expect(await expectRefused(path)).toMatch(/not a database|not a healthy/i);
   });
 

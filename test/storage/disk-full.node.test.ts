@@ -21,7 +21,10 @@ async function baseImage(): Promise<DiskImage> {
   const engine = await openOn(disk);
   engine.exec('CREATE TABLE t(id INTEGER PRIMARY KEY, n INTEGER NOT NULL, pad BLOB)');
   engine.exec('BEGIN');
-  engine.runMany('INSERT INTO t(n, pad) VALUES (0, ?)', Array.from({ length: BASE_ROWS }, (_, i) => [pad(700, i)]));
+  engine.runMany(
+    'INSERT INTO t(n, pad) VALUES (0, ?)',
+    Array.from({ length: BASE_ROWS }, (_, i) => [pad(700, i)]),
+  );
   engine.exec('COMMIT');
   engine.close();
   return disk.snapshot();
@@ -31,7 +34,10 @@ function bigTransaction(engine: SqliteWasmEngine): void {
   engine.exec('BEGIN IMMEDIATE');
   try {
     engine.run('UPDATE t SET n = 1');
-    engine.runMany('INSERT INTO t(n, pad) VALUES (1, ?)', Array.from({ length: 60 }, (_, i) => [pad(3000, i)]));
+    engine.runMany(
+      'INSERT INTO t(n, pad) VALUES (1, ?)',
+      Array.from({ length: 60 }, (_, i) => [pad(3000, i)]),
+    );
     engine.exec('COMMIT');
   } catch (error) {
     if (engine.inTransaction()) engine.exec('ROLLBACK');

@@ -30,7 +30,10 @@ describe.each<JournalMode>(['delete', 'wal'])('interop with native SQLite (journ
     const path = join(dir, `from-library-${journalMode}`, 'db.sqlite');
     const db = DatabaseManager.open(path, { workerUrl, journalMode });
     await db.exec('CREATE TABLE t(id INTEGER PRIMARY KEY, name TEXT, score REAL, data BLOB, big INTEGER)');
-    await db.executeMany('INSERT INTO t VALUES (?, ?, ?, ?, ?)', Array.from({ length: ROWS }, (_, i) => row(i + 1)));
+    await db.executeMany(
+      'INSERT INTO t VALUES (?, ?, ?, ?, ?)',
+      Array.from({ length: ROWS }, (_, i) => row(i + 1)),
+    );
     await db.transaction(async (s) => {
       await s.execute('UPDATE t SET score = score * 2 WHERE id % 3 = 0');
       await s.execute('DELETE FROM t WHERE id % 11 = 0');
@@ -81,7 +84,10 @@ con.close()
 describe('journal mode of an existing file', () => {
   it('a WAL-format file opened with the default journal is converted to a rollback journal that native SQLite reads', async () => {
     const path = join(dir, 'wal-to-delete.sqlite');
-    python(`con = sqlite3.connect(sys.argv[1]); con.execute('PRAGMA journal_mode=WAL'); con.execute('CREATE TABLE t(x)'); con.execute('INSERT INTO t VALUES (1)'); con.commit(); con.close(); print(1)`, path);
+    python(
+      `con = sqlite3.connect(sys.argv[1]); con.execute('PRAGMA journal_mode=WAL'); con.execute('CREATE TABLE t(x)'); con.execute('INSERT INTO t VALUES (1)'); con.commit(); con.close(); print(1)`,
+      path,
+    );
     const db = DatabaseManager.open(path, { workerUrl });
     expect(await db.get('PRAGMA journal_mode')).toEqual({ journal_mode: 'delete' });
     await db.execute('INSERT INTO t VALUES (2)');

@@ -58,7 +58,10 @@ describe('OPFS storage through the opfs VFS (cross-origin isolated page)', { tim
     const name = uniqueName('persist');
     const first = DatabaseManager.open(name, OPFS_VFS);
     await first.exec('CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT)');
-    await first.executeMany('INSERT INTO t(v) VALUES (?)', Array.from({ length: 500 }, (_, i) => [`row ${i}`]));
+    await first.executeMany(
+      'INSERT INTO t(v) VALUES (?)',
+      Array.from({ length: 500 }, (_, i) => [`row ${i}`]),
+    );
     await first.close();
 
     const second = DatabaseManager.open(name, OPFS_VFS);

@@ -42,7 +42,10 @@ describe('OPFS storage (opfs-sahpool)', { timeout: 90_000 }, () => {
     const first = DatabaseManager.open(name, OPFS);
     await first.setupDatabase();
     await first.exec('CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT)');
-    await first.executeMany('INSERT INTO t(v) VALUES (?)', Array.from({ length: 500 }, (_, i) => [`row ${i}`]));
+    await first.executeMany(
+      'INSERT INTO t(v) VALUES (?)',
+      Array.from({ length: 500 }, (_, i) => [`row ${i}`]),
+    );
     await first.close();
 
     const second = DatabaseManager.open(name, OPFS);
@@ -55,11 +58,17 @@ describe('OPFS storage (opfs-sahpool)', { timeout: 90_000 }, () => {
     const name = uniqueName('terminated');
     const db = DatabaseManager.open(name, OPFS);
     await db.exec('CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT)');
-    await db.executeMany('INSERT INTO t(v) VALUES (?)', Array.from({ length: 100 }, () => ['committed']));
+    await db.executeMany(
+      'INSERT INTO t(v) VALUES (?)',
+      Array.from({ length: 100 }, () => ['committed']),
+    );
     let inside!: () => void;
     const insideTx = new Promise<void>((resolve) => (inside = resolve));
     const tx = db.transaction(async (s) => {
-      await s.executeMany('INSERT INTO t(v) VALUES (?)', Array.from({ length: 3000 }, () => ['x'.repeat(200)]));
+      await s.executeMany(
+        'INSERT INTO t(v) VALUES (?)',
+        Array.from({ length: 3000 }, () => ['x'.repeat(200)]),
+      );
       inside();
       await new Promise(() => undefined);
     });
@@ -115,7 +124,7 @@ describe('OPFS storage (opfs-sahpool)', { timeout: 90_000 }, () => {
     expect(committed).toBeGreaterThan(0);
     expect(await db.get('SELECT count(*) AS n FROM blobs')).toEqual({ n: committed });
     expect(await db.get('PRAGMA integrity_check')).toEqual({ integrity_check: 'ok' });
-    await db.execute('INSERT INTO blobs(data) VALUES (x\'00\')');
+    await db.execute("INSERT INTO blobs(data) VALUES (x'00')");
     expect(await db.get('SELECT count(*) AS n FROM blobs')).toEqual({ n: committed + 1 });
     await db.close();
   });

@@ -19,7 +19,10 @@ async function baseImage(journalMode: JournalMode): Promise<DiskImage> {
   const engine = await openOn(disk, journalMode);
   engine.exec('CREATE TABLE t(id INTEGER PRIMARY KEY, n INTEGER NOT NULL, pad BLOB)');
   engine.exec('BEGIN');
-  engine.runMany('INSERT INTO t(n, pad) VALUES (0, ?)', Array.from({ length: BASE_ROWS }, (_, i) => [pad(600, i)]));
+  engine.runMany(
+    'INSERT INTO t(n, pad) VALUES (0, ?)',
+    Array.from({ length: BASE_ROWS }, (_, i) => [pad(600, i)]),
+  );
   engine.exec('COMMIT');
   engine.close();
   return disk.snapshot();
@@ -29,7 +32,10 @@ async function baseImage(journalMode: JournalMode): Promise<DiskImage> {
 function transaction(engine: SqliteWasmEngine): void {
   engine.exec('BEGIN IMMEDIATE');
   engine.run('UPDATE t SET n = 1');
-  engine.runMany('INSERT INTO t(n, pad) VALUES (1, ?)', Array.from({ length: BASE_ROWS }, (_, i) => [pad(2500, i)]));
+  engine.runMany(
+    'INSERT INTO t(n, pad) VALUES (1, ?)',
+    Array.from({ length: BASE_ROWS }, (_, i) => [pad(2500, i)]),
+  );
   engine.exec('COMMIT');
 }
 

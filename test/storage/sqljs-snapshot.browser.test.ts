@@ -28,11 +28,17 @@ describe('sql.js snapshots in OPFS', () => {
     const name = uniqueName('terminated');
     const db = DatabaseManager.open(name, SQLJS_OPFS);
     await db.exec('CREATE TABLE t(v TEXT)');
-    await db.executeMany('INSERT INTO t VALUES (?)', Array.from({ length: 50 }, () => ['committed']));
+    await db.executeMany(
+      'INSERT INTO t VALUES (?)',
+      Array.from({ length: 50 }, () => ['committed']),
+    );
     let inside!: () => void;
     const insideTx = new Promise<void>((resolve) => (inside = resolve));
     const tx = db.transaction(async (s) => {
-      await s.executeMany('INSERT INTO t VALUES (?)', Array.from({ length: 500 }, () => ['uncommitted']));
+      await s.executeMany(
+        'INSERT INTO t VALUES (?)',
+        Array.from({ length: 500 }, () => ['uncommitted']),
+      );
       inside();
       await new Promise(() => undefined);
     });

@@ -34,14 +34,20 @@ describe('sql.js snapshots in Node', () => {
       await s.execute('INSERT INTO t(v) VALUES (?)', ['two']);
       expect(nativeRead(path, 't').rows).toEqual([[1, 'one']]);
     });
-    expect(nativeRead(path, 't').rows).toEqual([[1, 'one'], [2, 'two']]);
+    expect(nativeRead(path, 't').rows).toEqual([
+      [1, 'one'],
+      [2, 'two'],
+    ]);
     await db.close();
     expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 
   it('reopens its own file and one written by native SQLite; the sqlite-wasm engine reads its file', async () => {
     const path = freshPath('native');
-    python('con = sqlite3.connect(sys.argv[1])\ncon.executescript("CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT); INSERT INTO t(v) VALUES (\'native\');")\ncon.close()\nprint(1)', path);
+    python(
+      'con = sqlite3.connect(sys.argv[1])\ncon.executescript("CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT); INSERT INTO t(v) VALUES (\'native\');")\ncon.close()\nprint(1)',
+      path,
+    );
     const db = DatabaseManager.open(path, SQLJS);
     expect(await db.query('SELECT * FROM t')).toEqual([{ id: 1, v: 'native' }]);
     await db.execute('INSERT INTO t(v) VALUES (?)', ['sql.js']);

@@ -10,7 +10,10 @@ try {
   const db = DatabaseManager.open(name, { storage: 'opfs' });
   await db.exec('CREATE TABLE IF NOT EXISTS t(id INTEGER PRIMARY KEY, v TEXT)');
   const before = (await db.get<{ n: number }>('SELECT count(*) AS n FROM t'))?.n;
-  await db.executeMany('INSERT INTO t(v) VALUES (?)', Array.from({ length: 10 }, (_, i) => [`load ${String(before)} row ${i}`]));
+  await db.executeMany(
+    'INSERT INTO t(v) VALUES (?)',
+    Array.from({ length: 10 }, (_, i) => [`load ${String(before)} row ${i}`]),
+  );
   const integrity = (await db.get<{ integrity_check: string }>('PRAGMA integrity_check'))?.integrity_check;
   report({ before, after: (await db.get<{ n: number }>('SELECT count(*) AS n FROM t'))?.n, integrity });
 } catch (error) {

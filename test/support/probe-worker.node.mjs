@@ -8,7 +8,9 @@ import { serveHost } from '../../dist/src/transport/wire-server.js';
 
 parentPort.on('message', (message) => {
   if (message?.probe === 'pollution') {
-    parentPort.postMessage({ probe: { polluted: {}.polluted ?? null, keys: Object.getOwnPropertyNames(Object.prototype).filter((k) => k === 'polluted' || k === 'then') } });
+    parentPort.postMessage({
+      probe: { polluted: {}.polluted ?? null, keys: Object.getOwnPropertyNames(Object.prototype).filter((k) => k === 'polluted' || k === 'then') },
+    });
   }
 });
 serveHost(nodePortEndpoint(parentPort), openHost);

@@ -8,7 +8,9 @@ import { createClient } from '@libsql/client';
 export async function wipeServer(url: string): Promise<void> {
   const client = createClient({ url });
   try {
-    const { rows } = await client.execute("SELECT type, name FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%' AND name NOT LIKE '_litestream%' AND name NOT LIKE 'libsql_%'");
+    const { rows } = await client.execute(
+      "SELECT type, name FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%' AND name NOT LIKE '_litestream%' AND name NOT LIKE 'libsql_%'",
+    );
     const order = ['trigger', 'view', 'index', 'table'];
     const drops = [...rows]
       .sort((a, b) => order.indexOf(String(a[0])) - order.indexOf(String(b[0])))

@@ -50,7 +50,10 @@ describe('the engine hint a Node worker is spawned with', () => {
 
   it('leaves a failed engine load to the open request, which reports it', async () => {
     const db = DatabaseManager.open(join(dir, 'bad-wasm'), { engine: 'sql.js', storage: 'memory', workerUrl, sqlJsWasmUrl: join(dir, 'missing.wasm') });
-    const error: unknown = await db.get('SELECT 1').then(() => new Error('expected the open to fail'), (e: unknown) => e);
+    const error: unknown = await db.get('SELECT 1').then(
+      () => new Error('expected the open to fail'),
+      (e: unknown) => e,
+    );
     expect(String(error)).toContain('missing.wasm');
     expect((error as { code?: string }).code).toBe('ENGINE_LOAD_FAILED');
     await db.close();

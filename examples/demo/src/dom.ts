@@ -44,13 +44,22 @@ export function fill(id: string, ...children: Child[]): void {
 }
 
 /** A table with a header row and one row per item. */
-export function table<T>(columns: readonly { readonly label: string; readonly cell: (row: T) => Child; readonly numeric?: boolean }[], rows: readonly T[], onRow?: (row: T) => void, isSelected?: (row: T) => boolean): HTMLTableElement {
+export function table<T>(
+  columns: readonly { readonly label: string; readonly cell: (row: T) => Child; readonly numeric?: boolean }[],
+  rows: readonly T[],
+  onRow?: (row: T) => void,
+  isSelected?: (row: T) => boolean,
+): HTMLTableElement {
   const head = h('thead', {}, h('tr', {}, ...columns.map((c) => h('th', { class: c.numeric === true ? 'num' : undefined }, c.label))));
   const body = h(
     'tbody',
     {},
     ...rows.map((row) => {
-      const tr = h('tr', { class: isSelected?.(row) === true ? 'selected' : undefined }, ...columns.map((c) => h('td', { class: c.numeric === true ? 'num' : undefined }, c.cell(row))));
+      const tr = h(
+        'tr',
+        { class: isSelected?.(row) === true ? 'selected' : undefined },
+        ...columns.map((c) => h('td', { class: c.numeric === true ? 'num' : undefined }, c.cell(row))),
+      );
       if (onRow !== undefined) {
         tr.classList.add('clickable');
         tr.addEventListener('click', () => onRow(row));

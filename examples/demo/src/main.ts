@@ -85,8 +85,12 @@ async function runLoop(): Promise<void> {
   while (running) {
     const size = Number(byId<HTMLSelectElement>('batch-size').value);
     const batch = await chart.time('batch', () => sim.step(size));
-    const refused = Object.entries(batch.refused).map(([code, n]) => `${code} ×${n}`).join(', ');
-    status(`${count(batch.recorded)} events in ${batch.ms.toFixed(0)} ms (${((1000 * batch.ms) / Math.max(1, size)).toFixed(0)} µs/event)${refused === '' ? '' : `, refused: ${refused}`}`);
+    const refused = Object.entries(batch.refused)
+      .map(([code, n]) => `${code} ×${n}`)
+      .join(', ');
+    status(
+      `${count(batch.recorded)} events in ${batch.ms.toFixed(0)} ms (${((1000 * batch.ms) / Math.max(1, size)).toFixed(0)} µs/event)${refused === '' ? '' : `, refused: ${refused}`}`,
+    );
     await refreshLedger();
     if (performance.now() - analyticsAt > ANALYTICS_EVERY_MS) await refreshAnalytics();
     await sleep(PAUSE_BETWEEN_BATCHES_MS);

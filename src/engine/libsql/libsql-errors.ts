@@ -44,7 +44,15 @@ const CONSTRAINT_KINDS: readonly (readonly [RegExp, DatabaseErrorCode])[] = [
 ];
 
 /** Client codes that mean the server could not be reached or the link broke. */
-const NETWORK_CODES = new Set(['HRANA_WEBSOCKET_ERROR', 'HRANA_CLOSED_ERROR', 'SERVER_ERROR', 'HRANA_PROTO_ERROR', 'PROTOCOL_VERSION_ERROR', 'STREAM_NOT_OPEN', 'PROXY_ERROR']);
+const NETWORK_CODES = new Set([
+  'HRANA_WEBSOCKET_ERROR',
+  'HRANA_CLOSED_ERROR',
+  'SERVER_ERROR',
+  'HRANA_PROTO_ERROR',
+  'PROTOCOL_VERSION_ERROR',
+  'STREAM_NOT_OPEN',
+  'PROXY_ERROR',
+]);
 
 /** Node's socket error codes. */
 const SOCKET_CODES = /^(?:ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|ENOTFOUND|EAI_AGAIN|UND_ERR_\w+)$/;
@@ -67,13 +75,22 @@ export function fromLibsqlError(error: unknown, where: string): DatabaseError {
   const code = typeof failure.code === 'string' ? failure.code : '';
   const message = serverMessage(typeof failure.message === 'string' ? failure.message : String(error), code);
   if (NETWORK_CODES.has(code) || isSocketFailure(error)) {
-    return new DatabaseError('REMOTE_UNAVAILABLE', `The libSQL server at ${where} is unreachable (${message}). Check that sqld is running and reachable, then retry.`, { cause: error });
+    return new DatabaseError(
+      'REMOTE_UNAVAILABLE',
+      `The libSQL server at ${where} is unreachable (${message}). Check that sqld is running and reachable, then retry.`,
+      { cause: error },
+    );
   }
   if (code === 'CLIENT_CLOSED') return new DatabaseError('DB_CLOSED', 'The libSQL client is closed; open the database again.', { cause: error });
   if (code === 'TRANSACTION_TIMEOUT') {
-    return new DatabaseError('TX_ROLLED_BACK', 'The server rolled this transaction back: it stayed open over 5 s while another writer waited. Keep write transactions short.', { cause: error });
+    return new DatabaseError(
+      'TX_ROLLED_BACK',
+      'The server rolled this transaction back: it stayed open over 5 s while another writer waited. Keep write transactions short.',
+      { cause: error },
+    );
   }
-  if (code === 'TRANSACTION_CLOSED') return new DatabaseError('TX_CLOSED', 'The server already closed this transaction; nothing more was committed.', { cause: error });
+  if (code === 'TRANSACTION_CLOSED')
+    return new DatabaseError('TX_CLOSED', 'The server already closed this transaction; nothing more was committed.', { cause: error });
   const name = sqliteName(code, message);
   return new DatabaseError(name, message, { cause: error, sqliteCode: SQLITE_NUMBERS[name] });
 }

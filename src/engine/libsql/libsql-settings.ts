@@ -1,7 +1,6 @@
 import { DatabaseError } from '../../api/database-error.js';
 import type { LibsqlConnectOptions } from '../../api/database-options.js';
 
-
 /** libSQL options, checked, with defaults applied. */
 export interface LibsqlSettings {
   /** The primary's URL. */
@@ -33,8 +32,14 @@ export function resolveLibsqlSettings(options: LibsqlConnectOptions): LibsqlSett
     throw new DatabaseError('INVALID_ARGUMENT', 'authToken must be a string.');
   }
   const replicaUrls = options.replicaUrls ?? [];
-  if (!Array.isArray(replicaUrls) || !replicaUrls.every((replica) => typeof replica === 'string' && (REMOTE_SCHEMES.test(replica) || replica.startsWith('file:')))) {
-    throw new DatabaseError('INVALID_ARGUMENT', 'replicaUrls must be an array of server URLs (ws, wss, http, https, libsql) or "file:<path>" embedded replicas.');
+  if (
+    !Array.isArray(replicaUrls) ||
+    !replicaUrls.every((replica) => typeof replica === 'string' && (REMOTE_SCHEMES.test(replica) || replica.startsWith('file:')))
+  ) {
+    throw new DatabaseError(
+      'INVALID_ARGUMENT',
+      'replicaUrls must be an array of server URLs (ws, wss, http, https, libsql) or "file:<path>" embedded replicas.',
+    );
   }
   const syncIntervalMs = milliseconds(options.syncIntervalMs, DEFAULT_SYNC_INTERVAL_MS, 'syncIntervalMs');
   const requestTimeoutMs = milliseconds(options.requestTimeoutMs, DEFAULT_REQUEST_TIMEOUT_MS, 'requestTimeoutMs');

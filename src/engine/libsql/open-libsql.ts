@@ -33,7 +33,9 @@ export async function openLibsql(settings: LibsqlSettings): Promise<LibsqlEngine
     clients.push(primary);
     const replicas: ReadTarget[] = [];
     for (const url of settings.replicaUrls) {
-      const replica = url.startsWith('file:') ? await embeddedReplica(createClient, url, settings, timers) : createClient({ url, authToken: settings.authToken, intMode: 'bigint' });
+      const replica = url.startsWith('file:')
+        ? await embeddedReplica(createClient, url, settings, timers)
+        : createClient({ url, authToken: settings.authToken, intMode: 'bigint' });
       clients.push(replica);
       replicas.push({ label: url, client: replica });
     }
@@ -51,7 +53,12 @@ export async function openLibsql(settings: LibsqlSettings): Promise<LibsqlEngine
  * client's own `syncInterval` thread outlives `close()`). A failed periodic pull is retried at
  * the next tick; reads meanwhile see the replica as it is.
  */
-async function embeddedReplica(createClient: CreateClient, url: string, settings: LibsqlSettings, timers: ReturnType<typeof setInterval>[]): Promise<RemoteClient> {
+async function embeddedReplica(
+  createClient: CreateClient,
+  url: string,
+  settings: LibsqlSettings,
+  timers: ReturnType<typeof setInterval>[],
+): Promise<RemoteClient> {
   const syncUrl = settings.url.replace(/^ws(s?):\/\//i, 'http$1://');
   const replica = createClient({ url, syncUrl, authToken: settings.authToken, intMode: 'bigint' });
   try {
@@ -82,6 +89,8 @@ async function loadClient(): Promise<CreateClient> {
     const module = (await import('@libsql/client')) as unknown as { createClient: CreateClient };
     return module.createClient;
   } catch (error) {
-    throw new DatabaseError('INVALID_ARGUMENT', 'engine "libsql" needs the optional package @libsql/client: run `npm install @libsql/client@0.18.0`.', { cause: error });
+    throw new DatabaseError('INVALID_ARGUMENT', 'engine "libsql" needs the optional package @libsql/client: run `npm install @libsql/client@0.18.0`.', {
+      cause: error,
+    });
   }
 }

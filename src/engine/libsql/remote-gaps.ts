@@ -11,11 +11,38 @@ import { DatabaseError } from '../../api/database-error.js';
 
 /** Pragmas whose setting lives on one connection (or the server owns). */
 const CONNECTION_PRAGMAS = new Set([
-  'analysis_limit', 'automatic_index', 'busy_timeout', 'cache_size', 'cache_spill', 'case_sensitive_like', 'cell_size_check',
-  'checkpoint_fullfsync', 'foreign_keys', 'fullfsync', 'hard_heap_limit', 'ignore_check_constraints', 'journal_mode',
-  'journal_size_limit', 'legacy_alter_table', 'locking_mode', 'mmap_size', 'optimize', 'query_only', 'read_uncommitted',
-  'recursive_triggers', 'reverse_unordered_selects', 'secure_delete', 'shrink_memory', 'soft_heap_limit', 'synchronous',
-  'temp_store', 'threads', 'trusted_schema', 'wal_autocheckpoint', 'wal_checkpoint', 'writable_schema',
+  'analysis_limit',
+  'automatic_index',
+  'busy_timeout',
+  'cache_size',
+  'cache_spill',
+  'case_sensitive_like',
+  'cell_size_check',
+  'checkpoint_fullfsync',
+  'foreign_keys',
+  'fullfsync',
+  'hard_heap_limit',
+  'ignore_check_constraints',
+  'journal_mode',
+  'journal_size_limit',
+  'legacy_alter_table',
+  'locking_mode',
+  'mmap_size',
+  'optimize',
+  'query_only',
+  'read_uncommitted',
+  'recursive_triggers',
+  'reverse_unordered_selects',
+  'secure_delete',
+  'shrink_memory',
+  'soft_heap_limit',
+  'synchronous',
+  'temp_store',
+  'threads',
+  'trusted_schema',
+  'wal_autocheckpoint',
+  'wal_checkpoint',
+  'writable_schema',
 ]);
 
 const VERDICT_CACHE_SIZE = 512;
@@ -93,10 +120,14 @@ function refuse(statement: readonly SqlToken[]): DatabaseError | null {
       return unsupported(`${first} is not available on a libSQL server: each database is its own server (or namespace); open another DatabaseManager for it.`);
     case 'VACUUM':
     case 'ANALYZE':
-      return unsupported(`${first} cannot run through a libSQL server; the server maintains its own files. Run it with the sqlite3 shell on the server's data file while sqld is stopped.`);
+      return unsupported(
+        `${first} cannot run through a libSQL server; the server maintains its own files. Run it with the sqlite3 shell on the server's data file while sqld is stopped.`,
+      );
     case 'CREATE':
       if (word(1) === 'TEMP' || word(1) === 'TEMPORARY') {
-        return unsupported('Temporary objects do not survive on a libSQL server (every request gets its own connection); create a regular table or view and drop it when done.');
+        return unsupported(
+          'Temporary objects do not survive on a libSQL server (every request gets its own connection); create a regular table or view and drop it when done.',
+        );
       }
       return null;
     case 'PRAGMA':
@@ -112,7 +143,9 @@ function refusePragma(statement: readonly SqlToken[]): DatabaseError | null {
   const sets = statement.length > nameAt + 1;
   if (!CONNECTION_PRAGMAS.has(name) || (!sets && name !== 'optimize' && name !== 'wal_checkpoint' && name !== 'shrink_memory')) return null;
   const hint = name === 'foreign_keys' ? ' sqld enforces foreign keys already (foreign_keys is ON).' : ' Configure the server instead.';
-  return unsupported(`PRAGMA ${name} is a per-connection setting or server maintenance; on a libSQL server every request gets its own connection, so it would not persist.${hint}`);
+  return unsupported(
+    `PRAGMA ${name} is a per-connection setting or server maintenance; on a libSQL server every request gets its own connection, so it would not persist.${hint}`,
+  );
 }
 
 function unsupported(message: string): DatabaseError {

@@ -11,7 +11,12 @@ export async function remoteRequest<R>(send: () => Promise<R>, label: string, ti
   let timer: ReturnType<typeof setTimeout> | undefined;
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
-      reject(new DatabaseError('REMOTE_UNAVAILABLE', `The libSQL server at ${label} did not answer within ${timeoutMs} ms; check the server and the network, then retry.`));
+      reject(
+        new DatabaseError(
+          'REMOTE_UNAVAILABLE',
+          `The libSQL server at ${label} did not answer within ${timeoutMs} ms; check the server and the network, then retry.`,
+        ),
+      );
     }, timeoutMs);
   });
   try {

@@ -51,7 +51,10 @@ export function serializeMain(capi: ImageCapi, db: number, errorOf: ErrorOf): Ui
  */
 export function deserializeMain(capi: ImageCapi, wasm: WasmHelpers, db: number, bytes: Uint8Array, errorOf: ErrorOf): void {
   if (!(bytes instanceof Uint8Array) || bytes.byteLength < MIN_IMAGE_BYTES) {
-    throw new DatabaseError('CORRUPT_DATABASE', `A database image needs at least ${MIN_IMAGE_BYTES} bytes; got ${bytes?.byteLength ?? 0}. Use a backup made by backup().`);
+    throw new DatabaseError(
+      'CORRUPT_DATABASE',
+      `A database image needs at least ${MIN_IMAGE_BYTES} bytes; got ${bytes?.byteLength ?? 0}. Use a backup made by backup().`,
+    );
   }
   const pointer = wasm.exports.sqlite3_malloc(bytes.byteLength);
   if (pointer === 0) throw new DatabaseError('SQLITE_NOMEM', `Out of memory loading a ${bytes.byteLength}-byte image.`);

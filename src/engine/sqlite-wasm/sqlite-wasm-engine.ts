@@ -183,10 +183,14 @@ export class SqliteWasmEngine extends StatementConnection implements SyncEngine 
   describeAccess(sql: string): StatementAccess {
     const recorder = new AccessRecorder();
     const { capi } = this.#module;
-    capi.sqlite3_set_authorizer(this.#db, (_arg, action, arg1, arg2, arg3, arg4) => {
-      recorder.record(action, arg1, arg2, arg3, arg4);
-      return 0;
-    }, 0);
+    capi.sqlite3_set_authorizer(
+      this.#db,
+      (_arg, action, arg1, arg2, arg3, arg4) => {
+        recorder.record(action, arg1, arg2, arg3, arg4);
+        return 0;
+      },
+      0,
+    );
     let statement: PreparedStatement | undefined;
     try {
       statement = this.#binding.prepare(sql);
@@ -381,7 +385,11 @@ export class SqliteWasmEngine extends StatementConnection implements SyncEngine 
     const explained = this.#storage?.explain?.(extended);
     if (explained !== undefined) return explained;
     if (primary === SQLITE_FULL) {
-      return new DatabaseError('DISK_FULL', `The disk is full (${code}); the change was rolled back and the database keeps its last committed state. Free space and retry.`, { sqliteCode: extended });
+      return new DatabaseError(
+        'DISK_FULL',
+        `The disk is full (${code}); the change was rolled back and the database keeps its last committed state. Free space and retry.`,
+        { sqliteCode: extended },
+      );
     }
     if (primary === SQLITE_CORRUPT || primary === SQLITE_NOTADB) {
       return new DatabaseError('CORRUPT_DATABASE', `${message} (${code})`, { sqliteCode: extended });

@@ -353,14 +353,12 @@ export class WasmBinding {
   #writeScratch(text: string, terminate: boolean): number {
     this.#ensureScratch(text.length * 3 + 1);
     const heap = this.#wasm.heap8u();
-    const written =
-      text.length <= SHORT_TEXT ? encodeShort(text, heap, this.#scratch) : -1;
+    const written = text.length <= SHORT_TEXT ? encodeShort(text, heap, this.#scratch) : -1;
     return this.#finishWrite(text, terminate, heap, written);
   }
 
   #finishWrite(text: string, terminate: boolean, heap: Uint8Array, shortWritten: number): number {
-    const written =
-      shortWritten >= 0 ? shortWritten : encoder.encodeInto(text, heap.subarray(this.#scratch, this.#scratch + this.#scratchSize)).written;
+    const written = shortWritten >= 0 ? shortWritten : encoder.encodeInto(text, heap.subarray(this.#scratch, this.#scratch + this.#scratchSize)).written;
     if (terminate) heap[this.#scratch + written] = 0;
     return written;
   }

@@ -222,7 +222,10 @@ export class SqlJsEngine extends StatementConnection implements ImageEngine {
   /** A database made from an image; a WAL image is loaded as a rollback-journal one (header bytes 18–19). */
   #openBytes(bytes: Uint8Array): Database {
     if (!(bytes instanceof Uint8Array) || bytes.byteLength < MIN_IMAGE_BYTES) {
-      throw new DatabaseError('CORRUPT_DATABASE', `A database image needs at least ${MIN_IMAGE_BYTES} bytes; got ${bytes?.byteLength ?? 0}. Use a backup made by backup().`);
+      throw new DatabaseError(
+        'CORRUPT_DATABASE',
+        `A database image needs at least ${MIN_IMAGE_BYTES} bytes; got ${bytes?.byteLength ?? 0}. Use a backup made by backup().`,
+      );
     }
     let image = bytes;
     if (bytes[18] === 2 && bytes[19] === 2) {

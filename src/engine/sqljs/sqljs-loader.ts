@@ -18,11 +18,9 @@ let modulePromise: Promise<SqlJsStatic> | undefined;
  * @throws DatabaseError `ENGINE_LOAD_FAILED` when the wasm cannot be read or is not WebAssembly
  */
 export function loadSqlJs(wasmUrl: string | undefined): Promise<SqlJsStatic> {
-  modulePromise ??= (wasmUrl === undefined ? initSqlJs({}) : readWasm(wasmUrl).then((wasmBinary) => initSqlJs({ wasmBinary }))).catch(
-    (error: unknown) => {
-      throw loadFailure(error, wasmUrl);
-    },
-  );
+  modulePromise ??= (wasmUrl === undefined ? initSqlJs({}) : readWasm(wasmUrl).then((wasmBinary) => initSqlJs({ wasmBinary }))).catch((error: unknown) => {
+    throw loadFailure(error, wasmUrl);
+  });
   return modulePromise;
 }
 

@@ -55,7 +55,10 @@ const ROWID_NAMES: ReadonlySet<string> = new Set(['rowid', 'oid', '_rowid_']);
 
 /** A generated index name: `<table>_<columns>_idx`, hashed down to 63 characters when longer. */
 function indexName(table: string, columns: readonly IndexColumn[]): string {
-  const base = [table, ...columns.map((c) => c.name)].join('_').toLowerCase().replace(/[^a-z0-9_]/g, '_');
+  const base = [table, ...columns.map((c) => c.name)]
+    .join('_')
+    .toLowerCase()
+    .replace(/[^a-z0-9_]/g, '_');
   const name = /^[a-z_]/.test(base) ? `${base}_idx` : `i_${base}_idx`;
   return assertGeneratedName(name.length <= 63 ? name : `${name.slice(0, 46)}_${fnv1a64(base)}`);
 }
@@ -93,11 +96,7 @@ function chooseColumns(table: string, columns: readonly ColumnInfo[], found: Sta
 
 /** Whether an existing index on `table` already starts with `columns`. */
 function covered(indexes: readonly IndexInfo[], table: string, columns: readonly IndexColumn[]): boolean {
-  return indexes.some(
-    (index) =>
-      index.table.toLowerCase() === table &&
-      columns.every((c, i) => index.columns[i]?.toLowerCase() === c.name.toLowerCase()),
-  );
+  return indexes.some((index) => index.table.toLowerCase() === table && columns.every((c, i) => index.columns[i]?.toLowerCase() === c.name.toLowerCase()));
 }
 
 /**
@@ -107,11 +106,7 @@ function covered(indexes: readonly IndexInfo[], table: string, columns: readonly
  * @param planned - tracked statements with their plans
  * @param indexes - the schema's indexes (suggestions they already cover are dropped)
  */
-export async function suggestIndexes(
-  query: InternalQuery,
-  planned: readonly PlannedStatement[],
-  indexes: readonly IndexInfo[],
-): Promise<IndexSuggestion[]> {
+export async function suggestIndexes(query: InternalQuery, planned: readonly PlannedStatement[], indexes: readonly IndexInfo[]): Promise<IndexSuggestion[]> {
   const columnCache = new Map<string, Promise<ColumnInfo[]>>();
   const columnsOf = (table: string): Promise<ColumnInfo[]> => {
     let columns = columnCache.get(table);

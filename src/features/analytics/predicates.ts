@@ -50,13 +50,30 @@ export interface StatementPredicates {
 
 /** Keywords that end a `WHERE` / `ON` clause at its depth. */
 const CLAUSE_ENDERS: ReadonlySet<string> = new Set([
-  'GROUP', 'ORDER', 'LIMIT', 'HAVING', 'WINDOW', 'UNION', 'EXCEPT', 'INTERSECT', 'RETURNING',
-  'JOIN', 'INNER', 'LEFT', 'RIGHT', 'FULL', 'CROSS', 'NATURAL', 'WHERE', 'ON', 'USING', 'DO',
+  'GROUP',
+  'ORDER',
+  'LIMIT',
+  'HAVING',
+  'WINDOW',
+  'UNION',
+  'EXCEPT',
+  'INTERSECT',
+  'RETURNING',
+  'JOIN',
+  'INNER',
+  'LEFT',
+  'RIGHT',
+  'FULL',
+  'CROSS',
+  'NATURAL',
+  'WHERE',
+  'ON',
+  'USING',
+  'DO',
 ]);
 
 const EQ_OPERATORS: ReadonlySet<string> = new Set(['=', '==']);
 const RANGE_OPERATORS: ReadonlySet<string> = new Set(['<', '<=', '>', '>=']);
-
 
 type Resolve = (qualifier: string) => string;
 

@@ -36,14 +36,7 @@ export interface QueryPlanRow {
  * - `temp-btree`: a temporary b-tree for sorting, grouping or DISTINCT.
  * - `other`: anything else (sub-query headers, constant rows, virtual tables, bloom filters…).
  */
-export type PlanAccessKind =
-  | 'full-scan'
-  | 'index-search'
-  | 'covering-index'
-  | 'primary-key'
-  | 'automatic-index'
-  | 'temp-btree'
-  | 'other';
+export type PlanAccessKind = 'full-scan' | 'index-search' | 'covering-index' | 'primary-key' | 'automatic-index' | 'temp-btree' | 'other';
 
 /** The classification of one plan detail line. */
 export interface PlanStep {
@@ -149,9 +142,7 @@ type UsingPart = Pick<PlanStep, 'kind' | 'index' | 'columns'>;
 /** `kind` (and `index`), plus the columns of a trailing `(range)` in `rest` when there is one. */
 function withRange(kind: PlanAccessKind, rest: string, index?: string): UsingPart {
   const part: UsingPart = index === undefined ? { kind } : { kind, index };
-  return rest.startsWith('(') && rest.endsWith(')')
-    ? { ...part, columns: parseRangeColumns(rest.slice(1, -1)) }
-    : part;
+  return rest.startsWith('(') && rest.endsWith(')') ? { ...part, columns: parseRangeColumns(rest.slice(1, -1)) } : part;
 }
 
 /** Classifies what follows `USING ` in a SCAN / SEARCH line. */
@@ -247,10 +238,7 @@ function pushUnique(list: string[], value: string): void {
  * analyzeQueryPlan(rows, { aliases }).fullScans; // ['miner_1_trades']
  * ```
  */
-export function analyzeQueryPlan(
-  rows: readonly QueryPlanRow[],
-  options: AnalyzeQueryPlanOptions = {},
-): QueryPlanAnalysis {
+export function analyzeQueryPlan(rows: readonly QueryPlanRow[], options: AnalyzeQueryPlanOptions = {}): QueryPlanAnalysis {
   const aliases = new Map<string, string>();
   for (const [alias, table] of options.aliases ?? []) aliases.set(alias.toLowerCase(), table);
   const classified = rows.map((row) => ({ row, step: classifyPlanDetail(String(row.detail)) }));
@@ -265,8 +253,7 @@ export function analyzeQueryPlan(
   for (const { row, step } of classified) {
     const printed = step.table;
     const isSubquery = printed !== null && (subqueries.has(printed) || printed.startsWith('('));
-    const resolvedTable =
-      printed === null || isSubquery ? printed : (aliases.get(printed.toLowerCase()) ?? printed);
+    const resolvedTable = printed === null || isSubquery ? printed : (aliases.get(printed.toLowerCase()) ?? printed);
     steps.push({ ...step, id: row.id, parent: row.parent, resolvedTable, isSubquery });
     if (step.index !== undefined) pushUnique(indexesUsed, step.index);
     if (step.kind === 'temp-btree' && step.purpose !== undefined) tempBTrees.push(step.purpose);

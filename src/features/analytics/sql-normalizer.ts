@@ -41,15 +41,7 @@ export interface NormalizedSql {
 }
 
 /** What {@link classifyStatement} reports. */
-export type StatementKind =
-  | 'select'
-  | 'insert'
-  | 'update'
-  | 'delete'
-  | 'ddl'
-  | 'pragma'
-  | 'transaction'
-  | 'other';
+export type StatementKind = 'select' | 'insert' | 'update' | 'delete' | 'ddl' | 'pragma' | 'transaction' | 'other';
 
 /** A token of the normalized output. */
 interface OutToken {
@@ -65,8 +57,28 @@ const CLOSE: OutToken = { type: 'punctuation', text: ')' };
 
 /** Keywords after which `-` / `+` starts an operand rather than subtracting from one. */
 const UNARY_CONTEXT_KEYWORDS: ReadonlySet<string> = new Set([
-  'SELECT', 'WHERE', 'AND', 'OR', 'NOT', 'ON', 'WHEN', 'THEN', 'ELSE', 'CASE', 'BETWEEN', 'IS',
-  'LIKE', 'GLOB', 'REGEXP', 'MATCH', 'ESCAPE', 'LIMIT', 'OFFSET', 'HAVING', 'DISTINCT', 'ALL',
+  'SELECT',
+  'WHERE',
+  'AND',
+  'OR',
+  'NOT',
+  'ON',
+  'WHEN',
+  'THEN',
+  'ELSE',
+  'CASE',
+  'BETWEEN',
+  'IS',
+  'LIKE',
+  'GLOB',
+  'REGEXP',
+  'MATCH',
+  'ESCAPE',
+  'LIMIT',
+  'OFFSET',
+  'HAVING',
+  'DISTINCT',
+  'ALL',
   'DEFAULT',
 ]);
 
@@ -327,10 +339,22 @@ export function normalizeSql(sql: string): NormalizedSql {
 }
 
 const KIND_BY_KEYWORD: Readonly<Record<string, StatementKind>> = {
-  SELECT: 'select', VALUES: 'select', INSERT: 'insert', REPLACE: 'insert', UPDATE: 'update',
-  DELETE: 'delete', CREATE: 'ddl', DROP: 'ddl', ALTER: 'ddl', PRAGMA: 'pragma',
-  BEGIN: 'transaction', COMMIT: 'transaction', END: 'transaction', ROLLBACK: 'transaction',
-  SAVEPOINT: 'transaction', RELEASE: 'transaction',
+  SELECT: 'select',
+  VALUES: 'select',
+  INSERT: 'insert',
+  REPLACE: 'insert',
+  UPDATE: 'update',
+  DELETE: 'delete',
+  CREATE: 'ddl',
+  DROP: 'ddl',
+  ALTER: 'ddl',
+  PRAGMA: 'pragma',
+  BEGIN: 'transaction',
+  COMMIT: 'transaction',
+  END: 'transaction',
+  ROLLBACK: 'transaction',
+  SAVEPOINT: 'transaction',
+  RELEASE: 'transaction',
 };
 
 /**

@@ -66,10 +66,11 @@ function parserOf(module: unknown): SqlParser {
 /** Loads the two dialect builds once. */
 function loadParsers(): Promise<readonly (readonly [Dialect, SqlParser])[]> {
   parsers ??= Promise.all([import('node-sql-parser/build/sqlite.js'), import('node-sql-parser/build/postgresql.js')]).then(
-    ([sqlite, postgresql]) => [
-      ['sqlite', parserOf(sqlite)],
-      ['postgresql', parserOf(postgresql)],
-    ] as const,
+    ([sqlite, postgresql]) =>
+      [
+        ['sqlite', parserOf(sqlite)],
+        ['postgresql', parserOf(postgresql)],
+      ] as const,
   );
   return parsers;
 }

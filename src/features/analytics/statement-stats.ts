@@ -276,12 +276,7 @@ export class StatementStatsTable {
   snapshot(): StatementStatsSnapshot[] {
     return [...this.entries.values()]
       .map((entry) => entry.snapshot())
-      .sort(
-        (a, b) =>
-          b.totalMs - a.totalMs ||
-          b.calls - a.calls ||
-          (a.fingerprint < b.fingerprint ? -1 : a.fingerprint > b.fingerprint ? 1 : 0),
-      );
+      .sort((a, b) => b.totalMs - a.totalMs || b.calls - a.calls || (a.fingerprint < b.fingerprint ? -1 : a.fingerprint > b.fingerprint ? 1 : 0));
   }
 
   private evictLeastUsed(): void {

@@ -106,9 +106,23 @@ export class QuerySummaryHistory {
    */
   async capture(): Promise<{ readonly capturedAt: Date; readonly rows: number }> {
     const capturedAt = Date.now();
-    const rows = this.#tracker.stats().map((s): Params => [
-      capturedAt, s.fingerprint, s.normalized, s.kind, s.calls, s.totalMs, s.meanMs, s.p50Ms, s.p95Ms, s.p99Ms, s.maxMs, s.rows, s.errors,
-    ]);
+    const rows = this.#tracker
+      .stats()
+      .map((s): Params => [
+        capturedAt,
+        s.fingerprint,
+        s.normalized,
+        s.kind,
+        s.calls,
+        s.totalMs,
+        s.meanMs,
+        s.p50Ms,
+        s.p95Ms,
+        s.p99Ms,
+        s.maxMs,
+        s.rows,
+        s.errors,
+      ]);
     if (!this.#created) {
       await this.#store.exec(CREATE_HISTORY);
       this.#created = true;

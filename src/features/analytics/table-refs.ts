@@ -24,18 +24,28 @@ export interface TableReferences {
 
 /** Keywords that end a FROM clause at their nesting depth. */
 const FROM_ENDERS: ReadonlySet<string> = new Set([
-  'WHERE', 'GROUP', 'ORDER', 'LIMIT', 'HAVING', 'WINDOW', 'UNION', 'EXCEPT', 'INTERSECT',
-  'RETURNING', 'SET', 'VALUES', 'SELECT', 'DEFAULT', 'DO',
+  'WHERE',
+  'GROUP',
+  'ORDER',
+  'LIMIT',
+  'HAVING',
+  'WINDOW',
+  'UNION',
+  'EXCEPT',
+  'INTERSECT',
+  'RETURNING',
+  'SET',
+  'VALUES',
+  'SELECT',
+  'DEFAULT',
+  'DO',
 ]);
 
 /** Keywords after which a table name follows. */
 const TABLE_INTRODUCERS: ReadonlySet<string> = new Set(['FROM', 'JOIN', 'INTO', 'UPDATE']);
 
 /** Conflict clauses that may sit between `UPDATE` and its table (`UPDATE OR IGNORE t`). */
-const UPDATE_CONFLICT_WORDS: ReadonlySet<string> = new Set([
-  'OR', 'ROLLBACK', 'ABORT', 'REPLACE', 'FAIL', 'IGNORE',
-]);
-
+const UPDATE_CONFLICT_WORDS: ReadonlySet<string> = new Set(['OR', 'ROLLBACK', 'ABORT', 'REPLACE', 'FAIL', 'IGNORE']);
 
 /** Index just past the `)` matching the `(` at `open` (or the end of the tokens). */
 function skipParens(tokens: readonly SqlToken[], open: number): number {

@@ -79,7 +79,13 @@ export class DatabaseMaintenance {
    */
   async recoverState(options: RecoveryOptions = {}): Promise<RecoveryReport> {
     const migrationsApplied = await this.#port.migrate();
-    const report = { tablesCreated: [] as string[], indexesCreated: [] as string[], positionsReconciled: 0, tradesReconciled: 0, aggregatesFixed: [] as string[] };
+    const report = {
+      tablesCreated: [] as string[],
+      indexesCreated: [] as string[],
+      positionsReconciled: 0,
+      tradesReconciled: 0,
+      aggregatesFixed: [] as string[],
+    };
     const miners = await this.#minerIds();
     for (const [index, minerId] of miners.entries()) {
       const r = await this.#port.call(MAINTENANCE_PROCEDURES.recoverMiner, { minerId });
@@ -112,8 +118,15 @@ export class DatabaseMaintenance {
     for (const [index, minerId] of minerIds.entries()) {
       let after: readonly [number, number] | null = null;
       for (;;) {
-        if (options.signal?.aborted === true) throw new DatabaseError('ABORTED', 'Archival was stopped; committed batches stay archived and a rerun continues.', { cause: options.signal.reason });
-        const batch: ArchiveBatchResult = await this.#port.call(MAINTENANCE_PROCEDURES.archiveBatch, { minerId, before, batchSize, after, archivedAt: Date.now() });
+        if (options.signal?.aborted === true)
+          throw new DatabaseError('ABORTED', 'Archival was stopped; committed batches stay archived and a rerun continues.', { cause: options.signal.reason });
+        const batch: ArchiveBatchResult = await this.#port.call(MAINTENANCE_PROCEDURES.archiveBatch, {
+          minerId,
+          before,
+          batchSize,
+          after,
+          archivedAt: Date.now(),
+        });
         total.positions += batch.positions;
         total.trades += batch.trades;
         total.slices += batch.slices;
@@ -141,7 +154,9 @@ export class DatabaseMaintenance {
     const now = options.now === undefined ? Date.now() : epochMs(options.now, 'cleanup({ now })');
     const limit = positiveInteger(options.batchSize, DEFAULT_CLEANUP_BATCH, 'cleanup({ batchSize })');
     const before = now - Math.round(days * DAY_MS);
-    const deleteAll = async (procedure: typeof MAINTENANCE_PROCEDURES.cleanupSnapshots | typeof MAINTENANCE_PROCEDURES.cleanupQueryHistory): Promise<number> => {
+    const deleteAll = async (
+      procedure: typeof MAINTENANCE_PROCEDURES.cleanupSnapshots | typeof MAINTENANCE_PROCEDURES.cleanupQueryHistory,
+    ): Promise<number> => {
       let total = 0;
       for (;;) {
         const deleted = await this.#port.call(procedure, { before, limit });

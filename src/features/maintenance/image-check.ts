@@ -27,7 +27,10 @@ export async function checkImage(ctx: ProcedureContext, args: unknown): Promise<
   const maxVersion = Number((args as { maxVersion?: unknown } | null)?.maxVersion);
   const problems = await structureCheck(ctx, false);
   if (!(problems.length === 1 && problems[0] === 'ok')) {
-    throw new DatabaseError('CORRUPT_DATABASE', `The backup failed quick_check (${problems.slice(0, 3).join('; ')}); nothing was replaced. Restore another backup.`);
+    throw new DatabaseError(
+      'CORRUPT_DATABASE',
+      `The backup failed quick_check (${problems.slice(0, 3).join('; ')}); nothing was replaced. Restore another backup.`,
+    );
   }
   let schemaVersion: number;
   try {
@@ -37,7 +40,8 @@ export async function checkImage(ctx: ProcedureContext, args: unknown): Promise<
     throw error;
   }
   if (schemaVersion < 1 || schemaVersion > maxVersion) {
-    const why = schemaVersion < 1 ? 'has no alphatrade-db schema (user_version 0)' : `has schema version ${schemaVersion}, newer than this library's ${maxVersion}`;
+    const why =
+      schemaVersion < 1 ? 'has no alphatrade-db schema (user_version 0)' : `has schema version ${schemaVersion}, newer than this library's ${maxVersion}`;
     throw new DatabaseError('INVALID_ARGUMENT', `The backup ${why}; nothing was replaced.`);
   }
   return { schemaVersion };

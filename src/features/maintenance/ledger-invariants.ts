@@ -120,7 +120,9 @@ export async function archiveSplitProblems(ctx: ProcedureContext, t: MinerTables
     [t.trades, t.archivedTrades, 'trade_id', 'trade'],
   ] as const;
   for (const [live, archived, id, noun] of pairs) {
-    const { rows } = await ctx.query(`SELECT ${id} FROM ${live} WHERE ${id} IN (SELECT ${id} FROM ${archived}) ORDER BY ${id} LIMIT ${MAX_PROBLEMS_PER_CHECK + 1}`);
+    const { rows } = await ctx.query(
+      `SELECT ${id} FROM ${live} WHERE ${id} IN (SELECT ${id} FROM ${archived}) ORDER BY ${id} LIMIT ${MAX_PROBLEMS_PER_CHECK + 1}`,
+    );
     pushCapped(problems, rows, (r) => ({
       kind: 'archive-split',
       table: bareName(archived),

@@ -35,7 +35,11 @@ export interface MaintenancePort extends ProcedureCaller<MaintenanceProcedures> 
   /** A consistent image of the whole database. */
   exportImage(): Promise<Uint8Array>;
   /** Checks an image with a worker procedure on a private copy, then makes it the database. */
-  importImage<K extends keyof MaintenanceProcedures & string>(bytes: Uint8Array, check: K, args: ArgsOf<MaintenanceProcedures[K]>): Promise<ResultOf<MaintenanceProcedures[K]>>;
+  importImage<K extends keyof MaintenanceProcedures & string>(
+    bytes: Uint8Array,
+    check: K,
+    args: ArgsOf<MaintenanceProcedures[K]>,
+  ): Promise<ResultOf<MaintenanceProcedures[K]>>;
   /** Applies pending migrations; returns the versions applied. */
   migrate(): Promise<number[]>;
   /** Drops slow-query log entries before `at`; returns how many went. */

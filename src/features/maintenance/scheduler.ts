@@ -90,7 +90,8 @@ export class MaintenanceScheduler {
     const archiveDays = o.archiveAfterDays === undefined ? DEFAULT_ARCHIVE_AFTER_DAYS : o.archiveAfterDays;
     const retentionDays = o.retentionDays === undefined ? DEFAULT_RETENTION_DAYS : o.retentionDays;
     const signal = this.#stop.signal;
-    const archive = archiveDays === null ? undefined : await this.#maintenance.archive({ before: Date.now() - Math.round(archiveDays * DAY_MS), batchSize, signal });
+    const archive =
+      archiveDays === null ? undefined : await this.#maintenance.archive({ before: Date.now() - Math.round(archiveDays * DAY_MS), batchSize, signal });
     const cleanup = retentionDays === null || signal.aborted ? undefined : await this.#maintenance.cleanup({ retentionDays, batchSize });
     const optimize = o.optimize === true && !signal.aborted ? await this.#maintenance.optimize() : undefined;
     this.#runs += 1;

@@ -147,10 +147,7 @@ export function allocateFifo(lots: readonly FifoLot[], unstake: FifoUnstake): Fi
 
   const available = lots.reduce((sum, lot) => sum + lot.remainingAlpha, 0n);
   if (available < unstake.alpha) {
-    throw new DatabaseError(
-      'INSUFFICIENT_ALPHA',
-      `unstake of ${unstake.alpha} rao alpha exceeds the ${available} rao open on this subnet`,
-    );
+    throw new DatabaseError('INSUFFICIENT_ALPHA', `unstake of ${unstake.alpha} rao alpha exceeds the ${available} rao open on this subnet`);
   }
 
   const touched: { lot: FifoLot; alpha: bigint }[] = [];

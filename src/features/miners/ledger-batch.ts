@@ -26,8 +26,7 @@ export interface LedgerBatchArgs {
 
 /** How one event of a batch went, as it crosses the worker boundary. */
 export type SerializedOutcome =
-  | { readonly ok: true; readonly value: Position | UnstakeResult }
-  | { readonly ok: false; readonly code: DatabaseError['code']; readonly message: string };
+  { readonly ok: true; readonly value: Position | UnstakeResult } | { readonly ok: false; readonly code: DatabaseError['code']; readonly message: string };
 
 async function recordEvents(ctx: ProcedureContext, args: unknown): Promise<SerializedOutcome[]> {
   const { events } = objectArg(args, 'batch');

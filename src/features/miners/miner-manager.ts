@@ -1,26 +1,10 @@
 import { DatabaseError } from '../../api/database-error.js';
 import type { ProcedureCaller } from '../../host/procedures.js';
 import { assertMinerId } from '../../sql/identifiers.js';
-import {
-  epochMsArg,
-  intArg,
-  ledgerEventArgs,
-  minerStatusArg,
-  objectArg,
-  optionalTextArg,
-  type LedgerEventArgs,
-} from './args.js';
+import { epochMsArg, intArg, ledgerEventArgs, minerStatusArg, objectArg, optionalTextArg, type LedgerEventArgs } from './args.js';
 import { LEDGER_BATCH_PROCEDURE, MAX_LEDGER_BATCH, type LedgerBatchEventArgs } from './ledger-batch.js';
 import { LEDGER_PROCEDURES } from './ledger-procedures.js';
-import {
-  pageParams,
-  readPositionTrades,
-  readPositions,
-  readSnapshots,
-  readStatusHistory,
-  readTrades,
-  type MinerQueryRunner,
-} from './miner-reads.js';
+import { pageParams, readPositionTrades, readPositions, readSnapshots, readStatusHistory, readTrades, type MinerQueryRunner } from './miner-reads.js';
 import { resolvePerformanceConfig, type PerformanceConfig, type PerformanceSnapshot } from './performance.js';
 import type { MinerProcedures } from './procedures.js';
 import { REGISTRY_PROCEDURES } from './registry-procedures.js';
@@ -139,10 +123,7 @@ export class MinerManager {
       rows = await this.#db.query(`SELECT ${MINER_COLUMNS} FROM miners WHERE hotkey = ? ORDER BY miner_id DESC LIMIT 1`, [k.hotkey]);
     } else {
       const uid = intArg(k.uid, 'uid', 0, 65_535);
-      rows = await this.#db.query(
-        `SELECT ${MINER_COLUMNS} FROM miners WHERE uid = ? ORDER BY is_registered DESC, miner_id DESC LIMIT 1`,
-        [uid],
-      );
+      rows = await this.#db.query(`SELECT ${MINER_COLUMNS} FROM miners WHERE uid = ? ORDER BY is_registered DESC, miner_id DESC LIMIT 1`, [uid]);
     }
     const row = rows[0];
     return row === undefined ? undefined : minerRecord(row);
@@ -166,10 +147,7 @@ export class MinerManager {
       params.push(f.registered ? 1 : 0);
     }
     const where = terms.length === 0 ? '' : `WHERE ${terms.join(' AND ')}`;
-    const rows = await this.#db.query(`SELECT ${MINER_COLUMNS} FROM miners ${where} ORDER BY miner_id LIMIT ? OFFSET ?`, [
-      ...params,
-      ...pageParams(filter),
-    ]);
+    const rows = await this.#db.query(`SELECT ${MINER_COLUMNS} FROM miners ${where} ORDER BY miner_id LIMIT ? OFFSET ?`, [...params, ...pageParams(filter)]);
     return rows.map(minerRecord);
   }
 

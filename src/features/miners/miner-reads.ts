@@ -7,15 +7,7 @@ import { DatabaseError } from '../../api/database-error.js';
 import { assertMinerId, minerTables } from '../../sql/identifiers.js';
 import { epochMsArg, intArg, objectArg, positionStatusArg } from './args.js';
 import { SNAPSHOT_COLUMNS, snapshotRecord, type PerformanceSnapshot } from './performance.js';
-import {
-  POSITION_COLUMNS,
-  SLICE_COLUMNS,
-  TRADE_COLUMNS,
-  positionRecord,
-  positionTradeRecord,
-  tradeRecord,
-  type DbRow,
-} from './rows.js';
+import { POSITION_COLUMNS, SLICE_COLUMNS, TRADE_COLUMNS, positionRecord, positionTradeRecord, tradeRecord, type DbRow } from './rows.js';
 import type {
   Page,
   Position,
@@ -61,10 +53,7 @@ export function pageParams(filter: Page): [number, number] {
  * existence check and the read are sent together (one wait).
  */
 async function minerRead(db: MinerQueryRunner, minerId: number, sql: string, params: SqlValue[]): Promise<DbRow[]> {
-  const [exists, rows] = await Promise.allSettled([
-    db.query('SELECT 1 AS found FROM miners WHERE miner_id = ?', [minerId]),
-    db.query<DbRow>(sql, params),
-  ]);
+  const [exists, rows] = await Promise.allSettled([db.query('SELECT 1 AS found FROM miners WHERE miner_id = ?', [minerId]), db.query<DbRow>(sql, params)]);
   if (exists.status === 'rejected') throw exists.reason;
   if (exists.value.length === 0) throw new DatabaseError('MINER_NOT_FOUND', `No miner with minerId ${minerId}.`);
   if (rows.status === 'rejected') throw rows.reason;
@@ -103,11 +92,7 @@ export async function readTrades(db: MinerQueryRunner, minerId: number, filter: 
 }
 
 /** A miner's slices, by trade then FIFO order. */
-export async function readPositionTrades(
-  db: MinerQueryRunner,
-  minerId: number,
-  filter: PositionTradeFilter = {},
-): Promise<PositionTrade[]> {
+export async function readPositionTrades(db: MinerQueryRunner, minerId: number, filter: PositionTradeFilter = {}): Promise<PositionTrade[]> {
   const t = minerTables(assertMinerId(minerId));
   objectArg(filter, 'filter');
   const where = new Where();

@@ -112,9 +112,6 @@ export function minerTablesDdl(minerId: number, ifNotExists = false): string[] {
     trade_id INTEGER NOT NULL REFERENCES ${t.archivedTrades}(trade_id),${SLICE_COLUMNS},
     archived_at INTEGER NOT NULL,
     PRIMARY KEY (position_id, trade_id)) WITHOUT ROWID`,
-    ...INDEXES.map(
-      (spec) =>
-        `${createIndex} ${quoteIdentifier(minerIndexName(minerId, spec.kind, spec.purpose))} ON ${tableOf[spec.kind]}(${spec.columns})`,
-    ),
+    ...INDEXES.map((spec) => `${createIndex} ${quoteIdentifier(minerIndexName(minerId, spec.kind, spec.purpose))} ON ${tableOf[spec.kind]}(${spec.columns})`),
   ];
 }

@@ -93,10 +93,12 @@ async function registerMiner(ctx: ProcedureContext, value: unknown): Promise<Min
       await recordHistory(ctx, { minerId: knownId, at: now, before, after: { ...before, uid }, source: 'uid-moved', actor: null, reason });
     } else {
       const status: MinerStatus = before.status === 'blacklisted' ? 'blacklisted' : (requested ?? 'active');
-      await ctx.run(
-        'UPDATE miners SET uid = ?, coldkey = ?, status = ?, is_registered = 1, deregistered_at = NULL WHERE miner_id = ?',
-        [uid, coldkey, status, knownId],
-      );
+      await ctx.run('UPDATE miners SET uid = ?, coldkey = ?, status = ?, is_registered = 1, deregistered_at = NULL WHERE miner_id = ?', [
+        uid,
+        coldkey,
+        status,
+        knownId,
+      ]);
       const after = { status, registered: true, uid };
       await recordHistory(ctx, { minerId: knownId, at: now, before, after, source: 'reregister', actor: null, reason: null });
     }

@@ -67,9 +67,7 @@ async function takeSnapshot(ctx: ProcedureContext, value: unknown): Promise<Perf
   const winRate = percent(winningTrades, totalTrades);
   const volumeScore = Math.min(1, Number(volumeTao) / Number(config.minVolumeTao)) * 100;
   const finalScore =
-    totalTrades >= config.minTradesForScoring
-      ? config.roiWeight * roiWeighted + config.volumeWeight * volumeScore + config.winRateWeight * winRate
-      : null;
+    totalTrades >= config.minTradesForScoring ? config.roiWeight * roiWeighted + config.volumeWeight * volumeScore + config.winRateWeight * winRate : null;
 
   const { lastInsertRowid } = await ctx.run(
     `INSERT INTO performance_snapshots (miner_id, taken_at, window_start, window_end, total_trades, winning_trades,
@@ -97,10 +95,7 @@ async function takeSnapshot(ctx: ProcedureContext, value: unknown): Promise<Perf
       finalScore,
     ],
   );
-  await ctx.run('DELETE FROM performance_snapshots WHERE miner_id = ? AND taken_at < ?', [
-    minerId,
-    at - Math.round(config.retentionDays * DAY_MS),
-  ]);
+  await ctx.run('DELETE FROM performance_snapshots WHERE miner_id = ? AND taken_at < ?', [minerId, at - Math.round(config.retentionDays * DAY_MS)]);
   const row = await ctx.get<DbRow>(`SELECT ${SNAPSHOT_COLUMNS} FROM performance_snapshots WHERE snapshot_id = ?`, [lastInsertRowid]);
   return snapshotRecord(row as DbRow);
 }

@@ -68,9 +68,7 @@ function base58Encode(bytes: Uint8Array): string {
 }
 
 function prefixBytes(prefix: number): Uint8Array {
-  return prefix < 64
-    ? new Uint8Array([prefix])
-    : new Uint8Array([((prefix & 0b1111_1100) >> 2) | 0b0100_0000, (prefix >> 8) | ((prefix & 0b11) << 6)]);
+  return prefix < 64 ? new Uint8Array([prefix]) : new Uint8Array([((prefix & 0b1111_1100) >> 2) | 0b0100_0000, (prefix >> 8) | ((prefix & 0b11) << 6)]);
 }
 
 function checksum(prefix: Uint8Array, publicKey: Uint8Array): Uint8Array {
@@ -121,10 +119,7 @@ function decode(address: unknown): Decoded {
 }
 
 function invalid(field: string, address: unknown, reason: string): DatabaseError {
-  const quoted =
-    typeof address === 'string'
-      ? ` ${JSON.stringify(address.slice(0, ECHO_CHARS))}${address.length > ECHO_CHARS ? '…' : ''}`
-      : '';
+  const quoted = typeof address === 'string' ? ` ${JSON.stringify(address.slice(0, ECHO_CHARS))}${address.length > ECHO_CHARS ? '…' : ''}` : '';
   return new DatabaseError('INVALID_ARGUMENT', `${field} is not a valid SS58 address${quoted}: ${reason}`);
 }
 

@@ -135,9 +135,7 @@ export interface LedgerEvent {
 export type LedgerBatchEvent = LedgerEvent & { readonly kind: 'stake' | 'unstake'; readonly minerId: number };
 
 /** How one event of a batch went: its record, or the typed error that left it unrecorded. */
-export type LedgerOutcome =
-  | { readonly ok: true; readonly value: Position | UnstakeResult }
-  | { readonly ok: false; readonly error: DatabaseError };
+export type LedgerOutcome = { readonly ok: true; readonly value: Position | UnstakeResult } | { readonly ok: false; readonly error: DatabaseError };
 
 /** What {@link LedgerEvent} unstakes produce. */
 export interface UnstakeResult {

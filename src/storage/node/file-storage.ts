@@ -128,6 +128,8 @@ export function openFileStorage(sqlite3: VfsModule, filename: string, options: F
   } catch (error) {
     lock.release();
     if (error instanceof DatabaseError) throw error;
-    throw new DatabaseError('SQLITE_IOERR_READ', `Could not read the header of "${path}": ${(error as Error).message}. Check the disk, then open it again.`, { cause: error });
+    throw new DatabaseError('SQLITE_IOERR_READ', `Could not read the header of "${path}": ${(error as Error).message}. Check the disk, then open it again.`, {
+      cause: error,
+    });
   }
 }

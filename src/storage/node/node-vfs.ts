@@ -110,7 +110,10 @@ export function installNodeVfs(sqlite3: VfsModule, name: string, fs: SyncFileSys
       const path = wasm.cstrToJs(zName);
       try {
         const stat = fs.stat(path);
-        const yes = flags === ACCESS.READWRITE ? stat !== undefined && fs.writable(path) : stat !== undefined && (!stat.isFile || stat.size > 0 || flags !== ACCESS.EXISTS);
+        const yes =
+          flags === ACCESS.READWRITE
+            ? stat !== undefined && fs.writable(path)
+            : stat !== undefined && (!stat.isFile || stat.size > 0 || flags !== ACCESS.EXISTS);
         wasm.poke32(pOut, yes ? 1 : 0);
         return RC.OK;
       } catch (error) {

@@ -56,7 +56,10 @@ function installPool(sqlite3: Required<SahPoolModule>, name: string): Promise<Sa
  */
 export async function openOpfsStorage(sqlite3: SahPoolModule, name: string): Promise<OpfsStorage> {
   if (!opfsAvailable() || typeof sqlite3.installOpfsSAHPoolVfs !== 'function') {
-    throw new DatabaseError('UNSUPPORTED_STORAGE', 'OPFS sync access handles are not available here (they need a worker in a current browser); use storage: "memory".');
+    throw new DatabaseError(
+      'UNSUPPORTED_STORAGE',
+      'OPFS sync access handles are not available here (they need a worker in a current browser); use storage: "memory".',
+    );
   }
   return lockedOpfsStorage(name, async () => {
     const pool = await installPool(sqlite3 as Required<SahPoolModule>, name);

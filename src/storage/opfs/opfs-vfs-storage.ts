@@ -11,7 +11,6 @@ import { lockedOpfsStorage, type OpfsStorage } from './locked-opfs-storage.js';
 import { opfsAvailable } from './opfs-exclusion.js';
 import { quotaExceeded } from './opfs-quota.js';
 
-
 /** What this storage needs from the loaded sqlite-wasm module. */
 export interface OpfsVfsModule {
   readonly capi: { sqlite3_vfs_find(name: string | null): number };
@@ -50,7 +49,10 @@ async function fileExists(name: string): Promise<boolean> {
  */
 export async function openOpfsVfsStorage(sqlite3: OpfsVfsModule, name: string): Promise<OpfsStorage> {
   if (!opfsAvailable()) {
-    throw new DatabaseError('UNSUPPORTED_STORAGE', 'OPFS sync access handles are not available here (they need a worker in a current browser); use storage: "memory".');
+    throw new DatabaseError(
+      'UNSUPPORTED_STORAGE',
+      'OPFS sync access handles are not available here (they need a worker in a current browser); use storage: "memory".',
+    );
   }
   if (!crossOriginIsolated()) {
     throw new DatabaseError(

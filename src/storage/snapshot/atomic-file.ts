@@ -85,7 +85,9 @@ export function writeFileAtomically(path: string, bytes: Uint8Array, fs: AtomicW
     }
     const code = errorCode(error);
     if (code !== undefined && NO_ROOM.has(code)) {
-      throw new DatabaseError('DISK_FULL', `The disk is full (${code}) while saving "${path}"; the previous snapshot is intact. Free space and retry.`, { cause: error });
+      throw new DatabaseError('DISK_FULL', `The disk is full (${code}) while saving "${path}"; the previous snapshot is intact. Free space and retry.`, {
+        cause: error,
+      });
     }
     throw new DatabaseError('SQLITE_IOERR', `Could not save "${path}": ${(error as Error).message}. The previous snapshot is intact.`, { cause: error });
   }

@@ -137,7 +137,10 @@ async function openSlots(name: string): Promise<[Slot, Slot]> {
  */
 export async function openOpfsSnapshotStore(name: string): Promise<SnapshotStore> {
   if (!opfsAvailable()) {
-    throw new DatabaseError('UNSUPPORTED_STORAGE', 'OPFS sync access handles are not available here (they need a worker in a current browser); use storage: "memory".');
+    throw new DatabaseError(
+      'UNSUPPORTED_STORAGE',
+      'OPFS sync access handles are not available here (they need a worker in a current browser); use storage: "memory".',
+    );
   }
   const held = await holdUnderWebLock(
     name,

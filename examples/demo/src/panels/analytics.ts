@@ -66,7 +66,11 @@ export function renderIndexUsage(usage: IndexUsage, onApply: (suggestion: IndexS
     h('h3', {}, 'Full scans'),
     usage.fullScans.length === 0
       ? empty('None.')
-      : h('ul', { class: 'plain' }, ...usage.fullScans.map((s) => h('li', {}, h('b', {}, s.table), ` ×${count(s.calls)} `, h('code', {}, oneLine(s.normalized, 80))))),
+      : h(
+          'ul',
+          { class: 'plain' },
+          ...usage.fullScans.map((s) => h('li', {}, h('b', {}, s.table), ` ×${count(s.calls)} `, h('code', {}, oneLine(s.normalized, 80)))),
+        ),
     h('h3', {}, 'Suggestions'),
     usage.suggestions.length === 0
       ? empty('No index would help the statements seen so far.')

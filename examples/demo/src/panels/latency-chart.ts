@@ -60,14 +60,27 @@ export class LatencyChart {
       return svg('polyline', { points, fill: 'none', stroke: color, 'stroke-width': 1.8, 'stroke-linejoin': 'round' });
     });
     const axisLabel = svg('text', { x: WIDTH - PAD.right, y: HEIGHT - 6, 'text-anchor': 'end', class: 'axis' }, `last ${span} calls →`);
-    const chart = svg('svg', { viewBox: `0 0 ${WIDTH} ${HEIGHT}`, class: 'chart', role: 'img', 'aria-label': 'latency per call' }, ...grid, ...lines, axisLabel);
+    const chart = svg(
+      'svg',
+      { viewBox: `0 0 ${WIDTH} ${HEIGHT}`, class: 'chart', role: 'img', 'aria-label': 'latency per call' },
+      ...grid,
+      ...lines,
+      axisLabel,
+    );
     const legend = h(
       'ul',
       { class: 'legend' },
       ...LATENCY_SERIES.map(({ key, label, color }) => {
         const values = [...(this.#samples.get(key) ?? [])].sort((a, b) => a - b);
         const median = values[Math.floor(values.length / 2)];
-        return h('li', {}, h('span', { class: 'swatch', style: `background:${color}` }), `${label}: `, h('b', {}, median === undefined ? '–' : ms(median)), ' median');
+        return h(
+          'li',
+          {},
+          h('span', { class: 'swatch', style: `background:${color}` }),
+          `${label}: `,
+          h('b', {}, median === undefined ? '–' : ms(median)),
+          ' median',
+        );
       }),
     );
     fill('latency', chart, legend);

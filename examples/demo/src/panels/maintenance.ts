@@ -65,12 +65,18 @@ export function renderMaintenance(host: MaintenanceHost): void {
     output.className = `result ${tone ?? ''}`;
   };
   const action = (label: string, available: boolean, testId: string, run: () => Promise<void>): HTMLButtonElement => {
-    const button = h('button', { 'data-testid': testId, disabled: !available, title: available ? undefined : 'not available in this build of the library' }, label);
+    const button = h(
+      'button',
+      { 'data-testid': testId, disabled: !available, title: available ? undefined : 'not available in this build of the library' },
+      label,
+    );
     button.addEventListener('click', () => {
       button.disabled = true;
       say(`${label}…`);
       run()
-        .catch((error: unknown) => say(`${label} failed: ${error instanceof Error ? `${(error as { code?: string }).code ?? error.name}: ${error.message}` : String(error)}`, 'bad'))
+        .catch((error: unknown) =>
+          say(`${label} failed: ${error instanceof Error ? `${(error as { code?: string }).code ?? error.name}: ${error.message}` : String(error)}`, 'bad'),
+        )
         .finally(() => {
           button.disabled = false;
         });
@@ -81,7 +87,10 @@ export function renderMaintenance(host: MaintenanceHost): void {
   const integrity = action('Integrity check', true, 'integrity-check', async () => {
     const report = maintenance?.verifyIntegrity !== undefined ? await maintenance.verifyIntegrity() : await pragmaIntegrity(host.db);
     const via = maintenance?.verifyIntegrity !== undefined ? 'verifyIntegrity()' : 'PRAGMA integrity_check + foreign_key_check';
-    say(report.ok ? `integrity: ok ✓ (${via})` : `integrity: ${report.problems.length} problem(s) (${via})\n${text(report.problems)}`, report.ok ? 'ok' : 'bad');
+    say(
+      report.ok ? `integrity: ok ✓ (${via})` : `integrity: ${report.problems.length} problem(s) (${via})\n${text(report.problems)}`,
+      report.ok ? 'ok' : 'bad',
+    );
   });
   const optimize = action('Optimize', maintenance?.optimize !== undefined, 'optimize', async () => {
     const result = await maintenance?.optimize?.();

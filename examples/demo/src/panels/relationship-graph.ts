@@ -81,13 +81,19 @@ export function renderRelationshipGraph(graph: TableRelationships): void {
     const y2 = to.y + NODE_HEIGHT / 2 + bend;
     const mid = (x1 + x2) / 2;
     const title = svg('title', {}, `${e.from} → ${e.to}: ${e.kind === 'join' ? `join ×${e.count}` : 'foreign key'} (${e.columns.join(', ')})`);
-    return [svg('path', { d: `M${x1},${y1} C${mid},${y1} ${mid},${y2} ${x2 - 4},${y2}`, class: `edge ${e.kind}`, 'marker-end': `url(#arrow-${e.kind})` }, title)];
+    return [
+      svg('path', { d: `M${x1},${y1} C${mid},${y1} ${mid},${y2} ${x2 - 4},${y2}`, class: `edge ${e.kind}`, 'marker-end': `url(#arrow-${e.kind})` }, title),
+    ];
   });
   const markers = svg(
     'defs',
     {},
     ...(['foreign-key', 'join'] as const).map((kind) =>
-      svg('marker', { id: `arrow-${kind}`, viewBox: '0 0 10 10', refX: 6, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' }, svg('path', { d: 'M0,0 L10,5 L0,10 z', class: `arrowhead ${kind}` })),
+      svg(
+        'marker',
+        { id: `arrow-${kind}`, viewBox: '0 0 10 10', refX: 6, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' },
+        svg('path', { d: 'M0,0 L10,5 L0,10 z', class: `arrowhead ${kind}` }),
+      ),
     ),
   );
   const nodes = all.map((p) =>
@@ -101,7 +107,17 @@ export function renderRelationshipGraph(graph: TableRelationships): void {
   const joins = graph.edges.filter((e) => e.kind === 'join').length;
   fill(
     'relationships',
-    h('div', { class: 'graph-wrap' }, svg('svg', { viewBox: `0 0 ${width} ${height}`, width: '100%', style: `max-width: ${width}px`, class: 'graph', role: 'img', 'aria-label': 'table relationships' }, markers, ...edges, ...nodes)),
+    h(
+      'div',
+      { class: 'graph-wrap' },
+      svg(
+        'svg',
+        { viewBox: `0 0 ${width} ${height}`, width: '100%', style: `max-width: ${width}px`, class: 'graph', role: 'img', 'aria-label': 'table relationships' },
+        markers,
+        ...edges,
+        ...nodes,
+      ),
+    ),
     h(
       'p',
       { class: 'muted' },

@@ -22,68 +22,13 @@ import type BetterSqlite3 from 'better-sqlite3';
 import type { Params, QueryResult, RunResult } from '../src/api/values.js';
 import { minerProcedures, type MinerProcedures } from '../src/features/miners/procedures.js';
 import { MINER_SCHEMA_V1, MINER_SCHEMA_V2 } from '../src/features/miners/schema.js';
-import { encodeSs58 } from '../src/features/miners/ss58.js';
 import type { ProcedureContext } from '../src/host/procedures.js';
+import { benchKey, generateEvents, type BenchEvent } from './ledger-events.js';
 
 const EVENTS = 100_000;
 const MINERS = 256;
-const NETUIDS = 4;
 const WINDOW = 256;
 const BATCH = 1_000;
-
-/** One generated ledger event. */
-interface BenchEvent {
-  readonly kind: 'stake' | 'unstake';
-  readonly minerId: number;
-  readonly event: { netuid: number; block: number; timestamp: number; tao: bigint; alpha: bigint; extrinsicId: string };
-}
-
-/** A small deterministic PRNG (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
-/** 100k valid events: unstakes never exceed the open alpha of their (miner, netuid). */
-function generateEvents(): BenchEvent[] {
-  const next = random(63);
-  const open = new Map<string, bigint>();
-  const events: BenchEvent[] = [];
-  let timestamp = 1_735_689_600_000;
-  for (let i = 0; i < EVENTS; i++) {
-    const minerId = 1 + Math.floor(next() * MINERS);
-    const netuid = 1 + Math.floor(next() * NETUIDS);
-    const k = `${minerId}/${netuid}`;
-    const held = open.get(k) ?? 0n;
-    timestamp += 1 + Math.floor(next() * 2_000);
-    const tao = BigInt(1 + Math.floor(next() * 1_000_000)) * 1_000_000n;
-    const common = { netuid, block: 4_000_000 + i, timestamp, tao, extrinsicId: `${4_000_000 + i}-0001` };
-    if (held > 0n && next() < 0.45) {
-      const alpha = 1n + (held * BigInt(Math.floor(next() * 1_000))) / 1_000n;
-      const taken = alpha > held ? held : alpha;
-      open.set(k, held - taken);
-      events.push({ kind: 'unstake', minerId, event: { ...common, alpha: taken } });
-    } else {
-      const alpha = BigInt(1 + Math.floor(next() * 1_000_000)) * 1_000_000n;
-      open.set(k, held + alpha);
-      events.push({ kind: 'stake', minerId, event: { ...common, alpha } });
-    }
-  }
-  return events;
-}
-
-/** A miner's hotkey or coldkey for the benchmark. */
-function benchKey(seed: number): string {
-  const bytes = new Uint8Array(32).fill(7);
-  bytes[0] = seed & 0xff;
-  bytes[1] = seed >> 8;
-  return encodeSs58(bytes);
-}
 
 /** What a variant offers: apply one event; totals for the sanity check; close. */
 interface Ledger {
@@ -245,7 +190,7 @@ async function replay(ledger: Ledger, events: readonly BenchEvent[], workload: s
 
 async function run(variant: string, workload: string): Promise<{ ms: number; perCallUs: number }> {
   if (workload !== 'replay' && workload !== 'pipelined' && workload !== 'batched') throw new Error(`unknown workload ${workload}`);
-  const events = generateEvents();
+  const events = generateEvents(EVENTS, MINERS);
   const ledger = variant.startsWith('better-sqlite3') ? await referenceLedger(variant === 'better-sqlite3-file') : await managerLedger(variant);
   const ms = await replay(ledger, events, workload);
   const totals = await ledger.totals();

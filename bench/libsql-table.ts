@@ -14,6 +14,7 @@ const VARIANTS = [
   ['replica', 'sqld replica (ws)'],
   ['embedded', 'embedded replica (file synced from the primary)'],
 ] as const;
+const LEDGER_SIZES = [1_000, 10_000] as const;
 
 /** Runs the libSQL cells `runs` times each and returns the markdown section. */
 export async function libsqlTable(runs: number): Promise<string> {
@@ -29,6 +30,10 @@ export async function libsqlTable(runs: number): Promise<string> {
         if (variant === 'file' || variant === 'primary') samples.add(`${variant}/batch`, measure('libsql-cell', variant, 'batch', primary.url, replica.url).ms);
         process.stderr.write('.');
       }
+      for (const events of LEDGER_SIZES) {
+        samples.add(`ledger/${events}`, measure('libsql-cell', 'primary', `ledger-${events}`, primary.url, replica.url).perCallUs as number);
+        process.stderr.write('.');
+      }
       process.stderr.write('\n');
     }
   } finally {
@@ -42,5 +47,14 @@ export async function libsqlTable(runs: number): Promise<string> {
     '| where | point read, median per call (µs) | 10k-row executeMany (ms) |',
     '|---|---|---|',
     ...VARIANTS.map(([variant, label]) => `| ${label} | ${cell(`${variant}/get`)} | ${cell(`${variant}/batch`)} |`),
+    '',
+    'Ledger procedures through the sqld primary: one `recordEvents` call, one request per statement. Linear replay keeps the per-event cost flat as the call grows (re-running the procedure per round trip made it grow with the call).',
+    '',
+    '| events in the call | per event (µs) | × the 1k call |',
+    '|---|---|---|',
+    ...LEDGER_SIZES.map(
+      (events) =>
+        `| ${events.toLocaleString('en-US')} | ${fmt(samples.median(`ledger/${events}`))} | ${(samples.median(`ledger/${events}`) / samples.median(`ledger/${LEDGER_SIZES[0]}`)).toFixed(2)}× |`,
+    ),
   ].join('\n');
 }

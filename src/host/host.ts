@@ -146,7 +146,13 @@ export class Host implements HostApi {
         throw new DatabaseError('TX_ROLLED_BACK', 'SQLite already rolled this transaction back after an error inside it; nothing was committed.');
       }
       this.#tx = null;
-      await this.#engine.commit();
+      try {
+        await this.#engine.commit();
+      } catch (error) {
+        // A failed COMMIT (a deferred foreign key, SQLITE_BUSY, a full disk) leaves SQLite's transaction open.
+        if (await this.#engine.inTransaction()) await this.#engine.rollback();
+        throw asDatabaseError(error);
+      }
     });
   }
 

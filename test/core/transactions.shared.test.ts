@@ -131,6 +131,26 @@ describe.each(ENGINES)('write-lock transactions (%s)', (engine) => {
     expect(await db.get('SELECT count(*) AS n FROM u')).toEqual({ n: 2 });
   });
 
+  it('a COMMIT that fails (a deferred foreign key) rolls the transaction back: the row is gone and the next transaction works', async () => {
+    const db = open();
+    await db.exec('CREATE TABLE p(id INTEGER PRIMARY KEY); CREATE TABLE c(pid INTEGER REFERENCES p(id) DEFERRABLE INITIALLY DEFERRED)');
+    const failed = await rejection(
+      db.transaction(async (tx) => {
+        await tx.execute('INSERT INTO c VALUES (42)');
+      }),
+    );
+    expect(failed).toBeInstanceOf(DatabaseError);
+    expect(failed.code).toBe('SQLITE_CONSTRAINT_FOREIGNKEY');
+    expect(await db.query('SELECT pid FROM c')).toEqual([]);
+    await db.transaction(async (tx) => {
+      await tx.execute('INSERT INTO p VALUES (7)');
+      await tx.execute('INSERT INTO c VALUES (7)');
+    });
+    await db.execute('INSERT INTO p VALUES (8)');
+    expect(await db.query('SELECT pid FROM c')).toEqual([{ pid: 7 }]);
+    expect(await db.query('SELECT id FROM p ORDER BY id')).toEqual([{ id: 7 }, { id: 8 }]);
+  });
+
   it('transaction control smuggled past the filter or left by a failed script never desynchronises the state', async () => {
     const db = open();
     await db.exec('CREATE TABLE t(v INTEGER)');

@@ -1,4 +1,4 @@
-import { DatabaseError, isDatabaseError } from '../api/database-error.js';
+import { DatabaseError } from '../api/database-error.js';
 import { resolveLimits } from '../api/limits.js';
 import type { Params, RunResult } from '../api/values.js';
 import type { Engine } from '../engine/engine.js';
@@ -28,7 +28,7 @@ import { procedureContext } from './procedure-context.js';
 import { ProcedureTrace } from './procedure-trace.js';
 import type { ProcedureRegistry } from './procedures.js';
 import { Turns } from './turns.js';
-import { ownedTransaction, usableTransaction, type TransactionState } from './transaction-state.js';
+import { Units } from './units.js';
 
 /** The limits of a call sent without a scope. */
 const NO_LIMITS: StatementLimits = Object.freeze({});
@@ -37,9 +37,9 @@ const NO_LIMITS: StatementLimits = Object.freeze({});
 export type HostSettings = Pick<HostOpenRequest, 'interruptFlag' | 'limits'>;
 
 /**
- * The one host: owns an engine (any of them) and its transaction state, checks every call
- * ({@link Admission}) and every statement's transaction token, runs calls one at a time
- * ({@link SerialQueue}), and runs procedures as units. It serves the same way in a worker (behind
+ * The one host: owns an engine (any of them) and its transaction state ({@link Units}), checks
+ * every call ({@link Admission}) and every statement's transaction token, runs calls one at a
+ * time ({@link Turns}), and runs procedures as units. It serves the same way in a worker (behind
  * the wire) and on the calling thread (in-process).
  */
 export class Host implements HostApi {
@@ -49,7 +49,7 @@ export class Host implements HostApi {
   readonly #watch: InterruptWatch;
   readonly #cursors: CursorTable;
   readonly #turns = new Turns();
-  #tx: TransactionState | null = null;
+  readonly #units: Units;
   /** Set once closed: the error every later call gets. */
   #closed: DatabaseError | undefined;
   #engineClosed = false;
@@ -67,6 +67,7 @@ export class Host implements HostApi {
     this.#admission = new Admission(limits);
     this.#watch = new InterruptWatch(engine, settings.interruptFlag);
     this.#cursors = new CursorTable(engine, limits);
+    this.#units = new Units(engine);
   }
 
   /** The engine, its SQLite version, and whether it stops runaway statements itself. */
@@ -92,7 +93,7 @@ export class Host implements HostApi {
       const trace = scope?.trace === true ? new ProcedureTrace() : undefined;
       const context = procedureContext(this.#engine);
       const started = performance.now();
-      const value = await this.#unit(scope?.tx, () => this.#watch.run(scope ?? NO_LIMITS, () => run(trace?.wrap(context) ?? context, args)));
+      const value = await this.#units.run(scope?.tx, () => this.#watch.run(scope ?? NO_LIMITS, () => run(trace?.wrap(context) ?? context, args)));
       const engineMs = performance.now() - started;
       return trace === undefined ? { value, engineMs } : { value, engineMs, statements: trace.statements() };
     });
@@ -105,7 +106,7 @@ export class Host implements HostApi {
       this.#admission.cursorOptions(options);
       this.#enter(undefined);
       const started = performance.now();
-      const opened = await this.#guard(undefined, () => this.#watch.run(options ?? NO_LIMITS, () => this.#cursors.open(sql, params, options?.pageSize)));
+      const opened = await this.#units.guard(undefined, () => this.#watch.run(options ?? NO_LIMITS, () => this.#cursors.open(sql, params, options?.pageSize)));
       return { ...opened, engineMs: performance.now() - started };
     });
   }
@@ -116,7 +117,7 @@ export class Host implements HostApi {
       this.#admission.cursorOptions(options);
       this.#enter(undefined);
       const started = performance.now();
-      const page = await this.#guard(undefined, () => this.#watch.run(options ?? NO_LIMITS, () => this.#cursors.fetch(cursor, options?.pageSize)));
+      const page = await this.#units.guard(undefined, () => this.#watch.run(options ?? NO_LIMITS, () => this.#cursors.fetch(cursor, options?.pageSize)));
       return { ...page, engineMs: performance.now() - started };
     });
   }
@@ -132,51 +133,48 @@ export class Host implements HostApi {
     return this.#inTurn(async () => {
       checkInteger(tx, 'tx');
       this.#assertOpen();
-      if (this.#tx !== null) throw new DatabaseError('TX_CONFLICT', 'A transaction is already open on this connection.');
-      await this.#engine.begin();
-      this.#tx = { token: tx, depth: 0, abortedBySqlite: false };
+      await this.#units.begin(tx);
     });
   }
 
   commit(tx: number): Promise<void> {
     return this.#inTurn(async () => {
-      const open = this.#owned(tx);
-      if (open.abortedBySqlite || !(await this.#engine.inTransaction())) {
-        this.#tx = null;
-        throw new DatabaseError('TX_ROLLED_BACK', 'SQLite already rolled this transaction back after an error inside it; nothing was committed.');
-      }
-      this.#tx = null;
-      try {
-        await this.#engine.commit();
-      } catch (error) {
-        // A failed COMMIT (a deferred foreign key, SQLITE_BUSY, a full disk) leaves SQLite's transaction open.
-        if (await this.#engine.inTransaction()) await this.#engine.rollback();
-        throw asDatabaseError(error);
-      }
+      checkInteger(tx, 'tx');
+      this.#assertOpen();
+      await this.#units.commit(tx);
     });
   }
 
   rollback(tx: number): Promise<void> {
     return this.#inTurn(async () => {
-      this.#owned(tx);
-      this.#tx = null;
-      if (await this.#engine.inTransaction()) await this.#engine.rollback();
+      checkInteger(tx, 'tx');
+      this.#assertOpen();
+      await this.#units.rollback(tx);
     });
   }
 
   savepoint(tx: number, depth: number): Promise<number> {
-    return this.#inTurn(() => this.#savepoint(tx, depth));
+    return this.#inTurn(async () => {
+      checkInteger(tx, 'tx');
+      if (depth !== undefined) checkInteger(depth, 'depth');
+      this.#assertOpen();
+      return this.#units.savepoint(tx, depth);
+    });
   }
 
   release(tx: number, depth: number): Promise<void> {
-    return this.#inTurn(() => this.#release(tx, depth));
+    return this.#inTurn(async () => {
+      checkInteger(depth, 'depth');
+      this.#assertOpen();
+      await this.#units.release(tx, depth);
+    });
   }
 
   rollbackTo(tx: number, depth: number): Promise<void> {
     return this.#inTurn(async () => {
-      const open = this.#owned(tx);
-      if (!Number.isSafeInteger(depth) || depth < 1 || depth > open.depth) throw new DatabaseError('TX_CLOSED', `Savepoint ${depth} is not open.`);
-      await this.#rollbackToIfOpen(depth);
+      checkInteger(tx, 'tx');
+      this.#assertOpen();
+      await this.#units.rollbackTo(tx, depth);
     });
   }
 
@@ -192,7 +190,7 @@ export class Host implements HostApi {
     return this.#inTurn(async () => {
       this.#enter(undefined);
       const started = performance.now();
-      const bytes = await this.#guard(undefined, () => this.#engine.serialize());
+      const bytes = await this.#units.guard(undefined, () => this.#engine.serialize());
       return { bytes, engineMs: performance.now() - started };
     });
   }
@@ -204,7 +202,7 @@ export class Host implements HostApi {
       this.#enter(undefined);
       const verify = this.#procedures.get(check);
       const started = performance.now();
-      const value = await this.#guard(undefined, async () => {
+      const value = await this.#units.guard(undefined, async () => {
         const image = await this.#engine.openImage(bytes);
         try {
           return await verify(procedureContext(image), args);
@@ -213,7 +211,7 @@ export class Host implements HostApi {
         }
       });
       this.#cursors.closeAll();
-      await this.#guard(undefined, () => this.#engine.replaceWith(bytes));
+      await this.#units.guard(undefined, () => this.#engine.replaceWith(bytes));
       return { value, engineMs: performance.now() - started };
     });
   }
@@ -229,7 +227,7 @@ export class Host implements HostApi {
       if (this.#engineClosed) return;
       this.#closed ??= closing;
       this.#engineClosed = true;
-      this.#tx = null;
+      this.#units.clear();
       this.#cursors.closeAll();
       await this.#engine.close();
     });
@@ -272,7 +270,7 @@ export class Host implements HostApi {
           return [performance.now() - started, done.changes, done.lastInsertRowid];
         }
         case 'batch': {
-          const done = await this.#unit(tx, () => this.#watch.run(limits, () => this.#runMany(sql, input as StatementInput['batch'])));
+          const done = await this.#units.run(tx, () => this.#watch.run(limits, () => this.#runMany(sql, input as StatementInput['batch'])));
           return [performance.now() - started, done.changes, done.lastInsertRowid];
         }
         default:
@@ -280,7 +278,7 @@ export class Host implements HostApi {
           return [performance.now() - started];
       }
     } catch (error) {
-      throw await this.#failed(tx, error);
+      throw await this.#units.failed(tx, error);
     } finally {
       this.#turns.pass();
     }
@@ -294,10 +292,12 @@ export class Host implements HostApi {
 
   /** Runs a script; outside a transaction, one that leaves a transaction open is rolled back and refused. */
   async #script(sql: string, tx: number | undefined, limits: StatementLimits): Promise<void> {
-    const failure = await this.#guard(tx, () => this.#watch.run(limits, () => this.#engine.exec(sql))).then(
-      () => undefined,
-      (error: unknown) => ({ error }),
-    );
+    const failure = await this.#units
+      .guard(tx, () => this.#watch.run(limits, () => this.#engine.exec(sql)))
+      .then(
+        () => undefined,
+        (error: unknown) => ({ error }),
+      );
     if (tx === undefined && (await this.#engine.inTransaction())) {
       await this.#engine.rollback();
       if (failure === undefined)
@@ -309,109 +309,10 @@ export class Host implements HostApi {
   /** Checks that a call may run now: the host is open, and the call belongs to the open transaction (or there is none). */
   #enter(token: number | undefined, depth?: number): void {
     this.#assertOpen();
-    if (token === undefined) {
-      if (this.#tx !== null) {
-        throw new DatabaseError('TX_CONFLICT', 'A statement from outside the open transaction was refused; it must wait for the transaction to end.');
-      }
-      return;
-    }
-    usableTransaction(this.#tx, token, depth);
-  }
-
-  /** Awaits `work`; on failure inside a transaction, notes whether SQLite rolled it back itself. */
-  async #guard<T>(token: number | undefined, work: () => T | Promise<T>): Promise<T> {
-    try {
-      return await work();
-    } catch (error) {
-      throw await this.#failed(token, error);
-    }
-  }
-
-  /** The error a failed call rejects with; inside a transaction, notes first whether SQLite rolled it back itself. */
-  async #failed(token: number | undefined, error: unknown): Promise<DatabaseError> {
-    if (token !== undefined && this.#tx !== null && !(await this.#engine.inTransaction())) this.#tx.abortedBySqlite = true;
-    return asDatabaseError(error);
-  }
-
-  /** Runs `work` all-or-nothing: in a transaction of its own, or in a savepoint of the open one. */
-  async #unit<T>(token: number | undefined, work: () => T | Promise<T>): Promise<T> {
-    if (token === undefined) return this.#guard(undefined, () => this.#atomically(work));
-    const depth = await this.#savepoint(token);
-    try {
-      const result = await this.#guard(token, work);
-      await this.#release(token, depth);
-      return result;
-    } catch (error) {
-      await this.#rollbackToIfOpen(depth);
-      throw error;
-    }
-  }
-
-  async #atomically<T>(work: () => T | Promise<T>): Promise<T> {
-    await this.#engine.begin();
-    try {
-      const result = await work();
-      await this.#engine.commit();
-      return result;
-    } catch (error) {
-      if (await this.#engine.inTransaction()) await this.#engine.rollback();
-      throw error;
-    }
-  }
-
-  async #savepoint(tx: number, depth?: number): Promise<number> {
-    checkInteger(tx, 'tx');
-    if (depth !== undefined) checkInteger(depth, 'depth');
-    const open = this.#usable(tx, depth);
-    const next = open.depth + 1;
-    await this.#engine.savepoint(savepointName(next));
-    open.depth = next;
-    return next;
-  }
-
-  async #release(tx: number, depth: number): Promise<void> {
-    checkInteger(depth, 'depth');
-    const open = this.#usable(tx);
-    if (depth !== open.depth) throw new DatabaseError('TX_CLOSED', `Savepoint ${depth} is not the innermost open savepoint.`);
-    await this.#engine.release(savepointName(depth));
-    open.depth = depth - 1;
-  }
-
-  async #rollbackToIfOpen(depth: number): Promise<void> {
-    const open = this.#tx;
-    if (open === null) return;
-    open.depth = depth - 1;
-    if (!(await this.#engine.inTransaction())) {
-      open.abortedBySqlite = true;
-      return;
-    }
-    await this.#engine.rollbackTo(savepointName(depth));
-  }
-
-  #owned(token: number): TransactionState {
-    checkInteger(token, 'tx');
-    this.#assertOpen();
-    return ownedTransaction(this.#tx, token);
-  }
-
-  /** The open transaction of `token`, usable by a session at savepoint `depth` (when given). */
-  #usable(token: number, depth?: number): TransactionState {
-    this.#assertOpen();
-    return usableTransaction(this.#tx, token, depth);
+    this.#units.enter(token, depth);
   }
 
   #assertOpen(): void {
     if (this.#closed !== undefined) throw this.#closed;
   }
-}
-
-/** The SQL name of the savepoint at `depth` (host-made, never user text). */
-function savepointName(depth: number): string {
-  return `sp_${depth}`;
-}
-
-function asDatabaseError(error: unknown): DatabaseError {
-  if (isDatabaseError(error)) return error;
-  const message = error instanceof Error ? error.message : String(error);
-  return new DatabaseError('SQLITE_INTERNAL', `Unexpected engine failure: ${message}`, { cause: error });
 }

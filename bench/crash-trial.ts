@@ -21,6 +21,8 @@ function repositoryRoot(): string {
 }
 
 const writer = join(repositoryRoot(), 'test', 'support', 'crash-writer.mjs');
+/** How long the check waits for a native reader's lock on the file. */
+const VERIFY_BUSY_TIMEOUT_MS = 30_000;
 
 /** When to kill the writer. */
 export interface KillPlan {
@@ -41,8 +43,17 @@ export interface TrialResult {
   readonly problems: string[];
 }
 
-/** Runs the writer (on `engine`, default sqlite-wasm) on `path` and SIGKILLs it per `plan`; returns the acknowledged numbers. */
-export async function runAndKill(path: string, journalMode: JournalMode, plan: KillPlan, engine: EngineName = 'sqlite-wasm'): Promise<{ acks: number[] }> {
+/**
+ * Runs the writer (on `engine`, default sqlite-wasm) on `path` and SIGKILLs it per `plan`;
+ * returns the acknowledged numbers and whether it was still writing when killed (false: it
+ * failed and exited by itself first).
+ */
+export async function runAndKill(
+  path: string,
+  journalMode: JournalMode,
+  plan: KillPlan,
+  engine: EngineName = 'sqlite-wasm',
+): Promise<{ acks: number[]; killed: boolean }> {
   const child = spawn(process.execPath, [writer, path, journalMode, engine], { stdio: ['ignore', 'pipe', 'inherit'] });
   const acks: number[] = [];
   // 'close', not 'exit': 'exit' can come before the last lines of stdout are read, and an ack
@@ -60,7 +71,7 @@ export async function runAndKill(path: string, journalMode: JournalMode, plan: K
   await closed;
   clearTimeout(timer);
   clearTimeout(watchdog);
-  return { acks };
+  return { acks, killed: child.signalCode === 'SIGKILL' };
 }
 
 /**
@@ -69,7 +80,7 @@ export async function runAndKill(path: string, journalMode: JournalMode, plan: K
  * must still be there).
  */
 export async function verify(path: string, journalMode: JournalMode, acks: readonly number[], floor: number): Promise<TrialResult> {
-  const engine = await SqliteWasmEngine.open({ filename: path, storage: 'file', journalMode });
+  const engine = await SqliteWasmEngine.open({ filename: path, storage: 'file', journalMode, busyTimeoutMs: VERIFY_BUSY_TIMEOUT_MS });
   try {
     const problems: string[] = [];
     const integrity = engine.query('PRAGMA integrity_check').rows.map((r) => r[0]);

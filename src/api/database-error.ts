@@ -29,6 +29,7 @@ export type LibraryErrorCode =
   | 'DB_CLOSED'
   | 'WORKER_CRASHED'
   | 'DATABASE_LOCKED'
+  | 'DATABASE_BUSY'
   | 'DISK_FULL'
   | 'QUOTA_EXCEEDED'
   | 'CORRUPT_DATABASE'

@@ -15,6 +15,14 @@ export type JournalMode =
   | 'wal';
 
 /**
+ * How a Node file database is kept safe from other connections (see docs/storage.md §Locking):
+ * `os` takes SQLite's own byte-range locks, the ones native SQLite takes, so other processes and
+ * native programs (the `sqlite3` CLI, python3) may open the file at any time; `lock-file` keeps
+ * every other process out with a `<db>.lock` file, which native programs do not see.
+ */
+export type FileLocking = 'os' | 'lock-file';
+
+/**
  * The sqlite-wasm VFS an `opfs` database lives on: `opfs-sahpool` (no special headers) or
  * `opfs` (needs a cross-origin-isolated page). They keep a database in different places, so
  * the same name on each is a different database. See docs/storage.md §OPFS.
@@ -76,7 +84,16 @@ export interface DatabaseOptions extends LibsqlConnectOptions {
    * its own copy of a name, so a database written through one is not seen through the other.
    */
   readonly opfsVfs?: OpfsVfs | undefined;
-  /** Longest wait for the write lock before `LOCK_TIMEOUT` (default 30 000 ms). */
+  /**
+   * How a Node `file` database is locked (sqlite-wasm engine): `os` (default where the OS locks
+   * load: Linux) or `lock-file` (the fallback elsewhere; every process opening the file must
+   * then use it). `db.info.fileLocking` says which is in force.
+   */
+  readonly fileLocking?: FileLocking | undefined;
+  /**
+   * Longest wait for the write lock before `LOCK_TIMEOUT` (default 30 000 ms); for a file, also
+   * the longest wait for another process's SQLite lock before `DATABASE_BUSY`.
+   */
   readonly lockTimeoutMs?: number | undefined;
   /**
    * Statements taking at least this long in the engine go to `db.tracker.slowQueries()`, with

@@ -3,7 +3,7 @@ import type { SyncFileSystem } from '../storage/node/file-system.js';
 import type { ResultMeter } from './result-meter.js';
 import type { StatementAccess } from './statement-access.js';
 import type { Params, QueryResult, RunResult, SqlValue } from '../api/values.js';
-import type { JournalMode, ManagerEngine, OpfsVfs } from '../api/database-options.js';
+import type { FileLocking, JournalMode, ManagerEngine, OpfsVfs } from '../api/database-options.js';
 
 /** A value, or — unless the engine is known to answer synchronously (`Sync` is `true`) — a promise of it. */
 export type Answer<Sync extends boolean, T> = [Sync] extends [true] ? T : T | Promise<T>;
@@ -21,6 +21,8 @@ export interface Engine<out Sync extends boolean = boolean> {
   readonly name: ManagerEngine;
   /** SQLite's library version, e.g. `3.54.1`. */
   readonly sqliteVersion: string;
+  /** How a Node file database is locked against other connections; undefined for every other storage. */
+  readonly fileLocking?: FileLocking | undefined;
   /** Runs a script of zero or more statements, discarding results. */
   exec(sql: string): Answer<Sync, void>;
   /** Runs one statement and returns all its rows, counting each on `meter` (which may stop the read). */
@@ -104,4 +106,8 @@ export interface EngineOpenOptions {
   readonly opfsVfs?: OpfsVfs | undefined;
   /** The file system under a `file` database, for in-process use only (tests inject faults); default `node:fs`. */
   readonly fileSystem?: SyncFileSystem | undefined;
+  /** How a `file` database is locked (default `os` where OS locks load). */
+  readonly fileLocking?: FileLocking | undefined;
+  /** Longest wait, ms, for a lock another connection holds before SQLITE_BUSY (`DATABASE_BUSY`); default 0. */
+  readonly busyTimeoutMs?: number | undefined;
 }

@@ -1,4 +1,4 @@
-import type { EngineName, JournalMode, OpfsVfs } from '../api/database-options.js';
+import type { EngineName, FileLocking, JournalMode, OpfsVfs } from '../api/database-options.js';
 import { DatabaseError } from '../api/database-error.js';
 import { applyConnectionSafety } from './connection-safety.js';
 import type { Engine, SyncEngine } from './engine.js';
@@ -19,6 +19,10 @@ export interface EngineRequest {
   readonly journalMode?: JournalMode | undefined;
   /** The sqlite-wasm VFS of an `opfs` database (default `opfs-sahpool`). */
   readonly opfsVfs?: OpfsVfs | undefined;
+  /** How a `file` database is locked (default `os` where OS locks load). */
+  readonly fileLocking?: FileLocking | undefined;
+  /** Longest wait, ms, for a lock another connection holds on a `file` database before `DATABASE_BUSY` (default 0: at once). */
+  readonly busyTimeoutMs?: number | undefined;
   /** The servers of a libSQL database. */
   readonly libsql?: LibsqlSettings | undefined;
 }
@@ -55,7 +59,14 @@ async function openAdapter(request: EngineRequest): Promise<SyncEngine> {
   switch (request.engine) {
     case 'sqlite-wasm': {
       const { SqliteWasmEngine } = await import('./sqlite-wasm/sqlite-wasm-engine.js');
-      return SqliteWasmEngine.open({ filename: request.filename, storage, journalMode: request.journalMode, opfsVfs: request.opfsVfs });
+      return SqliteWasmEngine.open({
+        filename: request.filename,
+        storage,
+        journalMode: request.journalMode,
+        opfsVfs: request.opfsVfs,
+        fileLocking: request.fileLocking,
+        busyTimeoutMs: request.busyTimeoutMs,
+      });
     }
     case 'sql.js': {
       const { SqlJsEngine } = await import('./sqljs/sqljs-engine.js');

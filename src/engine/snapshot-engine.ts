@@ -3,6 +3,7 @@ import type { SnapshotStore } from '../storage/snapshot/snapshot-store.js';
 import type { EngineCursor, SyncEngine } from './engine.js';
 import type { ResultMeter } from './result-meter.js';
 import type { Params, QueryResult, RunResult } from '../api/values.js';
+import type { FileLocking } from '../api/database-options.js';
 
 /** An in-memory engine that counts its changes, so unchanged reads save nothing. */
 export interface ImageEngine extends SyncEngine {
@@ -19,6 +20,7 @@ export interface ImageEngine extends SyncEngine {
 export class SnapshotEngine implements SyncEngine {
   readonly name: SyncEngine['name'];
   readonly sqliteVersion: string;
+  readonly fileLocking: FileLocking | undefined;
   readonly #inner: ImageEngine;
   readonly #store: SnapshotStore;
   #savedChanges: bigint;
@@ -34,6 +36,7 @@ export class SnapshotEngine implements SyncEngine {
     this.#store = store;
     this.name = inner.name;
     this.sqliteVersion = inner.sqliteVersion;
+    this.fileLocking = store.locking;
     this.#savedChanges = inner.totalChanges();
     const encoded = inner.runManyEncoded?.bind(inner);
     if (encoded !== undefined) this.runManyEncoded = (sql, batch) => this.#writing(() => encoded(sql, batch), true);

@@ -1,5 +1,5 @@
 import type { DatabaseLimits } from '../api/limits.js';
-import type { ManagerEngine } from '../api/database-options.js';
+import type { FileLocking, ManagerEngine } from '../api/database-options.js';
 import type { Params, SqlValue } from '../api/values.js';
 import type { CursorPage } from '../engine/engine.js';
 import type { EngineRequest } from '../engine/open-engine.js';
@@ -122,6 +122,8 @@ export interface HostOpenRequest extends EngineRequest {
 export interface HostInfo {
   readonly engine: ManagerEngine;
   readonly sqliteVersion: string;
+  /** How a Node file database is locked against other connections; undefined for every other storage. */
+  readonly fileLocking: FileLocking | undefined;
   /** The engine stops runaway statements itself (a progress handler); false for sql.js and libSQL. */
   readonly interruptible: boolean;
 }

@@ -72,7 +72,12 @@ export class Host implements HostApi {
 
   /** The engine, its SQLite version, and whether it stops runaway statements itself. */
   info(): HostInfo {
-    return { engine: this.#engine.name, sqliteVersion: this.#engine.sqliteVersion, interruptible: this.#watch.interruptible };
+    return {
+      engine: this.#engine.name,
+      sqliteVersion: this.#engine.sqliteVersion,
+      fileLocking: this.#engine.fileLocking,
+      interruptible: this.#watch.interruptible,
+    };
   }
 
   statement<K extends StatementKind>(kind: K, sql: string, input: StatementInput[K], scope?: Scope): Promise<StatementOutput[K]> {

@@ -1,5 +1,5 @@
 import { DatabaseError } from '../api/database-error.js';
-import type { DatabaseOptions, ManagerEngine } from '../api/database-options.js';
+import type { DatabaseOptions, FileLocking, ManagerEngine } from '../api/database-options.js';
 import type { Migration } from '../api/migration.js';
 import type { IterateOptions, Row, Session, StatementOptions, TxOptions } from '../api/session.js';
 import type { Params } from '../api/values.js';
@@ -48,6 +48,12 @@ export interface DatabaseInfo {
   readonly sqliteVersion: string;
   /** Where the host runs: in a worker of its own, or on the calling thread (`worker: false`). */
   readonly host: 'worker' | 'in-process';
+  /**
+   * How a Node file database is locked against other connections: `os` (SQLite's own locks;
+   * other processes and native programs may open the file) or `lock-file` (other processes
+   * are refused). Undefined for memory, OPFS and libSQL.
+   */
+  readonly fileLocking: FileLocking | undefined;
 }
 
 /**
@@ -311,7 +317,12 @@ export class DatabaseManager extends StatementMethods {
     const { connection, info, runaway, threadId } = launched;
     this.#host = connection;
     this.#threadId = threadId;
-    this.#info = { engine: info.engine, sqliteVersion: info.sqliteVersion, host: this.#options.worker ? 'worker' : 'in-process' };
+    this.#info = {
+      engine: info.engine,
+      sqliteVersion: info.sqliteVersion,
+      host: this.#options.worker ? 'worker' : 'in-process',
+      fileLocking: info.fileLocking,
+    };
     connection.onLost((error) => {
       if (this.#host !== connection) return;
       this.#markClosed(error);

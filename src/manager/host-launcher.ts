@@ -35,6 +35,8 @@ export async function launchHost(filename: string, options: ResolvedOptions, pla
     sqlJsWasmUrl: options.sqlJsWasmUrl,
     journalMode: options.journalMode,
     opfsVfs: options.opfsVfs,
+    fileLocking: options.fileLocking,
+    busyTimeoutMs: options.lockTimeoutMs,
     limits: options.limits,
     libsql: options.remote,
   };

@@ -3,7 +3,7 @@ import { DatabaseError } from '../api/database-error.js';
 import type { Platform } from '../platform/platform.js';
 import { resolveLimits, type DatabaseLimits } from '../api/limits.js';
 import { resolveLibsqlSettings, sameLibsqlSettings, type LibsqlSettings } from '../engine/libsql/libsql-settings.js';
-import type { DatabaseOptions, JournalMode, ManagerEngine, OpfsVfs, StorageMode } from '../api/database-options.js';
+import type { DatabaseOptions, FileLocking, JournalMode, ManagerEngine, OpfsVfs, StorageMode } from '../api/database-options.js';
 
 /** Options with defaults applied and storage decided. */
 export interface ResolvedOptions {
@@ -13,6 +13,8 @@ export interface ResolvedOptions {
   readonly remote: LibsqlSettings | undefined;
   readonly journalMode: JournalMode;
   readonly opfsVfs: OpfsVfs;
+  /** How a `file` database is locked (`os` unless asked otherwise; the storage falls back where OS locks do not load). */
+  readonly fileLocking: FileLocking;
   readonly lockTimeoutMs: number;
   readonly slowQueryMs: number;
   readonly trackQueries: boolean;
@@ -71,6 +73,7 @@ export function resolveOptions(name: string, options: DatabaseOptions, platform:
       sqlJsWasmUrl: undefined,
       limits,
       opfsVfs: 'opfs-sahpool',
+      fileLocking: 'os',
     };
   }
   const requested = options.storage ?? 'auto';
@@ -90,12 +93,17 @@ export function resolveOptions(name: string, options: DatabaseOptions, platform:
     throw new DatabaseError('INVALID_ARGUMENT', 'journalMode "wal" is for the sqlite-wasm engine; sql.js snapshot databases have no journal to choose.');
   }
   const opfsVfs = resolveOpfsVfs(options.opfsVfs, storage, engine);
+  const fileLocking = options.fileLocking ?? 'os';
+  if (fileLocking !== 'os' && fileLocking !== 'lock-file') {
+    throw new DatabaseError('INVALID_ARGUMENT', `Unknown fileLocking "${String(fileLocking)}"; use "os" or "lock-file".`);
+  }
   return {
     engine,
     storage,
     remote,
     journalMode,
     opfsVfs,
+    fileLocking,
     lockTimeoutMs,
     slowQueryMs,
     trackQueries,
@@ -144,6 +152,7 @@ export function sameOptions(a: ResolvedOptions, b: ResolvedOptions): boolean {
     a.storage === b.storage &&
     a.journalMode === b.journalMode &&
     a.opfsVfs === b.opfsVfs &&
+    a.fileLocking === b.fileLocking &&
     a.lockTimeoutMs === b.lockTimeoutMs &&
     a.worker === b.worker &&
     sameLibsqlSettings(a.remote, b.remote)

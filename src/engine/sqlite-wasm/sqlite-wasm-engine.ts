@@ -9,6 +9,7 @@ import type { EncodedParamRows } from '../param-rows.js';
 import type { Params, QueryResult, RunResult } from '../../api/values.js';
 import { configureDurableDatabase } from '../../storage/durable-open.js';
 import type { VfsModule } from '../../storage/node/wasm-vfs-api.js';
+import type { FileLocking } from '../../api/database-options.js';
 import type { SahPoolModule } from '../../storage/opfs/opfs-storage.js';
 import { installVfsErrorLog } from '../../storage/opfs/vfs-error-log.js';
 import { WasmBinding, type PreparedStatement, type WasmHelpers } from './wasm-binding.js';
@@ -26,6 +27,7 @@ interface Sqlite3Module {
     sqlite3_extended_result_codes(db: number, onoff: number): number;
     sqlite3_db_config(db: number, op: number, ...args: number[]): number;
     sqlite3_set_authorizer(db: number, xAuth: AuthorizerCallback | 0, arg: number): number;
+    sqlite3_busy_timeout(db: number, ms: number): number;
   };
 }
 
@@ -58,6 +60,7 @@ const SQLITE_OPEN_CREATE = 0x4;
 const SQLITE_OPEN_URI = 0x40;
 const SQLITE_OPEN_EXRESCODE = 0x02000000;
 const SQLITE_DBCONFIG_DEFENSIVE = 1010;
+const SQLITE_BUSY = 5;
 const SQLITE_CORRUPT = 11;
 const SQLITE_FULL = 13;
 const SQLITE_NOTADB = 26;
@@ -72,6 +75,8 @@ interface DurableStorage {
   readonly vfsName: string;
   readonly existed: boolean;
   readonly walFormat?: boolean;
+  /** How a Node file is locked (undefined for OPFS). */
+  readonly locking?: FileLocking;
   /** The typed error for a failed call when the storage knows better than SQLite's code. */
   explain?(extendedCode: number): DatabaseError | undefined;
   release(): void;
@@ -88,7 +93,7 @@ async function openStorage(module: Sqlite3Module, options: EngineOpenOptions): P
     return openOpfsStorage(module as unknown as SahPoolModule, options.filename);
   }
   const { openFileStorage } = (await import(/* @vite-ignore */ NODE_FILE_STORAGE)) as typeof import('../../storage/node/file-storage.js');
-  return openFileStorage(module as unknown as VfsModule, options.filename, { fileSystem: options.fileSystem });
+  return openFileStorage(module as unknown as VfsModule, options.filename, { fileSystem: options.fileSystem, locking: options.fileLocking });
 }
 
 /**
@@ -98,6 +103,7 @@ async function openStorage(module: Sqlite3Module, options: EngineOpenOptions): P
 export class SqliteWasmEngine extends StatementConnection implements SyncEngine {
   readonly name = 'sqlite-wasm' as const;
   readonly sqliteVersion: string;
+  readonly fileLocking: FileLocking | undefined;
   readonly #module: Sqlite3Module;
   readonly #db: number;
   readonly #binding: WasmBinding;
@@ -115,6 +121,7 @@ export class SqliteWasmEngine extends StatementConnection implements SyncEngine 
     this.#inMemory = inMemory;
     this.#storage = storage;
     this.sqliteVersion = module.version.libVersion;
+    this.fileLocking = storage?.locking;
     this.#binding = new WasmBinding(module.wasm, db, (pDb, rc) => this.#error(pDb, rc));
     this.#cache = new StatementCache(STATEMENT_CACHE_SIZE, (s) => this.#binding.finalize(s));
   }
@@ -133,6 +140,7 @@ export class SqliteWasmEngine extends StatementConnection implements SyncEngine 
     let engine: SqliteWasmEngine | undefined;
     try {
       engine = SqliteWasmEngine.#openOn(module, storage.path, storage.vfsName, storage);
+      module.capi.sqlite3_busy_timeout(engine.#db, Math.min(options.busyTimeoutMs ?? 0, 2 ** 31 - 1));
       engine.exec('PRAGMA trusted_schema = OFF; PRAGMA cell_size_check = ON;');
       const plan = {
         journalMode: options.journalMode ?? 'delete',
@@ -388,6 +396,13 @@ export class SqliteWasmEngine extends StatementConnection implements SyncEngine 
       return new DatabaseError(
         'DISK_FULL',
         `The disk is full (${code}); the change was rolled back and the database keeps its last committed state. Free space and retry.`,
+        { sqliteCode: extended },
+      );
+    }
+    if (primary === SQLITE_BUSY) {
+      return new DatabaseError(
+        'DATABASE_BUSY',
+        `Another connection to this file (another process, thread or a native SQLite program) held its lock past the busy timeout (${code}: ${message}). Retry, or raise lockTimeoutMs.`,
         { sqliteCode: extended },
       );
     }

@@ -5,16 +5,21 @@
 import { dirname, resolve } from 'node:path';
 import { DatabaseError } from '../../api/database-error.js';
 import type { SyncFileSystem } from './file-system.js';
+import type { FileLocking } from '../../api/database-options.js';
+import type { FileLocks } from './file-locks.js';
 import { LockTable } from './lock-table.js';
 import { nodeFileSystem } from './node-file-system.js';
 import { installNodeVfs } from './node-vfs.js';
+import { osFileLocks } from './os-file-locks.js';
 import { ProcessLock } from './process-lock.js';
 import type { VfsModule } from './wasm-vfs-api.js';
 
 /** Options of {@link openFileStorage}. */
 export interface FileStorageOptions {
-  /** The file system underneath (default: `node:fs`). Tests pass a fault-injecting one. */
+  /** The file system underneath (default: `node:fs`). Tests pass a fault-injecting one, which gets the lock file. */
   readonly fileSystem?: SyncFileSystem | undefined;
+  /** `lock-file` forces the lock-file guard where OS locks would work (default: OS locks where they load). */
+  readonly locking?: FileLocking | undefined;
 }
 
 /** A database file made ready for `sqlite3_open_v2`. */
@@ -27,7 +32,9 @@ export interface FileStorage {
   readonly existed: boolean;
   /** The file's header says WAL format (bytes 18–19 = 2): it can only be read in exclusive locking mode. */
   readonly walFormat: boolean;
-  /** Gives up the process lock; call after the connection is closed. Safe to call twice. */
+  /** Which mechanism keeps other connections out. */
+  readonly locking: FileLocking;
+  /** Gives up the lock file (if that is the mechanism); call after the connection is closed. Safe to call twice. */
   release(): void;
 }
 
@@ -35,23 +42,30 @@ const HEADER_BYTES = 100;
 const SQLITE_MAGIC = 'SQLite format 3\0';
 
 let lockTable: LockTable | undefined;
-const vfsNames = new Map<SyncFileSystem, string>();
+/** The installed VFSes: one per file system and lock mechanism. */
+const vfsNames = new Map<SyncFileSystem, Map<FileLocking, string>>();
+let vfsCount = 0;
 const held = new Set<ProcessLock>();
 let exitHookInstalled = false;
 
-/** The lock table of every file this thread opens (to be shared with reader threads later). */
-export function sharedLockTable(): LockTable {
+/** The lock mechanism for files of `fs`: OS locks for the real file system where they load, else the lock table (with the lock file). */
+function locksFor(fs: SyncFileSystem, wanted: FileLocking): FileLocks {
+  const os = wanted === 'os' && fs === nodeFileSystem ? osFileLocks() : undefined;
+  if (os !== undefined) return os;
   lockTable ??= LockTable.create();
   return lockTable;
 }
 
-/** The VFS over `fs`, installed on first use. */
-function vfsFor(sqlite3: VfsModule, fs: SyncFileSystem): string {
-  let name = vfsNames.get(fs);
+/** The VFS over `fs` with `locks`, installed on first use. */
+function vfsFor(sqlite3: VfsModule, fs: SyncFileSystem, locks: FileLocks): string {
+  const byKind = vfsNames.get(fs) ?? new Map<FileLocking, string>();
+  vfsNames.set(fs, byKind);
+  let name = byKind.get(locks.kind);
   if (name === undefined) {
-    name = vfsNames.size === 0 ? 'alphatrade-node' : `alphatrade-node-${vfsNames.size}`;
-    installNodeVfs(sqlite3, name, fs, sharedLockTable());
-    vfsNames.set(fs, name);
+    name = vfsCount === 0 ? 'alphatrade-node' : `alphatrade-node-${vfsCount}`;
+    installNodeVfs(sqlite3, name, fs, locks);
+    vfsCount += 1;
+    byKind.set(locks.kind, name);
   }
   return name;
 }
@@ -101,9 +115,9 @@ export function holdUntilExit(lock: ProcessLock): () => void {
 
 /**
  * Prepares `filename` for opening: creates its directory, resolves symbolic links (one file,
- * one lock, journals beside the real file), takes the cross-process lock, reads the header
- * and installs the VFS.
- * @throws DatabaseError `DATABASE_LOCKED` naming the holder's pid; `SQLITE_CANTOPEN` when the directory or lock file cannot be created
+ * one lock, journals beside the real file), chooses the lock mechanism (OS locks, else the
+ * lock file, taken here), reads the header and installs the VFS.
+ * @throws DatabaseError `DATABASE_LOCKED` naming the holder's pid (lock file only); `SQLITE_CANTOPEN` when the directory or lock file cannot be created
  */
 export function openFileStorage(sqlite3: VfsModule, filename: string, options: FileStorageOptions = {}): FileStorage {
   const fs = options.fileSystem ?? nodeFileSystem;
@@ -114,19 +128,21 @@ export function openFileStorage(sqlite3: VfsModule, filename: string, options: F
   } catch (error) {
     throw new DatabaseError('SQLITE_CANTOPEN', `Could not create the directory of "${path}": ${(error as Error).message}`, { cause: error });
   }
-  const lock = ProcessLock.acquire(fs, path);
+  const locks = locksFor(fs, options.locking ?? 'os');
+  const lock = locks.kind === 'lock-file' ? ProcessLock.acquire(fs, path) : undefined;
   try {
     const header = readHeader(fs, path);
-    const vfsName = vfsFor(sqlite3, fs);
+    const vfsName = vfsFor(sqlite3, fs, locks);
     return {
       path,
       vfsName,
       existed: header !== undefined,
       walFormat: isWalFormat(header),
-      release: holdUntilExit(lock),
+      locking: locks.kind,
+      release: lock === undefined ? () => undefined : holdUntilExit(lock),
     };
   } catch (error) {
-    lock.release();
+    lock?.release();
     if (error instanceof DatabaseError) throw error;
     throw new DatabaseError('SQLITE_IOERR_READ', `Could not read the header of "${path}": ${(error as Error).message}. Check the disk, then open it again.`, {
       cause: error,

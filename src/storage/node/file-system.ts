@@ -61,3 +61,8 @@ export function errorCode(error: unknown): string | undefined {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' ? code : undefined;
 }
+
+/** The last failure of a VFS call, for `xGetLastError` and error messages. */
+export interface LastError {
+  error: unknown;
+}

@@ -1,3 +1,4 @@
+import type { FileLock, FileLocks } from './file-locks.js';
 import { LOCK, RC, type LockLevel } from './sqlite-constants.js';
 
 /**
@@ -25,7 +26,7 @@ const S_WRITER_LEVEL = 5;
 const DEFAULT_SLOTS = 64;
 
 /** One open file's place in the table, held by one thread. */
-export interface LockHandle {
+interface LockHandle {
   /** The owner id, unique across every thread sharing the table. */
   readonly owner: number;
   /** The slot's first word. */
@@ -44,8 +45,12 @@ function keyOf(path: string): number {
   return hash | 0 || 1;
 }
 
-/** A lock table over shared memory; see the module comment for the layout. */
-export class LockTable {
+/**
+ * A lock table over shared memory; see the module comment for the layout. It is the `lock-file`
+ * mechanism's lock levels between this process's threads (the lock file keeps other processes out).
+ */
+export class LockTable implements FileLocks {
+  readonly kind = 'lock-file';
   readonly #words: Int32Array;
   readonly #slots: number;
 
@@ -76,10 +81,23 @@ export class LockTable {
   }
 
   /**
-   * Registers an open file and returns its handle at level NONE.
+   * Registers an open file and returns its lock at level NONE.
    * @throws RangeError when every slot is in use
    */
-  attach(path: string): LockHandle {
+  attach(path: string): FileLock {
+    const handle = this.#attach(path);
+    return {
+      get level() {
+        return handle.level;
+      },
+      lock: (level) => this.#lock(handle, level),
+      unlock: (level) => this.#unlock(handle, level),
+      reserved: () => this.#reserved(handle),
+      detach: () => this.#detach(handle),
+    };
+  }
+
+  #attach(path: string): LockHandle {
     const key = keyOf(path);
     const owner = Atomics.add(this.#words, H_NEXT_OWNER, 1) + 1;
     return this.#withMutex(H_TABLE_MUTEX, () => {
@@ -101,8 +119,8 @@ export class LockTable {
   }
 
   /** Drops every lock of `handle` and unregisters it. */
-  detach(handle: LockHandle): void {
-    this.unlock(handle, LOCK.NONE);
+  #detach(handle: LockHandle): void {
+    this.#unlock(handle, LOCK.NONE);
     this.#withMutex(H_TABLE_MUTEX, () => {
       if (Atomics.sub(this.#words, handle.slot + S_REFS, 1) === 1) {
         Atomics.store(this.#words, handle.slot + S_KEY, 0);
@@ -118,7 +136,7 @@ export class LockTable {
    * protocol, or returns SQLITE_BUSY. A failed EXCLUSIVE leaves the handle at PENDING, which
    * keeps new readers out until the present ones leave.
    */
-  lock(handle: LockHandle, level: LockLevel): number {
+  #lock(handle: LockHandle, level: LockLevel): number {
     if (handle.level >= level) return RC.OK;
     const w = this.#words;
     const s = handle.slot;
@@ -150,8 +168,8 @@ export class LockTable {
   }
 
   /** xUnlock: lowers `handle` to SHARED or NONE. */
-  unlock(handle: LockHandle, level: LockLevel): void {
-    if (handle.level <= level) return;
+  #unlock(handle: LockHandle, level: LockLevel): number {
+    if (handle.level <= level) return RC.OK;
     const w = this.#words;
     const s = handle.slot;
     this.#withMutex(s + S_MUTEX, () => {
@@ -162,10 +180,11 @@ export class LockTable {
       if (level === LOCK.NONE && handle.level >= LOCK.SHARED) w[s + S_SHARED] = (w[s + S_SHARED] as number) - 1;
       handle.level = level;
     });
+    return RC.OK;
   }
 
   /** xCheckReservedLock: true when any connection holds RESERVED or more on the file. */
-  reserved(handle: LockHandle): boolean {
+  #reserved(handle: LockHandle): boolean {
     return this.#withMutex(handle.slot + S_MUTEX, () => (this.#words[handle.slot + S_WRITER] as number) !== 0);
   }
 

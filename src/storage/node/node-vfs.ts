@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { errorCode, type SyncFileSystem } from './file-system.js';
-import type { LockTable } from './lock-table.js';
+import { errorCode, type LastError, type SyncFileSystem } from './file-system.js';
+import type { FileLocks } from './file-locks.js';
 import { ACCESS, IOCAP_POWERSAFE_OVERWRITE, OPEN, RC, SECTOR_SIZE, SYNC_DATAONLY } from './sqlite-constants.js';
-import { lockLevel, VfsFile, type LastError } from './vfs-file.js';
+import { lockLevel, VfsFile } from './vfs-file.js';
 import type { VfsModule } from './wasm-vfs-api.js';
 
 /** Longest path the VFS accepts, in UTF-8 bytes including the NUL. */
@@ -23,10 +23,10 @@ function isJournal(path: string): boolean {
 /**
  * Installs a VFS named `name` over `fs` into the sqlite-wasm module: `sqlite3_io_methods`
  * version 1 (no shared memory: WAL works only with `locking_mode=EXCLUSIVE`), synchronous
- * page-level I/O, real lock levels in `locks`. Modelled on the module's own `opfs-sahpool`.
+ * page-level I/O, SQLite's lock levels taken through `locks`. Modelled on the module's own `opfs-sahpool`.
  * @throws Error from the module when a VFS of that name exists or installation fails
  */
-export function installNodeVfs(sqlite3: VfsModule, name: string, fs: SyncFileSystem, locks: LockTable): void {
+export function installNodeVfs(sqlite3: VfsModule, name: string, fs: SyncFileSystem, locks: FileLocks): void {
   const { wasm, capi } = sqlite3;
   const files = new Map<number, VfsFile>();
   const lastError: LastError = { error: undefined };

@@ -20,8 +20,11 @@ export const RC = {
   IOERR_DIR_FSYNC: 10 | (5 << 8),
   IOERR_TRUNCATE: 10 | (6 << 8),
   IOERR_FSTAT: 10 | (7 << 8),
+  IOERR_UNLOCK: 10 | (8 << 8),
+  IOERR_RDLOCK: 10 | (9 << 8),
   IOERR_DELETE: 10 | (10 << 8),
   IOERR_ACCESS: 10 | (13 << 8),
+  IOERR_LOCK: 10 | (15 << 8),
   IOERR_CLOSE: 10 | (16 << 8),
   IOERR_DELETE_NOENT: 10 | (23 << 8),
 } as const;

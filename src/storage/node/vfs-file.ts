@@ -1,15 +1,10 @@
 import { dirname } from 'node:path';
-import { errorCode, type SyncFileSystem } from './file-system.js';
-import type { LockHandle, LockTable } from './lock-table.js';
+import { errorCode, type LastError, type SyncFileSystem } from './file-system.js';
+import type { FileLock, FileLocks } from './file-locks.js';
 import { LOCK, OPEN, RC, type LockLevel } from './sqlite-constants.js';
 
 /** Errors that mean "no space left": SQLite's SQLITE_FULL. */
 const NO_SPACE = new Set(['ENOSPC', 'EDQUOT', 'EFBIG']);
-
-/** The last failure of a VFS call, for `xGetLastError` and error messages. */
-export interface LastError {
-  error: unknown;
-}
 
 /**
  * One file SQLite opened through the Node VFS: its descriptor and lock handle, and the I/O
@@ -21,8 +16,7 @@ export class VfsFile {
   readonly flags: number;
   readonly #fs: SyncFileSystem;
   readonly #fd: number;
-  readonly #locks: LockTable;
-  readonly #lock: LockHandle;
+  readonly #lock: FileLock;
   readonly #lastError: LastError;
   /** A newly created journal or WAL: its directory entry is synced with its first xSync. */
   #directorySyncPending: boolean;
@@ -33,16 +27,15 @@ export class VfsFile {
    * @param path - the absolute path
    * @param flags - SQLite's open flags
    * @param created - true when this open created the file
-   * @param locks - the lock table
+   * @param locks - where the file's lock levels are taken
    * @param lastError - where failures are recorded
    */
-  constructor(fs: SyncFileSystem, fd: number, path: string, flags: number, created: boolean, locks: LockTable, lastError: LastError) {
+  constructor(fs: SyncFileSystem, fd: number, path: string, flags: number, created: boolean, locks: FileLocks, lastError: LastError) {
     this.#fs = fs;
     this.#fd = fd;
     this.path = path;
     this.flags = flags;
-    this.#locks = locks;
-    this.#lock = locks.attach(path);
+    this.#lock = locks.attach(path, fd, lastError);
     this.#lastError = lastError;
     this.#directorySyncPending = created && (flags & (OPEN.MAIN_DB | OPEN.MAIN_JOURNAL | OPEN.SUPER_JOURNAL | OPEN.WAL)) !== 0;
   }
@@ -125,23 +118,22 @@ export class VfsFile {
 
   /** xLock. */
   lock(level: LockLevel): number {
-    return this.#locks.lock(this.#lock, level);
+    return this.#lock.lock(level);
   }
 
   /** xUnlock. */
   unlock(level: LockLevel): number {
-    this.#locks.unlock(this.#lock, level);
-    return RC.OK;
+    return this.#lock.unlock(level);
   }
 
   /** xCheckReservedLock. */
   reserved(): boolean {
-    return this.#locks.reserved(this.#lock);
+    return this.#lock.reserved();
   }
 
   /** xClose: drops every lock, closes the descriptor and removes a delete-on-close file. */
   close(): number {
-    this.#locks.detach(this.#lock);
+    this.#lock.detach();
     try {
       this.#fs.close(this.#fd);
       if ((this.flags & OPEN.DELETEONCLOSE) !== 0) this.#fs.unlink(this.path);

@@ -43,5 +43,5 @@ export function openNodeSnapshotStore(filename: string, fs: AtomicWriteFileSyste
     lock.release();
     throw error;
   }
-  return { name: path, image, save: (bytes) => writeFileAtomically(path, bytes, fs), release: holdUntilExit(lock) };
+  return { name: path, image, locking: 'lock-file', save: (bytes) => writeFileAtomically(path, bytes, fs), release: holdUntilExit(lock) };
 }

@@ -1,0 +1,45 @@
+import type { FileLocking } from '../../api/database-options.js';
+import type { LastError } from './file-system.js';
+import type { LockLevel } from './sqlite-constants.js';
+
+/**
+ * The VFS's two lock mechanisms ({@link FileLocking}):
+ * - `os`: SQLite's own POSIX byte-range locks (open-file-description locks on Linux), the same
+ *   bytes native SQLite takes, so native programs, other processes and other threads exclude
+ *   each other exactly as two native processes do; a dead process's locks vanish with it.
+ * - `lock-file`: a `<db>.lock` file refuses every other process (`DATABASE_LOCKED`), and lock
+ *   levels are kept in memory between this process's threads. Native programs do not see it.
+ */
+
+/** SQLite's lock levels on one open database file (`xLock`, `xUnlock`, `xCheckReservedLock`). */
+export interface FileLock {
+  /** The level held now. */
+  readonly level: LockLevel;
+  /**
+   * Raises the lock to `level` (SHARED, RESERVED or EXCLUSIVE) by SQLite's protocol. A failed
+   * EXCLUSIVE leaves it at PENDING, which keeps new readers out until the present ones leave.
+   * @returns SQLITE_OK, SQLITE_BUSY, or an SQLITE_IOERR code when the lock call itself failed
+   */
+  lock(level: LockLevel): number;
+  /**
+   * Lowers the lock to SHARED or NONE.
+   * @returns SQLITE_OK, or an SQLITE_IOERR code when the lock call failed
+   */
+  unlock(level: LockLevel): number;
+  /** True when some connection (this one included) holds RESERVED or more on the file. */
+  reserved(): boolean;
+  /** Drops every lock; the handle is not used again. */
+  detach(): void;
+}
+
+/** Where the VFS takes its locks: one {@link FileLock} per open database file. */
+export interface FileLocks {
+  /** Which mechanism this is. */
+  readonly kind: FileLocking;
+  /**
+   * The lock of database file `path`, open on descriptor `fd`, at level NONE.
+   * @param lastError - where a failed lock call is recorded (for `xGetLastError`)
+   * @throws RangeError when no more files can be tracked
+   */
+  attach(path: string, fd: number, lastError: LastError): FileLock;
+}

@@ -1,0 +1,21 @@
+// Adds 1 to a shared counter <times> times, each its own transaction, in one file database
+// that other processes write at the same time; prints {"done": <times>, "busy": <retries>}.
+// DATABASE_BUSY (another process held SQLite's lock past lockTimeoutMs) is retried.
+// Usage: count-up.mjs <db> <times>
+import { DatabaseManager, isDatabaseError } from '../../dist/src/index.node.js';
+
+const [path, times] = process.argv.slice(2);
+const db = DatabaseManager.open(path);
+await db.exec('CREATE TABLE IF NOT EXISTS counter(id INTEGER PRIMARY KEY, n INTEGER NOT NULL); INSERT OR IGNORE INTO counter VALUES (1, 0);');
+let busy = 0;
+for (let done = 0; done < Number(times);) {
+  try {
+    await db.execute('UPDATE counter SET n = n + 1 WHERE id = 1');
+    done += 1;
+  } catch (error) {
+    if (!isDatabaseError(error) || error.code !== 'DATABASE_BUSY') throw error;
+    busy += 1;
+  }
+}
+await db.close();
+process.stdout.write(`${JSON.stringify({ done: Number(times), busy })}\n`);

@@ -10,9 +10,10 @@ import type { AsyncContext } from '../client/async-context.js';
 import { nodePortEndpoint } from '../transport/endpoint.js';
 import type { WorkerHandle } from '../transport/worker-handle.js';
 import type { Platform } from './platform.js';
+import { workerExecArgv } from './worker-exec-argv.js';
 
 function spawnWorker(url: string | URL, hint: WorkerHint): WorkerHandle {
-  const worker = new Worker(url, { workerData: hint });
+  const worker = new Worker(url, { workerData: hint, execArgv: workerExecArgv(process.execArgv) });
   worker.unref();
   let terminated = false;
   let crashListener: ((error: DatabaseError) => void) | undefined;

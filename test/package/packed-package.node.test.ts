@@ -1,8 +1,9 @@
 /**
  * The package as users receive it: `npm pack`, the tarball installed into a fresh project
  * outside the repository (dependencies from the npm cache that `npm ci` filled), then
- * (a) imported from Node ESM against a database file, (b) bundled by Vite for the browser and
- * run in Chromium — with the package's default worker and with its `./worker` export — and
+ * (a) imported from Node ESM against a database file, (b) bundled by Vite for the browser, with
+ * no configuration (workers as classic iife scripts) and with ES-module workers, and run in
+ * Chromium — with the package's default worker and with its `./worker` export — and
  * (c) served by the Vite dev server; neither Vite run may log a warning.
  * Needs the built `dist/` (`npm test` builds first).
  */
@@ -157,25 +158,32 @@ describe('the packed tarball', () => {
     expect(existsSync(file)).toBe(true);
   }, 60_000);
 
-  it('bundles with Vite without warnings and runs in Chromium, with the default worker and with the ./worker export', async () => {
-    const root = writeWebApp('web-build');
-    const problems: string[] = [];
-    await build({
-      root,
-      configFile: false,
-      customLogger: recordingLogger(problems),
-      worker: { format: 'es', rolldownOptions: QUIET },
-      build: { outDir: 'dist', emptyOutDir: true, rolldownOptions: QUIET },
-    });
-    expect(problems).toEqual([]);
-    expect(readdirSync(join(root, 'dist/assets')).some((file) => file.endsWith('.wasm'))).toBe(true);
-    const server = await serveStatic(join(root, 'dist'));
-    try {
-      await expectPageWorks(server.origin);
-    } finally {
-      await server.close();
-    }
-  }, 90_000);
+  it.each([
+    ['as installed (no configuration: the default iife worker format)', undefined],
+    ["with worker: { format: 'es' }", 'es'],
+  ] as const)(
+    'bundles with Vite %s without warnings and runs in Chromium, with the default worker and with the ./worker export',
+    async (_, format) => {
+      const root = writeWebApp(`web-build-${format ?? 'default'}`);
+      const problems: string[] = [];
+      await build({
+        root,
+        configFile: false,
+        customLogger: recordingLogger(problems),
+        worker: { format, rolldownOptions: QUIET },
+        build: { outDir: 'dist', emptyOutDir: true, rolldownOptions: QUIET },
+      });
+      expect(problems).toEqual([]);
+      expect(readdirSync(join(root, 'dist/assets')).some((file) => file.endsWith('.wasm'))).toBe(true);
+      const server = await serveStatic(join(root, 'dist'));
+      try {
+        await expectPageWorks(server.origin);
+      } finally {
+        await server.close();
+      }
+    },
+    90_000,
+  );
 
   it('runs in the Vite dev server as installed, without configuration or warnings', async () => {
     const root = writeWebApp('web-dev');

@@ -24,7 +24,7 @@ import type {
 } from './host-api.js';
 import { InterruptWatch } from './interrupt-watch.js';
 import { packRows } from './packed-rows.js';
-import { procedureContext } from './procedure-context.js';
+import { procedureContext, type StopCheck } from './procedure-context.js';
 import { ProcedureTrace } from './procedure-trace.js';
 import type { ProcedureRegistry } from './procedures.js';
 import { Turns } from './turns.js';
@@ -50,9 +50,10 @@ export class Host implements HostApi {
   readonly #cursors: CursorTable;
   readonly #turns = new Turns();
   readonly #units: Units;
-  /** Set once closed: the error every later call gets. */
+  /** Set once closed or stopped: the error every later call gets, and the reason a running procedure stops. */
   #closed: DatabaseError | undefined;
   #engineClosed = false;
+  readonly #stopped: StopCheck = () => this.#closed;
 
   /**
    * @param engine - the open engine (the host closes it)
@@ -84,11 +85,6 @@ export class Host implements HostApi {
     return this.#statement(kind, sql, input, scope) as Promise<StatementOutput[K]>;
   }
 
-  /** Resolves once no call runs or waits. */
-  idle(): Promise<void> {
-    return this.#turns.idle();
-  }
-
   procedure(name: string, args: unknown, scope?: ProcedureScope): Promise<ProcedureReply> {
     return this.#inTurn(async () => {
       checkName(name, 'the procedure name');
@@ -96,9 +92,13 @@ export class Host implements HostApi {
       this.#enter(scope?.tx, scope?.depth);
       const run = this.#procedures.get(name);
       const trace = scope?.trace === true ? new ProcedureTrace() : undefined;
-      const context = procedureContext(this.#engine);
+      const context = procedureContext(this.#engine, this.#stopped);
       const started = performance.now();
-      const value = await this.#units.run(scope?.tx, () => this.#watch.run(scope ?? NO_LIMITS, () => run(trace?.wrap(context) ?? context, args)));
+      const value = await this.#units.run(
+        scope?.tx,
+        () => this.#watch.run(scope ?? NO_LIMITS, () => run(trace?.wrap(context) ?? context, args)),
+        this.#stopped,
+      );
       const engineMs = performance.now() - started;
       return trace === undefined ? { value, engineMs } : { value, engineMs, statements: trace.statements() };
     });
@@ -210,11 +210,12 @@ export class Host implements HostApi {
       const value = await this.#units.guard(undefined, async () => {
         const image = await this.#engine.openImage(bytes);
         try {
-          return await verify(procedureContext(image), args);
+          return await verify(procedureContext(image, this.#stopped), args);
         } finally {
           await image.close();
         }
       });
+      this.#assertOpen();
       this.#cursors.closeAll();
       await this.#units.guard(undefined, () => this.#engine.replaceWith(bytes));
       return { value, engineMs: performance.now() - started };
@@ -222,15 +223,19 @@ export class Host implements HostApi {
   }
 
   /**
-   * Closes the database once the calls before it are done; later calls (and calls still waiting
-   * for their turn) reject with `reason`, by default `DB_CLOSED`.
+   * Stops the host at once: calls still waiting for their turn, and later ones, reject with
+   * `reason`; a running procedure (or batch) stops at its next statement and its unit rolls back.
+   * The engine closes with {@link Host.close}, once the running call has ended.
    */
-  close(reason?: DatabaseError): Promise<void> {
-    const closing = reason ?? new DatabaseError('DB_CLOSED', 'The database is closed.');
-    if (reason !== undefined) this.#closed ??= closing;
+  stop(reason: DatabaseError): void {
+    this.#closed ??= reason;
+  }
+
+  /** Closes the database once the calls before it are done; later calls reject with `DB_CLOSED` (or the reason it was stopped with). */
+  close(): Promise<void> {
     return this.#inTurn(async () => {
       if (this.#engineClosed) return;
-      this.#closed ??= closing;
+      this.#closed ??= new DatabaseError('DB_CLOSED', 'The database is closed.');
       this.#engineClosed = true;
       this.#units.clear();
       this.#cursors.closeAll();
@@ -275,7 +280,7 @@ export class Host implements HostApi {
           return [performance.now() - started, done.changes, done.lastInsertRowid];
         }
         case 'batch': {
-          const done = await this.#units.run(tx, () => this.#watch.run(limits, () => this.#runMany(sql, input as StatementInput['batch'])));
+          const done = await this.#units.run(tx, () => this.#watch.run(limits, () => this.#runMany(sql, input as StatementInput['batch'])), this.#stopped);
           return [performance.now() - started, done.changes, done.lastInsertRowid];
         }
         default:

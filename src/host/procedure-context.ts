@@ -12,25 +12,47 @@ export function firstRow<T>({ columns, rows }: QueryResult): T | undefined {
   return row as T;
 }
 
+/** Why the running call must stop now (the host was killed, the call ran out of time), or undefined to go on. */
+export type StopCheck = () => DatabaseError | undefined;
+
 /**
  * The context procedures run against: the engine's statements, awaited (a local engine answers
- * at once, libSQL over the network), and nested savepoints named by depth. Procedures are
- * trusted library code: their statements skip the admission checks of callers' SQL.
+ * at once, libSQL over the network), and nested savepoints named by depth. Before each statement
+ * it asks `stopped`, and throws its reason instead of running the statement, so a stopped
+ * procedure ends at its next statement and its unit rolls back. Procedures are trusted library
+ * code: their statements skip the admission checks of callers' SQL.
  */
-export function procedureContext(engine: Engine): ProcedureContext {
+export function procedureContext(engine: Engine, stopped: StopCheck): ProcedureContext {
   let depth = 0;
   const context: ProcedureContext = {
-    query: async (sql, params) => engine.query(sql, params),
-    get: async <T>(sql: string, params?: Params): Promise<T | undefined> => firstRow<T>(await engine.query(sql, params)),
-    run: async (sql, params) => engine.run(sql, params),
-    runMany: async (sql, rows) => engine.runMany(sql, rows),
-    exec: async (sql) => engine.exec(sql),
+    query: async (sql, params) => {
+      throwIfStopped(stopped);
+      return engine.query(sql, params);
+    },
+    get: async <T>(sql: string, params?: Params): Promise<T | undefined> => {
+      throwIfStopped(stopped);
+      return firstRow<T>(await engine.query(sql, params));
+    },
+    run: async (sql, params) => {
+      throwIfStopped(stopped);
+      return engine.run(sql, params);
+    },
+    runMany: async (sql, rows) => {
+      throwIfStopped(stopped);
+      return engine.runMany(sql, rows);
+    },
+    exec: async (sql) => {
+      throwIfStopped(stopped);
+      await engine.exec(sql);
+    },
     async savepoint<T>(work: () => Promise<T>): Promise<T> {
-      depth += 1;
-      const name = `procedure_${depth}`;
+      const name = `procedure_${depth + 1}`;
+      throwIfStopped(stopped);
       await engine.savepoint(name);
+      depth += 1;
       try {
         const result = await work();
+        throwIfStopped(stopped);
         await engine.release(name);
         return result;
       } catch (error) {
@@ -45,4 +67,13 @@ export function procedureContext(engine: Engine): ProcedureContext {
     },
   };
   return context;
+}
+
+/**
+ * Throws the reason `stopped` gives, if any.
+ * @throws DatabaseError why the call must stop
+ */
+export function throwIfStopped(stopped: StopCheck): void {
+  const reason = stopped();
+  if (reason !== undefined) throw reason;
 }

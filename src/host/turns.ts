@@ -7,7 +7,6 @@
 export class Turns {
   #taken = false;
   readonly #waiting: (() => void)[] = [];
-  #idleWaiters: (() => void)[] = [];
 
   /** Takes the turn: undefined when it was free (taken now), else a promise that resolves once it is this caller's. */
   take(): Promise<void> | undefined {
@@ -23,15 +22,5 @@ export class Turns {
     const next = this.#waiting.shift();
     if (next !== undefined) return next();
     this.#taken = false;
-    if (this.#idleWaiters.length === 0) return;
-    const idle = this.#idleWaiters;
-    this.#idleWaiters = [];
-    for (const resume of idle) resume();
-  }
-
-  /** Resolves once no call runs or waits (at once when none does). */
-  idle(): Promise<void> {
-    if (!this.#taken) return Promise.resolve();
-    return new Promise((resolve) => this.#idleWaiters.push(resolve));
   }
 }

@@ -1,5 +1,6 @@
 import { DatabaseError, isDatabaseError } from '../api/database-error.js';
 import type { Engine } from '../engine/engine.js';
+import { throwIfStopped, type StopCheck } from './procedure-context.js';
 import { ownedTransaction, usableTransaction, type TransactionState } from './transaction-state.js';
 
 /**
@@ -105,12 +106,16 @@ export class Units {
     }
   }
 
-  /** Runs `work` all-or-nothing: in a transaction of its own (no `token`), or in a savepoint of transaction `token`. */
-  async run<T>(token: number | undefined, work: () => T | Promise<T>): Promise<T> {
-    if (token === undefined) return this.guard(undefined, () => this.#atomically(work));
+  /**
+   * Runs `work` all-or-nothing: in a transaction of its own (no `token`), or in a savepoint of
+   * transaction `token`. A unit `stopped` gives a reason to is rolled back, however `work` ended.
+   */
+  async run<T>(token: number | undefined, work: () => T | Promise<T>, stopped: StopCheck): Promise<T> {
+    if (token === undefined) return this.guard(undefined, () => this.#atomically(work, stopped));
     const depth = await this.savepoint(token);
     try {
       const result = await this.guard(token, work);
+      throwIfStopped(stopped);
       await this.release(token, depth);
       return result;
     } catch (error) {
@@ -139,10 +144,11 @@ export class Units {
     this.#tx = null;
   }
 
-  async #atomically<T>(work: () => T | Promise<T>): Promise<T> {
+  async #atomically<T>(work: () => T | Promise<T>, stopped: StopCheck): Promise<T> {
     await this.#engine.begin();
     try {
       const result = await work();
+      throwIfStopped(stopped);
       await this.#engine.commit();
       return result;
     } catch (error) {

@@ -208,8 +208,12 @@ export class DatabaseManager extends StatementMethods {
   }
 
   /**
-   * Stops the host at once, as a crash would: pending calls reject with `WORKER_CRASHED`,
-   * uncommitted work is lost, and the name can be opened again.
+   * Stops the host at once, as a crash would: pending calls — the running one included — reject
+   * with `WORKER_CRASHED`, uncommitted work is lost, and the name can be opened again. In a worker
+   * the thread is killed. In-process (and on libSQL) nothing can cut a statement off midway: a
+   * running procedure or batch stops at its next statement and its unit rolls back, and this
+   * resolves once the engine has closed; a statement already sent to a libSQL server may still
+   * finish there.
    */
   async terminate(): Promise<void> {
     const error = new DatabaseError('WORKER_CRASHED', 'The database worker was terminated. Reopen the database to continue.');

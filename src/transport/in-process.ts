@@ -2,26 +2,28 @@ import type { DatabaseError } from '../api/database-error.js';
 import type { Params } from '../api/values.js';
 import type { HostApi, HostMethod, StatementKind } from '../host/host-api.js';
 import { closedWhilePending, hostThrough, type HostConnection } from './host-connection.js';
+import { PendingCalls } from './pending-calls.js';
 
 /** What the in-process transport needs of its host beyond the host's methods. */
 export interface LocalHost extends HostApi {
-  /** Closes once the calls before it are done; calls still waiting for their turn, and later ones, reject with `reason`. */
-  close(reason?: DatabaseError): Promise<void>;
-  /** Resolves once no call runs or waits. */
-  idle(): Promise<void>;
+  /** Stops at once: waiting and later calls reject with `reason`, and the running call stops at its next statement, its unit rolled back. */
+  stop(reason: DatabaseError): void;
 }
 
 /**
- * The in-process transport: the client's calls handed straight to a host on this thread. The
- * host's own turn queue holds what is waiting, so no table of pending calls is kept: once the
- * connection is lost, calls still waiting for their turn reject with the reason (the host is
- * closed with it) and later calls at once. A statement's parameters are copied as the wire would
- * copy them, so changing an array after the call (before the host reached it) changes nothing.
+ * The in-process transport: the client's calls handed straight to a host on this thread, each
+ * tracked in the same table of pending calls ({@link PendingCalls}) as the wire's. Once the
+ * connection is lost (killed or disposed) every call still pending — the running one and those
+ * waiting for their turn — rejects at once with the reason, as later calls do; the host is
+ * stopped with it, so a running procedure ends at its next statement and commits nothing, and
+ * the engine closes once that call has ended. A statement's parameters are copied as the wire
+ * would copy them, so changing an array after the call (before the host reached it) changes
+ * nothing.
  */
 export class InProcessConnection implements HostConnection {
   readonly host: HostApi;
   readonly #target: LocalHost;
-  #failure: DatabaseError | undefined;
+  readonly #pending = new PendingCalls();
   readonly #lostListeners: ((error: DatabaseError) => void)[] = [];
 
   /** @param target - the host, already open */
@@ -31,7 +33,7 @@ export class InProcessConnection implements HostConnection {
   }
 
   get failure(): DatabaseError | undefined {
-    return this.#failure;
+    return this.#pending.failure;
   }
 
   onLost(listener: (error: DatabaseError) => void): void {
@@ -39,33 +41,34 @@ export class InProcessConnection implements HostConnection {
   }
 
   idle(): Promise<void> {
-    return this.#target.idle();
+    return this.#pending.idle();
   }
 
   async kill(error: DatabaseError): Promise<void> {
     this.#lose(error);
-    await this.#target.close(error).catch(() => undefined);
+    await this.#target.close().catch(() => undefined);
   }
 
   async dispose(): Promise<void> {
-    const error = closedWhilePending();
-    this.#lose(error);
-    await this.#target.close(error).catch(() => undefined);
+    this.#lose(closedWhilePending());
+    await this.#target.close().catch(() => undefined);
   }
 
   #send(method: HostMethod, args: unknown[]): Promise<unknown> {
-    if (this.#failure !== undefined) return Promise.reject(this.#failure);
-    if (method === 'statement') args[2] = snapshot(args[0] as StatementKind, args[2]);
-    try {
-      return Reflect.apply(this.#target[method], this.#target, args) as Promise<unknown>;
-    } catch (error) {
-      return Promise.reject(error);
-    }
+    return this.#pending.track((id) => {
+      if (method === 'statement') args[2] = snapshot(args[0] as StatementKind, args[2]);
+      const reply = Reflect.apply(this.#target[method], this.#target, args) as Promise<unknown>;
+      void reply.then(
+        (value) => this.#pending.resolve(id, value),
+        (error: unknown) => this.#pending.reject(id, error),
+      );
+    });
   }
 
   #lose(error: DatabaseError): void {
-    if (this.#failure !== undefined) return;
-    this.#failure = error;
+    if (this.#pending.failure !== undefined) return;
+    this.#pending.fail(error);
+    this.#target.stop(error);
     for (const listener of this.#lostListeners) listener(error);
   }
 }

@@ -1,0 +1,124 @@
+/**
+ * The in-process connection over a host whose engine answers asynchronously, as libSQL's does:
+ * every statement is a request in flight, so a procedure holds the host's turn across many
+ * awaits. Killing the connection must not wait for it.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { DatabaseError } from '../../src/api/database-error.js';
+import type { Engine, SyncEngine } from '../../src/engine/engine.js';
+import { openLocalEngine } from '../../src/engine/open-engine.js';
+import { Host } from '../../src/host/host.js';
+import { procedure, ProcedureRegistry } from '../../src/host/procedures.js';
+import { InProcessConnection } from '../../src/transport/in-process.js';
+import { rejection } from '../support/rejection.js';
+
+const STATEMENTS = new Set(['query', 'get', 'run', 'runMany', 'exec']);
+
+/**
+ * `inner` answering every statement with a promise, as a remote engine does; statement number
+ * `holdAt` stays in flight until `release()`. Closing it leaves `inner` open, so the test can
+ * read what was committed.
+ */
+function remoteLike(inner: SyncEngine, holdAt: number): { engine: Engine; started: () => number; inFlight: Promise<void>; release: () => void } {
+  let started = 0;
+  let release: () => void = () => undefined;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  let reached: () => void = () => undefined;
+  const inFlight = new Promise<void>((resolve) => (reached = resolve));
+  const engine = new Proxy(inner, {
+    get(target, property) {
+      if (property === 'close') return () => undefined;
+      const value: unknown = Reflect.get(target, property, target);
+      if (typeof value !== 'function') return value;
+      const bound = (value as (...args: unknown[]) => unknown).bind(target);
+      if (!STATEMENTS.has(String(property))) return bound;
+      return async (...args: unknown[]) => {
+        started += 1;
+        if (started === holdAt) {
+          reached();
+          await held;
+        }
+        return bound(...args);
+      };
+    },
+  }) as Engine;
+  return { engine, started: () => started, inFlight, release };
+}
+
+/** Whether `call` has settled once the event loop has turned: 'pending', 'resolved', or the rejection's code. */
+async function stateOf(call: Promise<unknown>): Promise<string> {
+  const settled = call.then(
+    () => 'resolved',
+    (error: unknown) => (error as DatabaseError).code,
+  );
+  const turned = new Promise<string>((resolve) => setTimeout(() => resolve('pending'), 0));
+  return Promise.race([settled, turned]);
+}
+
+const FILL = 'test.fill';
+const FILL_SWALLOWING = 'test.fillSwallowing';
+const ROWS = 20;
+
+/** Inserts ROWS rows one statement at a time; the swallowing variant ignores every statement's failure. */
+function registry(): ProcedureRegistry {
+  const fill = (swallow: boolean) =>
+    procedure<undefined, number>(async (context) => {
+      for (let i = 0; i < ROWS; i++) {
+        const insert = context.run('INSERT INTO t VALUES (?)', [i]);
+        if (swallow) await insert.catch(() => undefined);
+        else await insert;
+      }
+      return ROWS;
+    });
+  return new ProcedureRegistry().register({ [FILL]: fill(false), [FILL_SWALLOWING]: fill(true) });
+}
+
+describe('the in-process connection over an engine that answers later', () => {
+  const engines: SyncEngine[] = [];
+  afterEach(() => {
+    for (const engine of engines.splice(0)) engine.close();
+  });
+  const openInner = async (): Promise<SyncEngine> => {
+    const inner = await openLocalEngine({ engine: 'sqlite-wasm', filename: ':memory:', storage: 'memory' });
+    engines.push(inner);
+    inner.exec('CREATE TABLE t(v INTEGER)');
+    return inner;
+  };
+
+  for (const name of [FILL, FILL_SWALLOWING]) {
+    it(`kill() rejects the running procedure and the queued call at once; the procedure stops and commits nothing (${name})`, async () => {
+      const inner = await openInner();
+      const remote = remoteLike(inner, 3);
+      const connection = new InProcessConnection(new Host(remote.engine, {}, registry()));
+      const running = connection.host.procedure(name, undefined);
+      const queued = connection.host.statement('run', 'INSERT INTO t VALUES (-1)', undefined);
+      await remote.inFlight;
+      const killed = new DatabaseError('WORKER_CRASHED', 'terminated by the test');
+      const killing = connection.kill(killed);
+      expect(await stateOf(running)).toBe('WORKER_CRASHED');
+      expect(await stateOf(queued)).toBe('WORKER_CRASHED');
+      expect(await rejection(running)).toBe(killed);
+      expect(connection.failure).toBe(killed);
+      remote.release();
+      await killing;
+      expect(remote.started()).toBe(3);
+      expect(inner.inTransaction()).toBe(false);
+      expect(inner.query('SELECT count(*) AS n FROM t').rows).toEqual([[0]]);
+      expect(await rejection(connection.host.statement('all', 'SELECT 1', undefined))).toBe(killed);
+    });
+  }
+
+  it('dispose() rejects the running procedure with DB_CLOSED at once; nothing of it is committed', async () => {
+    const inner = await openInner();
+    const remote = remoteLike(inner, 2);
+    const connection = new InProcessConnection(new Host(remote.engine, {}, registry()));
+    const running = connection.host.procedure(FILL, undefined);
+    await remote.inFlight;
+    const disposing = connection.dispose();
+    expect(await stateOf(running)).toBe('DB_CLOSED');
+    remote.release();
+    await disposing;
+    expect(remote.started()).toBe(2);
+    expect(inner.query('SELECT count(*) AS n FROM t').rows).toEqual([[0]]);
+  });
+});

@@ -1,20 +1,61 @@
-/** Transaction control at the start of a statement, after any blanks, comments or empty statements. */
-const TRANSACTION_CONTROL = /^(?:\s|;|--[^\n]*(?:\n|$)|\/\*[\s\S]*?\*\/)*(?:BEGIN|COMMIT|END|ROLLBACK|SAVEPOINT|RELEASE)\b/i;
+import { scanSql } from './sql-tokenizer.js';
+
+/** The statements that open, end or mark transactions, which only the library may send. */
+const CONTROL_KEYWORDS: ReadonlySet<string> = new Set(['BEGIN', 'COMMIT', 'END', 'ROLLBACK', 'SAVEPOINT', 'RELEASE']);
 
 const VERDICT_CACHE_SIZE = 512;
 const verdicts = new Map<string, boolean>();
 
 /**
- * Whether `sql` starts with a transaction-control statement (`BEGIN`, `COMMIT`, `END`,
- * `ROLLBACK`, `SAVEPOINT`, `RELEASE`), which only the library may send. Verdicts are remembered
- * per SQL text, so a hot statement is tested once.
+ * Whether any statement of `sql` (one statement or a script) is transaction control (`BEGIN`,
+ * `COMMIT`, `END`, `ROLLBACK`, `SAVEPOINT`, `RELEASE`), which only the library may send: a
+ * `COMMIT` in the middle of a script would end the library's transaction behind its back.
+ * Statements are split at `;` as SQLite splits them — the body of a `CREATE TRIGGER`
+ * (`BEGIN … END`, with its own `;` and `CASE … END`) belongs to its statement. Verdicts are
+ * remembered per SQL text, so a hot statement is scanned once.
  */
 export function isTransactionControl(sql: string): boolean {
   let verdict = verdicts.get(sql);
   if (verdict === undefined) {
-    verdict = TRANSACTION_CONTROL.test(sql);
+    verdict = scanForControl(sql);
     if (verdicts.size >= VERDICT_CACHE_SIZE) verdicts.clear();
     verdicts.set(sql, verdict);
   }
   return verdict;
+}
+
+function scanForControl(sql: string): boolean {
+  let found = false;
+  let atStart = true;
+  let creating = false;
+  let trigger = false;
+  let inBody = false;
+  let caseDepth = 0;
+  scanSql(sql, (type, start, end, value) => {
+    if (type === 'punctuation' && end - start === 1 && sql.charCodeAt(start) === 59 /* ; */) {
+      if (!inBody) {
+        atStart = true;
+        creating = trigger = false;
+        caseDepth = 0;
+      }
+      return;
+    }
+    const keyword = type === 'keyword' ? value : undefined;
+    if (atStart) {
+      atStart = false;
+      if (keyword !== undefined && CONTROL_KEYWORDS.has(keyword)) {
+        found = true;
+        return false;
+      }
+      creating = keyword === 'CREATE';
+      return;
+    }
+    if (keyword === undefined) return;
+    if (creating && keyword === 'TRIGGER') trigger = true;
+    else if (keyword === 'CASE') caseDepth += 1;
+    else if (keyword === 'END' && caseDepth > 0) caseDepth -= 1;
+    else if (trigger && !inBody && keyword === 'BEGIN') inBody = true;
+    else if (inBody && keyword === 'END') inBody = false;
+  });
+  return found;
 }

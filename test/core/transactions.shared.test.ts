@@ -162,12 +162,25 @@ describe.each(ENGINES)('write-lock transactions (%s)', (engine) => {
       expect((await rejection(tx.execute(';COMMIT'))).code).toBe('INVALID_ARGUMENT');
       expect((await rejection(tx.execute('; ROLLBACK'))).code).toBe('INVALID_ARGUMENT');
     });
-    expect((await rejection(db.exec('CREATE TABLE a(x); SAVEPOINT s; INSERT INTO nope VALUES (1)'))).code).toBe('SQLITE_ERROR');
+    expect((await rejection(db.exec('CREATE TABLE a(x); SAVEPOINT s; INSERT INTO nope VALUES (1)'))).code).toBe('INVALID_ARGUMENT');
     await db.transaction(async (tx) => {
       await tx.execute('INSERT INTO t VALUES (2)');
+      expect((await rejection(tx.execute('INSERT INTO t VALUES (3); COMMIT'))).code).toBe('INVALID_ARGUMENT');
     });
     expect(await db.query('SELECT v FROM t ORDER BY v', [], { rowMode: 'array' })).toEqual([[1], [2]]);
-    expect(await db.query("SELECT name FROM sqlite_schema WHERE name = 'a'")).toEqual([{ name: 'a' }]);
+    expect(await db.query("SELECT name FROM sqlite_schema WHERE name = 'a'")).toEqual([]);
+  });
+
+  it('a script may hold a trigger, whose BEGIN … END body (with its own ; and CASE … END) is not transaction control', async () => {
+    const db = open();
+    await db.exec(`CREATE TABLE t(v INTEGER); CREATE TABLE log(v TEXT);
+      CREATE TRIGGER t_log AFTER INSERT ON t BEGIN
+        INSERT INTO log VALUES (CASE WHEN new.v > 1 THEN 'big' ELSE 'small' END);
+        INSERT INTO log VALUES ('end');
+      END;
+      INSERT INTO t VALUES (1); INSERT INTO t VALUES (2);`);
+    expect(await db.query('SELECT v FROM log ORDER BY rowid', [], { rowMode: 'array' })).toEqual([['small'], ['end'], ['big'], ['end']]);
+    expect((await rejection(db.exec('CREATE TRIGGER t_x AFTER DELETE ON t BEGIN SELECT 1; END; END'))).code).toBe('INVALID_ARGUMENT');
   });
 
   it('a failed nested transaction takes an unawaited inner one down with it', async () => {

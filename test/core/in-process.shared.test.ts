@@ -66,6 +66,20 @@ describe.each(LOCAL_ENGINES)('in-process mode (%s)', (engine) => {
     expect(await db.query('SELECT v FROM t ORDER BY v')).toEqual([{ v: 1 }, { v: 10 }]);
   });
 
+  it('takes the parameter shapes the worker takes: a null-prototype record or a class instance binds as a plain record; a Map is refused', async () => {
+    class Named {
+      a = 1;
+      b = 'x';
+    }
+    const bare = Object.assign(Object.create(null) as Record<string, number | string>, { a: 1, b: 'x' });
+    for (const worker of [false, true]) {
+      const db = open(uniqueName(), worker);
+      expect(await db.query('SELECT :a AS a, :b AS b', bare)).toEqual([{ a: 1, b: 'x' }]);
+      expect(await db.query('SELECT :a AS a, :b AS b', new Named() as never)).toEqual([{ a: 1, b: 'x' }]);
+      expect((await rejection(db.query('SELECT :a AS a', new Map([['a', 1]]) as never))).code).toBe('INVALID_ARGUMENT');
+    }
+  });
+
   it('close() rejects what was queued behind a transaction that outlasts the lock timeout, and resolves', async () => {
     const db = DatabaseManager.open(uniqueName(), { storage: 'memory', engine, sqlJsWasmUrl, worker: false, lockTimeoutMs: 100 });
     let release: () => void = () => undefined;

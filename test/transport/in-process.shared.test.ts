@@ -55,6 +55,8 @@ async function stateOf(call: Promise<unknown>): Promise<string> {
   return Promise.race([settled, turned]);
 }
 
+const BUSY = 'test.busy';
+const COUNT = 'test.count';
 const FILL = 'test.fill';
 const FILL_SWALLOWING = 'test.fillSwallowing';
 const ROWS = 20;
@@ -70,7 +72,12 @@ function registry(): ProcedureRegistry {
       }
       return ROWS;
     });
-  return new ProcedureRegistry().register({ [FILL]: fill(false), [FILL_SWALLOWING]: fill(true) });
+  return new ProcedureRegistry().register({
+    [FILL]: fill(false),
+    [FILL_SWALLOWING]: fill(true),
+    [BUSY]: procedure<undefined, void>(async (context) => void (await context.get('SELECT 1'))),
+    [COUNT]: procedure<undefined, number | undefined>(async (context) => (await context.get<{ n: number }>('SELECT count(*) AS n FROM t'))?.n),
+  });
 }
 
 describe('the in-process connection over an engine that answers later', () => {
@@ -120,5 +127,38 @@ describe('the in-process connection over an engine that answers later', () => {
     await disposing;
     expect(remote.started()).toBe(2);
     expect(inner.query('SELECT count(*) AS n FROM t').rows).toEqual([[0]]);
+  });
+
+  it('copies parameters, cursor parameters and image bytes at the call, as the wire would: changing them while the call waits changes nothing', async () => {
+    const source = await openInner();
+    source.run('INSERT INTO t VALUES (100)');
+    const image = source.serialize();
+    const inner = await openInner();
+    const remote = remoteLike(inner, 1);
+    const connection = new InProcessConnection(new Host(remote.engine, {}, registry()));
+    const { host } = connection;
+    const busy = host.procedure(BUSY, undefined);
+    await remote.inFlight;
+    const [one, two, three] = [new Uint8Array([1]), new Uint8Array([2]), new Uint8Array([3])];
+    const positional = [one];
+    const named = { b: two };
+    const cursorParams: unknown[] = [three, 5];
+    const writes = [host.statement('run', 'INSERT INTO t VALUES (?)', positional), host.statement('run', 'INSERT INTO t VALUES (:b)', named)];
+    const cursor = host.openCursor('SELECT hex(?) AS h, ? AS n', cursorParams as never);
+    const stored = host.statement('all', 'SELECT hex(v) AS h FROM t ORDER BY rowid', undefined);
+    const imported = host.importImage(image, COUNT, undefined);
+    one.fill(7);
+    two.fill(8);
+    three.fill(9);
+    cursorParams[1] = 6;
+    image.fill(0);
+    remote.release();
+    await busy;
+    await Promise.all(writes);
+    expect((await cursor).rows).toEqual([['03', 5]]);
+    expect((await stored)[2]).toEqual(['01', '02']);
+    expect((await imported).value).toBe(1);
+    expect((await host.statement('all', 'SELECT v FROM t', undefined))[2]).toEqual([100]);
+    await connection.dispose();
   });
 });

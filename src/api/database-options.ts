@@ -85,6 +85,16 @@ export interface DatabaseOptions extends LibsqlConnectOptions {
    */
   readonly opfsVfs?: OpfsVfs | undefined;
   /**
+   * Read-only connections for reads outside transactions (default 0: every call on the one
+   * connection). Node `file` databases, sqlite-wasm, rollback journal, OS locks: each reader
+   * has a worker thread of its own, so `query`, `get` and `iterate` of a `SELECT` outside a
+   * transaction run beside the writer and beside each other, and do not wait for an open write
+   * transaction (they see the last committed state). Connection state — TEMP tables, ATTACHed
+   * databases, `last_insert_rowid()`, `changes()` — is the writer's: read it inside a
+   * transaction. At most 8. See docs/storage.md §Readers.
+   */
+  readonly readers?: number | undefined;
+  /**
    * How a Node `file` database is locked (sqlite-wasm engine): `os` (default where the OS locks
    * load: Linux) or `lock-file` (the fallback elsewhere; every process opening the file must
    * then use it). `db.info.fileLocking` says which is in force.

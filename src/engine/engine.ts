@@ -110,4 +110,6 @@ export interface EngineOpenOptions {
   readonly fileLocking?: FileLocking | undefined;
   /** Longest wait, ms, for a lock another connection holds before SQLITE_BUSY (`DATABASE_BUSY`); default 0. */
   readonly busyTimeoutMs?: number | undefined;
+  /** Open an existing `file` database read-only (a reader of the pool): no check, no journal change, `query_only`. */
+  readonly readOnly?: boolean | undefined;
 }

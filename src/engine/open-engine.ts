@@ -23,6 +23,8 @@ export interface EngineRequest {
   readonly fileLocking?: FileLocking | undefined;
   /** Longest wait, ms, for a lock another connection holds on a `file` database before `DATABASE_BUSY` (default 0: at once). */
   readonly busyTimeoutMs?: number | undefined;
+  /** Open an existing `file` database read-only, as a reader of the pool (sqlite-wasm only). */
+  readonly readOnly?: boolean | undefined;
   /** The servers of a libSQL database. */
   readonly libsql?: LibsqlSettings | undefined;
 }
@@ -66,6 +68,7 @@ async function openAdapter(request: EngineRequest): Promise<SyncEngine> {
         opfsVfs: request.opfsVfs,
         fileLocking: request.fileLocking,
         busyTimeoutMs: request.busyTimeoutMs,
+        readOnly: request.readOnly,
       });
     }
     case 'sql.js': {

@@ -4,6 +4,7 @@ import type { Migration } from '../api/migration.js';
 import type { IterateOptions, Row, Session, StatementOptions, TxOptions } from '../api/session.js';
 import type { Params } from '../api/values.js';
 import { Connection } from '../client/connection.js';
+import type { RunnerSettings } from '../client/statement-runner.js';
 import { StatementMethods } from '../client/statement-methods.js';
 import { DatabaseAnalytics } from '../features/analytics/database-analytics.js';
 import { internalSql } from '../features/analytics/internal-sql.js';
@@ -17,7 +18,8 @@ import type { StatementInput, StatementKind, StatementOutput } from '../host/hos
 import type { ProcedureCaller } from '../host/procedures.js';
 import { currentPlatform } from '../platform/platform.js';
 import type { HostConnection } from '../transport/host-connection.js';
-import { launchHost } from './host-launcher.js';
+import { launchHost, type LaunchedHost } from './host-launcher.js';
+import { isReadStatement, ReaderPool } from './reader-pool.js';
 import { applyMigrations } from './migrations.js';
 import { resolveOptions, sameOptions, type ResolvedOptions } from './options.js';
 
@@ -54,6 +56,8 @@ export interface DatabaseInfo {
    * are refused). Undefined for memory, OPFS and libSQL.
    */
   readonly fileLocking: FileLocking | undefined;
+  /** How many read-only connections of the pool (`readers`) are open now. */
+  readonly readers: number;
 }
 
 /**
@@ -91,8 +95,9 @@ export class DatabaseManager extends StatementMethods {
   #opening: Promise<Connection> | undefined;
   #open: Connection | undefined;
   #host: HostConnection | undefined;
+  #readers: ReaderPool | undefined;
   #threadId: number | undefined;
-  #info: DatabaseInfo | undefined;
+  #info: Omit<DatabaseInfo, 'readers'> | undefined;
   #closed: DatabaseError | undefined;
   #closing: Promise<void> | undefined;
 
@@ -156,7 +161,7 @@ export class DatabaseManager extends StatementMethods {
 
   /** The engine, SQLite version and where the host runs, once the database has opened (after the first call). */
   get info(): DatabaseInfo | undefined {
-    return this.#info;
+    return this.#info === undefined ? undefined : { ...this.#info, readers: this.#readers?.size ?? 0 };
   }
 
   /**
@@ -187,8 +192,9 @@ export class DatabaseManager extends StatementMethods {
    * the cursor. Writes that commit meanwhile may or may not be seen.
    */
   async *iterate<T = Row>(sql: string, params?: Params, options?: IterateOptions): AsyncGenerator<T, void, undefined> {
-    const connection = await this.#using(async (open) => open);
-    yield* connection.iterate<T>(sql, params, options);
+    const writer = await this.#using(async (open) => open);
+    const reader = this.#readerFor(writer, sql);
+    yield* (reader ?? writer).iterate<T>(sql, params, options);
   }
 
   /** Runs a script of statements (no transaction control: use {@link DatabaseManager.transaction}). */
@@ -218,7 +224,7 @@ export class DatabaseManager extends StatementMethods {
   async terminate(): Promise<void> {
     const error = new DatabaseError('WORKER_CRASHED', 'The database worker was terminated. Reopen the database to continue.');
     this.#markClosed(error);
-    await this.#host?.kill(error);
+    await Promise.all([this.#readers?.kill(error), this.#host?.kill(error)]);
     this.#releaseFileLock();
   }
 
@@ -233,7 +239,28 @@ export class DatabaseManager extends StatementMethods {
     input: StatementInput[K],
     options: StatementOptions | undefined,
   ): Promise<StatementOutput[K]> {
-    return this.#using((connection) => connection.runner.statement(kind, sql, input, options, undefined));
+    return this.#using((connection) => {
+      if ((kind === 'all' || kind === 'first') && this.#readers !== undefined && this.#mayRead(connection, sql)) {
+        const read = this.#readers.run((reader) => reader.runner.statement(kind, sql, input, options, undefined));
+        if (read !== undefined) return read;
+      }
+      return connection.runner.statement(kind, sql, input, options, undefined);
+    });
+  }
+
+  /** A reader for `sql` when it is a read and a reader is open (a call from inside the writer's own transaction still gets `TX_REENTRANT`). */
+  #readerFor(writer: Connection, sql: string): Connection | undefined {
+    return this.#readers === undefined || !this.#mayRead(writer, sql) ? undefined : this.#readers.least();
+  }
+
+  /**
+   * True when `sql` may run on a reader: a `SELECT` (or `VALUES`, or a `WITH` whose statement
+   * is a `SELECT`).
+   * @throws DatabaseError `TX_REENTRANT` for a call from inside the writer's own transaction, as on the writer
+   */
+  #mayRead(writer: Connection, sql: string): boolean {
+    writer.runner.assertNotReentrant();
+    return isReadStatement(sql);
   }
 
   /** Runs a procedure as one transaction, in one call. */
@@ -246,7 +273,7 @@ export class DatabaseManager extends StatementMethods {
     this.#markClosed(new DatabaseError('DB_CLOSED', `The database "${this.name}" is closed; open it again to use it.`));
     if (opening === undefined) return;
     const open = await opening.catch(() => undefined);
-    await open?.close();
+    await Promise.all([this.#readers?.close(), open?.close()]);
   }
 
   #markClosed(error: DatabaseError): void {
@@ -330,11 +357,19 @@ export class DatabaseManager extends StatementMethods {
     connection.onLost((error) => {
       if (this.#host !== connection) return;
       this.#markClosed(error);
+      void this.#readers?.kill(error);
       this.#releaseFileLock();
     });
-    const open = new Connection(connection, { lockTimeoutMs: this.#options.lockTimeoutMs, asyncContext: platform.createAsyncContext(), runaway });
-    if (this.#options.trackQueries) open.runner.observe(this.tracker);
+    const settings: Omit<RunnerSettings, 'runaway'> = { lockTimeoutMs: this.#options.lockTimeoutMs, asyncContext: platform.createAsyncContext() };
+    const open = new Connection(connection, { ...settings, runaway });
+    const observer = this.#options.trackQueries ? this.tracker : undefined;
+    open.runner.observe(observer);
     this.#open = open;
+    if (this.#options.readers > 0 && info.fileLocking === 'os' && this.#readers === undefined) {
+      const launchReader = (): Promise<LaunchedHost> =>
+        launchHost(this.name, this.#options, platform, () => new DatabaseError('INTERRUPTED', 'A reader stops its statements itself.'), true);
+      this.#readers = new ReaderPool(this.#options.readers, launchReader, settings, observer);
+    }
     return open;
   }
 }

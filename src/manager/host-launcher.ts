@@ -23,11 +23,13 @@ export type Recycle = (connection: HostConnection, overrun: string) => DatabaseE
 
 /**
  * Opens database `filename` on a host: in a worker of its own (the default), or on the calling
- * thread (`worker: false`), with the same host code either way.
+ * thread (`worker: false`), with the same host code either way. A reader of the pool always
+ * gets a worker of its own, whatever `worker` says: its point is to run beside the writer.
  * @param recycle - stops the worker of an engine that cannot stop a statement (sql.js)
+ * @param reader - open it read-only, as a reader of the pool
  * @throws DatabaseError from the engine when the open fails; `WORKER_CRASHED` when the worker died first
  */
-export async function launchHost(filename: string, options: ResolvedOptions, platform: Platform, recycle: Recycle): Promise<LaunchedHost> {
+export async function launchHost(filename: string, options: ResolvedOptions, platform: Platform, recycle: Recycle, reader = false): Promise<LaunchedHost> {
   const request: HostOpenRequest = {
     engine: options.engine,
     filename,
@@ -39,8 +41,9 @@ export async function launchHost(filename: string, options: ResolvedOptions, pla
     busyTimeoutMs: options.lockTimeoutMs,
     limits: options.limits,
     libsql: options.remote,
+    readOnly: reader,
   };
-  if (!options.worker) {
+  if (!options.worker && !reader) {
     const host = await openHost(request);
     const info = host.info();
     const timeouts = info.interruptible || info.engine === 'libsql' ? 'engine' : 'refuse';

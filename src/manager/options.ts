@@ -15,6 +15,8 @@ export interface ResolvedOptions {
   readonly opfsVfs: OpfsVfs;
   /** How a `file` database is locked (`os` unless asked otherwise; the storage falls back where OS locks do not load). */
   readonly fileLocking: FileLocking;
+  /** Read-only connections of a `file` database (0: none). */
+  readonly readers: number;
   readonly lockTimeoutMs: number;
   readonly slowQueryMs: number;
   readonly trackQueries: boolean;
@@ -74,6 +76,7 @@ export function resolveOptions(name: string, options: DatabaseOptions, platform:
       limits,
       opfsVfs: 'opfs-sahpool',
       fileLocking: 'os',
+      readers: 0,
     };
   }
   const requested = options.storage ?? 'auto';
@@ -97,6 +100,7 @@ export function resolveOptions(name: string, options: DatabaseOptions, platform:
   if (fileLocking !== 'os' && fileLocking !== 'lock-file') {
     throw new DatabaseError('INVALID_ARGUMENT', `Unknown fileLocking "${String(fileLocking)}"; use "os" or "lock-file".`);
   }
+  const readers = resolveReaders(options.readers, { storage, engine, journalMode, fileLocking });
   return {
     engine,
     storage,
@@ -104,6 +108,7 @@ export function resolveOptions(name: string, options: DatabaseOptions, platform:
     journalMode,
     opfsVfs,
     fileLocking,
+    readers,
     lockTimeoutMs,
     slowQueryMs,
     trackQueries,
@@ -145,6 +150,36 @@ function checkOpfs(platform: Platform, worker: boolean): void {
   }
 }
 
+const MAX_READERS = 8;
+
+/**
+ * Checks the `readers` option: a whole number up to 8, and above 0 only where readers can share
+ * the file (a sqlite-wasm `file` database with a rollback journal under OS locks).
+ * @throws DatabaseError `INVALID_ARGUMENT`
+ */
+function resolveReaders(
+  readers: number | undefined,
+  where: { storage: string; engine: ManagerEngine; journalMode: JournalMode; fileLocking: FileLocking },
+): number {
+  if (readers === undefined || readers === 0) return 0;
+  if (!Number.isInteger(readers) || readers < 0 || readers > MAX_READERS) {
+    throw new DatabaseError('INVALID_ARGUMENT', `readers must be a whole number from 0 to ${MAX_READERS}.`);
+  }
+  if (where.storage !== 'file' || where.engine !== 'sqlite-wasm') {
+    throw new DatabaseError('INVALID_ARGUMENT', 'readers are for Node file databases on the sqlite-wasm engine; leave readers unset.');
+  }
+  if (where.journalMode === 'wal') {
+    throw new DatabaseError(
+      'INVALID_ARGUMENT',
+      'readers need a rollback journal for now: WAL runs in exclusive locking mode until the shared-memory index is there. Use journalMode "delete" or leave readers unset.',
+    );
+  }
+  if (where.fileLocking !== 'os') {
+    throw new DatabaseError('INVALID_ARGUMENT', 'readers share the file through SQLite\'s OS locks: they cannot be used with fileLocking "lock-file".');
+  }
+  return readers;
+}
+
 /** True when two option sets open the same database the same way. */
 export function sameOptions(a: ResolvedOptions, b: ResolvedOptions): boolean {
   return (
@@ -153,6 +188,7 @@ export function sameOptions(a: ResolvedOptions, b: ResolvedOptions): boolean {
     a.journalMode === b.journalMode &&
     a.opfsVfs === b.opfsVfs &&
     a.fileLocking === b.fileLocking &&
+    a.readers === b.readers &&
     a.lockTimeoutMs === b.lockTimeoutMs &&
     a.worker === b.worker &&
     sameLibsqlSettings(a.remote, b.remote)

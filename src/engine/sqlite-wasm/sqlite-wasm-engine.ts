@@ -55,6 +55,7 @@ export function loadSqliteWasm(startOpfsVfs = false): Promise<Sqlite3Module> {
  * texts (the ledger uses 7 per miner), so 256 miners need about 1,800 to avoid re-preparing.
  */
 const STATEMENT_CACHE_SIZE = 2048;
+const SQLITE_OPEN_READONLY = 0x1;
 const SQLITE_OPEN_READWRITE = 0x2;
 const SQLITE_OPEN_CREATE = 0x4;
 const SQLITE_OPEN_URI = 0x40;
@@ -139,9 +140,14 @@ export class SqliteWasmEngine extends StatementConnection implements SyncEngine 
     const storage = await openStorage(module, options);
     let engine: SqliteWasmEngine | undefined;
     try {
-      engine = SqliteWasmEngine.#openOn(module, storage.path, storage.vfsName, storage);
+      const readOnly = options.readOnly === true && options.storage === 'file';
+      engine = SqliteWasmEngine.#openOn(module, storage.path, storage.vfsName, storage, readOnly);
       module.capi.sqlite3_busy_timeout(engine.#db, Math.min(options.busyTimeoutMs ?? 0, 2 ** 31 - 1));
       engine.exec('PRAGMA trusted_schema = OFF; PRAGMA cell_size_check = ON;');
+      if (readOnly) {
+        engine.exec('PRAGMA query_only = ON;');
+        return engine;
+      }
       const plan = {
         journalMode: options.journalMode ?? 'delete',
         existed: storage.existed,
@@ -157,11 +163,12 @@ export class SqliteWasmEngine extends StatementConnection implements SyncEngine 
     }
   }
 
-  static #openOn(module: Sqlite3Module, filename: string, vfs: string | null, storage: DurableStorage | undefined): SqliteWasmEngine {
+  static #openOn(module: Sqlite3Module, filename: string, vfs: string | null, storage: DurableStorage | undefined, readOnly = false): SqliteWasmEngine {
     const x = module.wasm.exports;
     const ppDb = x.sqlite3_malloc(8);
     try {
-      const flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_URI | SQLITE_OPEN_EXRESCODE;
+      const access = readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+      const flags = access | SQLITE_OPEN_URI | SQLITE_OPEN_EXRESCODE;
       const rc = module.capi.sqlite3_open_v2(filename, ppDb, flags, vfs);
       const db = module.wasm.peekPtr(ppDb);
       if (rc !== 0) {

@@ -2,10 +2,11 @@
  * Crash loop (issue 3 acceptance, reliability.md §5 row 3; issue 14): 30 trials, each
  * SIGKILLing a child that commits numbered 3-row transactions, alternating journal modes, one
  * trial in five killed during start-up (while it recovers the previous crash), while a native
- * reader (python3's sqlite3) polls each file the whole time. After every trial: every
- * acknowledged commit present, no transaction partly visible, integrity_check ok, and no lock
- * to remove by hand; the native readers never saw a partial transaction or an error. The
- * longer run is `node dist/bench/crash-stress.js [trials]`.
+ * reader (python3's sqlite3) polls each file the whole time and the rollback-journal writer reads
+ * each commit back through a reader of its pool. After every trial: the writer was still
+ * writing when killed, every acknowledged commit present, no transaction partly visible,
+ * integrity_check ok, and no lock to remove by hand; the native readers never saw a partial
+ * transaction or an error. The longer run is `node dist/bench/crash-stress.js [trials]`.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -57,10 +58,10 @@ describe('crash loop: SIGKILL at random moments', () => {
       const path = join(dir, `${journalMode}.db`);
       const beforeFirstAck = trial % 5 === 0;
       const plan = { beforeFirstAck, delayMs: Math.floor(random() * (beforeFirstAck ? 400 : 150)), afterAcks: 1 + Math.floor(random() * 4) };
-      const { acks } = await runAndKill(path, journalMode, plan);
+      const { acks, killed } = await runAndKill(path, journalMode, plan);
       const result = await verify(path, journalMode, acks, floors.get(path) ?? 0);
       floors.set(path, result.committedNumbers);
-      expect({ trial, journalMode, plan, problems: result.problems }).toEqual({ trial, journalMode, plan, problems: [] });
+      expect({ trial, journalMode, plan, killed, problems: result.problems }).toEqual({ trial, journalMode, plan, killed: true, problems: [] });
       totals.acknowledged += result.acknowledged;
       if (!beforeFirstAck) totals.guaranteedAcks += plan.afterAcks;
       expect(result.committedNumbers).toBeGreaterThanOrEqual(result.lastAck);

@@ -1,3 +1,4 @@
+import { DatabaseError } from '../api/database-error.js';
 import type { IterateOptions, Row, Session, TxOptions } from '../api/session.js';
 import type { Params, SqlValue } from '../api/values.js';
 import type { StatementAccess } from '../engine/statement-access.js';
@@ -137,15 +138,17 @@ export class Connection {
   }
 
   /**
-   * Waits (up to the lock timeout) for queued statements and transactions, closes the database
-   * and releases the host. A host already lost counts as closed.
-   * @throws DatabaseError `LOCK_TIMEOUT` when a transaction outlasted the wait: the host is released anyway and that transaction rolls back
+   * Waits (up to the lock timeout, in all) for queued statements and transactions, closes the
+   * database and releases the host. A host already lost counts as closed.
+   * @throws DatabaseError `LOCK_TIMEOUT` when a transaction or a running statement outlasted the wait: the host is released anyway (a worker is stopped), and what was running rolls back
    */
   async close(): Promise<void> {
+    const timeoutMs = this.runner.settings.lockTimeoutMs;
+    const deadline = performance.now() + timeoutMs;
     try {
       if (this.#connection.failure !== undefined) return;
-      await this.runner.lock.acquire({ timeoutMs: this.runner.settings.lockTimeoutMs });
-      await this.runner.host.close();
+      await this.runner.lock.acquire({ timeoutMs });
+      await withinMs(this.runner.host.close(), deadline - performance.now(), timeoutMs);
     } catch (error) {
       if (this.#connection.failure === undefined) throw error;
     } finally {
@@ -156,4 +159,25 @@ export class Connection {
   #imageSpec(sql: string): { kind: 'procedure'; sql: string; params: undefined; batchSize: number } | undefined {
     return this.runner.observed ? { kind: 'procedure', sql, params: undefined, batchSize: 1 } : undefined;
   }
+}
+
+/**
+ * `closing`, or `LOCK_TIMEOUT` once `leftMs` have passed without it settling.
+ * @param timeoutMs - the whole wait, for the message
+ */
+function withinMs(closing: Promise<void>, leftMs: number, timeoutMs: number): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new DatabaseError(
+            'LOCK_TIMEOUT',
+            `A statement was still running ${timeoutMs} ms after close() was called; the database was closed anyway and the statement stopped. Give long statements a timeoutMs, or raise lockTimeoutMs.`,
+          ),
+        ),
+      Math.max(0, leftMs),
+    );
+  });
+  return Promise.race([closing, expired]).finally(() => clearTimeout(timer));
 }

@@ -65,6 +65,27 @@ describe('DatabaseManager options and lifecycle', () => {
     await again.close();
   });
 
+  it.each(ENGINES.filter((engine) => engine !== 'libsql'))(
+    'close while a statement without timeoutMs runs gives up after lockTimeoutMs, stops it and releases the name (%s)',
+    async (engine) => {
+      const options = { storage: 'memory', engine, workerUrl, sqlJsWasmUrl, lockTimeoutMs: 200 } as const;
+      const db = DatabaseManager.open(`close-running-${engine}`, options);
+      await db.exec('CREATE TABLE t(v INTEGER)');
+      // Minutes of work on any machine: close() can only settle first by giving up on it.
+      const endless = db.get('WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 5000000000) SELECT count(*) AS n FROM c');
+      const outcome = endless.then(
+        () => 'finished',
+        (error: { code?: string }) => error.code,
+      );
+      expect((await rejection(db.close())).code).toBe('LOCK_TIMEOUT');
+      expect(await outcome).toBe('DB_CLOSED');
+      await db.close();
+      const again = DatabaseManager.open(`close-running-${engine}`, options);
+      expect(await again.get('SELECT 2 AS two')).toEqual({ two: 2 });
+      await again.close();
+    },
+  );
+
   it('close after the worker died resolves', async () => {
     const db = DatabaseManager.open('close-after-crash', { storage: 'memory', workerUrl });
     await db.get('SELECT 1');

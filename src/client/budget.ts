@@ -26,6 +26,7 @@ export class TransactionBudget {
   readonly deadline: number | undefined;
   /** The key its running statement is stopped by (the token), when the host can be told to stop it. */
   interruptKey: number | undefined;
+  #inFlight = 0;
 
   /**
    * @param options - the transaction's `signal` and `timeoutMs`
@@ -35,6 +36,21 @@ export class TransactionBudget {
     assertTimeout(options.timeoutMs);
     this.signal = options.signal;
     this.deadline = options.timeoutMs === undefined ? undefined : performance.now() + options.timeoutMs;
+  }
+
+  /** True while one of the transaction's calls is with the host. */
+  get busy(): boolean {
+    return this.#inFlight > 0;
+  }
+
+  /** Counts `reply` as in flight until it settles; returns it. */
+  track<R>(reply: Promise<R>): Promise<R> {
+    this.#inFlight += 1;
+    const settle = (): void => {
+      this.#inFlight -= 1;
+    };
+    reply.then(settle, settle);
+    return reply;
   }
 
   /** True when a signal or a deadline can end the transaction early. */
@@ -78,8 +94,10 @@ export class TransactionBudget {
     const { signal, deadline } = this;
     let timer: ReturnType<typeof setTimeout> | undefined;
     let abort: (() => void) | undefined;
+    let reason: DatabaseError | undefined;
     const stopped = new Promise<never>((_, reject) => {
       const stop = (error: DatabaseError): void => {
+        reason = error;
         onStop();
         reject(error);
       };
@@ -99,6 +117,9 @@ export class TransactionBudget {
     stopped.catch(() => undefined);
     return {
       stopped,
+      get reason() {
+        return reason;
+      },
       dispose() {
         clearTimeout(timer);
         if (abort !== undefined) signal?.removeEventListener('abort', abort);
@@ -111,6 +132,8 @@ export class TransactionBudget {
 export interface TransactionStop {
   /** Rejects with `ABORTED` when the signal fires, or `INTERRUPTED` when the budget runs out; never resolves. */
   readonly stopped: Promise<never>;
+  /** The error `stopped` rejected with, once it has: why the transaction ended, whatever its statements then reported. */
+  readonly reason: DatabaseError | undefined;
   /** Stops listening (call when the transaction ends). */
   dispose(): void;
 }

@@ -67,7 +67,7 @@ export class Connection {
       runner.lock.release();
       throw error;
     }
-    const stop = budget.watch(() => runner.guard.interrupt(token));
+    const stop = budget.watch(() => runner.guard.interrupt(token, budget.busy));
     try {
       const run = (): Promise<T> => Promise.resolve().then(() => fn(session));
       const context = runner.settings.asyncContext;
@@ -81,7 +81,7 @@ export class Connection {
     } catch (error) {
       session.close();
       await runner.host.rollback(token).catch(() => undefined);
-      throw error;
+      throw stop.reason ?? error;
     } finally {
       stop.dispose();
       runner.lock.release();

@@ -79,8 +79,16 @@ export class RunawayGuard {
     return reply;
   }
 
-  /** Asks the host to stop the running statement of transaction `key` (no-op without a shared flag). */
-  interrupt(key: number): void {
+  /**
+   * Stops the running statement of transaction `key`: through the shared flag where the engine
+   * reads it; where it cannot (sql.js in a worker), by recycling the worker when one of the
+   * transaction's calls is with the host (`busy`), since its rollback would wait for it.
+   */
+  interrupt(key: number, busy: boolean): void {
+    if (this.#policy.timeouts === 'recycle') {
+      if (busy) this.#policy.recycle('The transaction was stopped (aborted, or out of time) while one of its statements ran.');
+      return;
+    }
     const flag = this.#policy.abortFlag;
     if (flag !== undefined) Atomics.store(flag, 0, key);
   }

@@ -187,7 +187,7 @@ export class StatementRunner {
     const wait = this.guard.ready(budgetMs);
     if (wait !== undefined) await wait;
     const start: CallStart | undefined = spec === undefined ? undefined : { at: Date.now(), started: performance.now(), lockWaitMs: 0, inTransaction: true };
-    const reply = budgetMs === undefined ? post(scope) : this.guard.post(budgetMs, () => post(scope));
+    const reply = tx.budget.track(budgetMs === undefined ? post(scope) : this.guard.post(budgetMs, () => post(scope)));
     if (spec === undefined || start === undefined) return reply;
     return reportSettled(spec, start, reply, this.#reporter, measure);
   }

@@ -86,6 +86,32 @@ describe('DatabaseManager options and lifecycle', () => {
     },
   );
 
+  it.each(ENGINES.filter((engine) => engine !== 'libsql'))(
+    'an abort during a long statement of a transaction settles it at once and frees the write lock (%s)',
+    async (engine) => {
+      const options = { storage: 'memory', engine, workerUrl, sqlJsWasmUrl } as const;
+      const db = DatabaseManager.open(`abort-running-${engine}`, options);
+      await db.exec('CREATE TABLE t(v INTEGER)');
+      const controller = new AbortController();
+      const long = db.transaction(
+        async (tx) => {
+          await tx.execute('INSERT INTO t VALUES (1)');
+          setTimeout(() => controller.abort(), 50);
+          // Minutes of work on any machine: only stopping it settles the transaction.
+          await tx.get('WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 5000000000) SELECT count(*) AS n FROM c');
+        },
+        { signal: controller.signal },
+      );
+      expect((await rejection(long)).code).toBe('ABORTED');
+      await db.transaction(async (tx) => {
+        await tx.execute('CREATE TABLE IF NOT EXISTS t(v INTEGER)');
+        await tx.execute('INSERT INTO t VALUES (2)');
+      });
+      expect(await db.query('SELECT v FROM t', [], { rowMode: 'array' })).toEqual([[2]]);
+      await db.close();
+    },
+  );
+
   it('close after the worker died resolves', async () => {
     const db = DatabaseManager.open('close-after-crash', { storage: 'memory', workerUrl });
     await db.get('SELECT 1');

@@ -2,6 +2,7 @@ import { DatabaseError } from '../api/database-error.js';
 import { assertWithin, type DatabaseLimits } from '../api/limits.js';
 import type { Params, SqlValue } from '../api/values.js';
 import { assertEncodedParamRows, isEncodedParamRows } from '../engine/param-rows.js';
+import { managedPragmaRefusal } from '../sql/managed-pragmas.js';
 import { isTransactionControl } from '../sql/transaction-control.js';
 import type { CursorOptions, Scope, StatementInput, StatementKind } from './host-api.js';
 
@@ -51,7 +52,8 @@ export class Admission {
   }
 
   /**
-   * Checks SQL text (a statement, or a script): a string, within `maxSqlLength`, not starting with transaction control.
+   * Checks SQL text (a statement, or a script): a string, within `maxSqlLength`, with no
+   * transaction control and no statement that sets a pragma durability depends on.
    * @throws DatabaseError `INVALID_ARGUMENT`, `LIMIT_EXCEEDED`
    */
   sql(sql: unknown): asserts sql is string {
@@ -62,6 +64,8 @@ export class Admission {
     if (isTransactionControl(sql)) {
       throw new DatabaseError('INVALID_ARGUMENT', 'Transaction control statements are managed by the library: use db.transaction() / session.transaction().');
     }
+    const refusal = managedPragmaRefusal(sql);
+    if (refusal !== undefined) throw new DatabaseError('INVALID_ARGUMENT', refusal);
   }
 
   /**

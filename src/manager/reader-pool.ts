@@ -1,26 +1,16 @@
 import type { DatabaseError } from '../api/database-error.js';
 import { Connection } from '../client/connection.js';
 import { classifyStatement } from '../features/analytics/sql-normalizer.js';
+import { rememberedPerText } from '../sql/text-verdicts.js';
 import type { StatementObserver } from '../client/statement-observer.js';
 import type { RunnerSettings } from '../client/statement-runner.js';
 import type { LaunchedHost } from './host-launcher.js';
-
-const VERDICT_CACHE_SIZE = 512;
-const verdicts = new Map<string, boolean>();
 
 /**
  * True for SQL a reader may run: a `SELECT`, `VALUES`, or a `WITH` whose statement is a
  * `SELECT` (anything else, PRAGMAs included, stays on the writer). Remembered per SQL text.
  */
-export function isReadStatement(sql: string): boolean {
-  let verdict = verdicts.get(sql);
-  if (verdict === undefined) {
-    verdict = classifyStatement(sql) === 'select';
-    if (verdicts.size >= VERDICT_CACHE_SIZE) verdicts.clear();
-    verdicts.set(sql, verdict);
-  }
-  return verdict;
-}
+export const isReadStatement: (sql: string) => boolean = rememberedPerText((sql) => classifyStatement(sql) === 'select');
 
 /** A reader of the pool: its connection and how many of its calls are in flight. */
 interface Reader {

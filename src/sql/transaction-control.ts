@@ -1,10 +1,8 @@
 import { scanSql } from './sql-tokenizer.js';
+import { rememberedPerText } from './text-verdicts.js';
 
 /** The statements that open, end or mark transactions, which only the library may send. */
 const CONTROL_KEYWORDS: ReadonlySet<string> = new Set(['BEGIN', 'COMMIT', 'END', 'ROLLBACK', 'SAVEPOINT', 'RELEASE']);
-
-const VERDICT_CACHE_SIZE = 512;
-const verdicts = new Map<string, boolean>();
 
 /**
  * Whether any statement of `sql` (one statement or a script) is transaction control (`BEGIN`,
@@ -14,15 +12,7 @@ const verdicts = new Map<string, boolean>();
  * (`BEGIN … END`, with its own `;` and `CASE … END`) belongs to its statement. Verdicts are
  * remembered per SQL text, so a hot statement is scanned once.
  */
-export function isTransactionControl(sql: string): boolean {
-  let verdict = verdicts.get(sql);
-  if (verdict === undefined) {
-    verdict = scanForControl(sql);
-    if (verdicts.size >= VERDICT_CACHE_SIZE) verdicts.clear();
-    verdicts.set(sql, verdict);
-  }
-  return verdict;
-}
+export const isTransactionControl: (sql: string) => boolean = rememberedPerText(scanForControl);
 
 function scanForControl(sql: string): boolean {
   let found = false;

@@ -15,7 +15,8 @@ export interface ImageEngine extends SyncEngine {
  * Makes an in-memory engine durable by snapshots: after every call that may have written and
  * left no transaction open — an autocommit write, a COMMIT, a script, a procedure — the whole
  * image is saved atomically before the call returns. A write the caller saw succeed is
- * therefore on disk; a crash loses at most the call in flight. Reads save nothing.
+ * therefore on disk; a crash loses at most the call in flight; a write whose save failed is
+ * undone (the last saved image is kept in memory for that). Reads save nothing.
  */
 export class SnapshotEngine implements SyncEngine {
   readonly name: SyncEngine['name'];
@@ -24,6 +25,8 @@ export class SnapshotEngine implements SyncEngine {
   readonly #inner: ImageEngine;
   readonly #store: SnapshotStore;
   #savedChanges: bigint;
+  /** The image last saved (or loaded): what the database goes back to when a save fails. */
+  #savedImage: Uint8Array;
   /** The inner engine's packed-batch path, when it has one. */
   readonly runManyEncoded?: (sql: string, batch: EncodedParamRows) => RunResult;
 
@@ -38,6 +41,7 @@ export class SnapshotEngine implements SyncEngine {
     this.sqliteVersion = inner.sqliteVersion;
     this.fileLocking = store.locking;
     this.#savedChanges = inner.totalChanges();
+    this.#savedImage = store.image ?? inner.serialize();
     const encoded = inner.runManyEncoded?.bind(inner);
     if (encoded !== undefined) this.runManyEncoded = (sql, batch) => this.#writing(() => encoded(sql, batch), true);
   }
@@ -104,7 +108,7 @@ export class SnapshotEngine implements SyncEngine {
     return this.#inner.openImage(bytes);
   }
 
-  /** Replaces the database, then saves the new image as the snapshot before returning. */
+  /** Replaces the database, then saves the new image as the snapshot before returning (if it cannot, the database stays as it was). */
   replaceWith(bytes: Uint8Array): void {
     this.#inner.replaceWith(bytes);
     this.#save();
@@ -133,9 +137,21 @@ export class SnapshotEngine implements SyncEngine {
     }
   }
 
+  /**
+   * Saves the image. When that fails (the disk is full), the database goes back to the image
+   * saved last, so the write the caller sees rejected never reappears in a later save.
+   */
   #save(): void {
     const changes = this.#inner.totalChanges();
-    this.#store.save(this.#inner.serialize());
+    const image = this.#inner.serialize();
+    try {
+      this.#store.save(image);
+    } catch (error) {
+      this.#inner.replaceWith(this.#savedImage);
+      this.#savedChanges = this.#inner.totalChanges();
+      throw error;
+    }
+    this.#savedImage = image;
     this.#savedChanges = changes;
   }
 }

@@ -4,10 +4,12 @@ import type { HostConnection } from '../transport/host-connection.js';
 /** How the connection keeps statements inside their time budgets, as the manager set it up. */
 export interface RunawayPolicy {
   /**
-   * Who keeps `timeoutMs`: `engine` — it travels with the call and the engine stops the statement
-   * (sqlite-wasm's progress handler; a libSQL server is handed it and may not enforce it);
-   * `recycle` — a watchdog here stops the worker (sql.js in a worker); `refuse` — nothing can stop
-   * a running statement (sql.js in-process), so `timeoutMs` is refused.
+   * Who keeps `timeoutMs`: `engine` — it travels with the call and the host keeps it
+   * (sqlite-wasm: its progress handler stops the statement; libSQL, which cannot stop a statement
+   * on the server: the host answers `INTERRUPTED` at the deadline and rolls back the call's unit
+   * or transaction, though the server may still finish the statement); `recycle` — a watchdog
+   * here stops the worker (sql.js in a worker); `refuse` — nothing can stop a running statement
+   * (sql.js in-process), so `timeoutMs` is refused.
    */
   readonly timeouts: 'engine' | 'recycle' | 'refuse';
   /** The abort flag shared with the worker, where SharedArrayBuffer exists. */

@@ -6,6 +6,7 @@ import { decodeParamRows, isEncodedParamRows } from '../engine/param-rows.js';
 import { ResultMeter } from '../engine/result-meter.js';
 import type { StatementAccess } from '../engine/statement-access.js';
 import { Admission, checkImage, checkInteger, checkName, checkScope } from './admission.js';
+import type { CallDeadline } from './call-deadline.js';
 import { CursorTable } from './cursor-table.js';
 import type {
   CursorOptions,
@@ -82,38 +83,54 @@ export class Host implements HostApi {
   }
 
   statement<K extends StatementKind>(kind: K, sql: string, input: StatementInput[K], scope?: Scope): Promise<StatementOutput[K]> {
-    return this.#statement(kind, sql, input, scope) as Promise<StatementOutput[K]>;
+    const deadline = this.#watch.deadline(scope, scope?.tx !== undefined);
+    const reply = this.#statement(kind, sql, input, scope, deadline) as Promise<StatementOutput[K]>;
+    return deadline === undefined ? reply : deadline.race(reply);
   }
 
   procedure(name: string, args: unknown, scope?: ProcedureScope): Promise<ProcedureReply> {
-    return this.#inTurn(async () => {
+    const tx = scope?.tx;
+    const deadline = this.#watch.deadline(scope, tx !== undefined);
+    const reply = this.#inTurn(async () => {
+      deadline?.start();
       checkName(name, 'the procedure name');
       checkScope(scope);
-      this.#enter(scope?.tx, scope?.depth);
+      this.#enter(tx, scope?.depth);
       const run = this.#procedures.get(name);
       const trace = scope?.trace === true ? new ProcedureTrace() : undefined;
-      const context = procedureContext(this.#engine, this.#stopped);
+      const stopped = deadline === undefined ? this.#stopped : deadline.stopCheck(this.#stopped);
+      const context = procedureContext(this.#engine, stopped);
       const started = performance.now();
-      const value = await this.#units.run(
-        scope?.tx,
-        () => this.#watch.run(scope ?? NO_LIMITS, () => run(trace?.wrap(context) ?? context, args)),
-        this.#stopped,
-      );
-      const engineMs = performance.now() - started;
-      return trace === undefined ? { value, engineMs } : { value, engineMs, statements: trace.statements() };
+      try {
+        const value = await this.#units.run(tx, () => this.#watch.run(scope ?? NO_LIMITS, () => run(trace?.wrap(context) ?? context, args)), stopped);
+        if (deadline?.reason !== undefined) throw deadline.reason;
+        const engineMs = performance.now() - started;
+        return trace === undefined ? { value, engineMs } : { value, engineMs, statements: trace.statements() };
+      } catch (error) {
+        await this.#loseIfLate(tx, deadline);
+        throw error;
+      }
     });
+    return deadline === undefined ? reply : deadline.race(reply);
   }
 
   openCursor(sql: string, params: Params | undefined, options?: CursorOptions): Promise<OpenedCursor> {
-    return this.#inTurn(async () => {
+    const deadline = this.#watch.deadline(options, false);
+    const reply = this.#inTurn(async () => {
+      deadline?.start();
       this.#admission.sql(sql);
       this.#admission.params(params);
       this.#admission.cursorOptions(options);
       this.#enter(undefined);
       const started = performance.now();
       const opened = await this.#units.guard(undefined, () => this.#watch.run(options ?? NO_LIMITS, () => this.#cursors.open(sql, params, options?.pageSize)));
+      if (deadline?.reason !== undefined) {
+        this.#cursors.close(opened.cursor);
+        throw deadline.reason;
+      }
       return { ...opened, engineMs: performance.now() - started };
     });
+    return deadline === undefined ? reply : deadline.race(reply);
   }
 
   fetchCursor(cursor: number, options?: CursorOptions): Promise<CursorReply> {
@@ -254,44 +271,69 @@ export class Host implements HostApi {
     }
   }
 
-  /** The hot path, in its turn: one statement, a batch or a script; a failure inside a transaction notes whether SQLite rolled it back. */
-  async #statement(kind: StatementKind, sql: string, input: StatementInput[StatementKind], scope: Scope | undefined): Promise<StatementOutput[StatementKind]> {
+  /**
+   * The hot path, in its turn: one statement, a batch or a script; a failure inside a transaction
+   * notes whether SQLite rolled it back. Past its `deadline` (if any) the call fails, and loses
+   * its transaction, however the engine answered.
+   */
+  async #statement(
+    kind: StatementKind,
+    sql: string,
+    input: StatementInput[StatementKind],
+    scope: Scope | undefined,
+    deadline: CallDeadline | undefined,
+  ): Promise<StatementOutput[StatementKind]> {
     const wait = this.#turns.take();
     if (wait !== undefined) await wait;
+    deadline?.start();
     const tx = scope?.tx;
     try {
       this.#admission.statement(kind, sql, input, scope);
       this.#enter(tx, scope?.depth);
       const limits = scope ?? NO_LIMITS;
       const started = performance.now();
+      let output: StatementOutput[StatementKind];
       switch (kind) {
         case 'all': {
           const { maxResultRows, maxResultBytes } = this.#admission.limits;
           const meter = new ResultMeter({ maxRows: maxResultRows, maxBytes: maxResultBytes });
           const rows = await this.#watch.run(limits, () => this.#engine.query(sql, input as Params | undefined, meter));
-          return packRows(rows, performance.now() - started);
+          output = packRows(rows, performance.now() - started);
+          break;
         }
         case 'first': {
           const rows = await this.#watch.run(limits, () => this.#engine.get(sql, input as Params | undefined));
-          return packRows(rows, performance.now() - started);
+          output = packRows(rows, performance.now() - started);
+          break;
         }
         case 'run': {
           const done = await this.#watch.run(limits, () => this.#engine.run(sql, input as Params | undefined));
-          return [performance.now() - started, done.changes, done.lastInsertRowid];
+          output = [performance.now() - started, done.changes, done.lastInsertRowid];
+          break;
         }
         case 'batch': {
-          const done = await this.#units.run(tx, () => this.#watch.run(limits, () => this.#runMany(sql, input as StatementInput['batch'])), this.#stopped);
-          return [performance.now() - started, done.changes, done.lastInsertRowid];
+          const stopped = deadline === undefined ? this.#stopped : deadline.stopCheck(this.#stopped);
+          const done = await this.#units.run(tx, () => this.#watch.run(limits, () => this.#runMany(sql, input as StatementInput['batch'])), stopped);
+          output = [performance.now() - started, done.changes, done.lastInsertRowid];
+          break;
         }
         default:
           await this.#script(sql, tx, limits);
-          return [performance.now() - started];
+          output = [performance.now() - started];
       }
+      if (deadline?.reason !== undefined) throw deadline.reason;
+      return output;
     } catch (error) {
+      await this.#loseIfLate(tx, deadline);
       throw await this.#units.failed(tx, error);
     } finally {
       this.#turns.pass();
     }
+  }
+
+  /** After a call of transaction `tx` was answered past its deadline: the transaction is rolled back under its caller. */
+  async #loseIfLate(tx: number | undefined, deadline: CallDeadline | undefined): Promise<void> {
+    if (tx !== undefined && deadline?.reason !== undefined) await this.#units.lose(tx);
   }
 
   #runMany(sql: string, rows: StatementInput['batch']): RunResult | Promise<RunResult> {

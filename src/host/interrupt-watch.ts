@@ -1,17 +1,24 @@
 import type { Engine } from '../engine/engine.js';
 import { DatabaseError, isDatabaseError } from '../api/database-error.js';
+import { CallDeadline } from './call-deadline.js';
 import type { StatementLimits } from './host-api.js';
 
 /** Why a statement was stopped. */
 type StopReason = { readonly kind: 'deadline'; readonly timeoutMs: number } | { readonly kind: 'aborted' };
 
 /**
- * Stops runaway statements inside the worker. Single-threaded WebAssembly has no
- * `sqlite3_interrupt` from another thread, so a statement with limits runs under SQLite's
- * progress handler, which checks a deadline and the shared abort flag every few thousand VM
- * steps; SQLite then fails the statement with `SQLITE_INTERRUPT`, which this turns into
- * `INTERRUPTED`. The connection stays usable. Engines without a progress handler (sql.js) run
- * statements unwatched: the main side recycles their worker instead.
+ * Keeps statements inside their limits, in the host (in a worker or in-process), for every
+ * engine:
+ * - sqlite-wasm: single-threaded WebAssembly has no `sqlite3_interrupt` from another thread, so
+ *   a statement with limits runs under SQLite's progress handler, which checks a deadline and the
+ *   shared abort flag every few thousand VM steps; SQLite then fails the statement with
+ *   `SQLITE_INTERRUPT`, which this turns into `INTERRUPTED`. The connection stays usable.
+ * - libSQL: nothing can stop a statement on the server, so a call with `timeoutMs` races its
+ *   {@link CallDeadline}: the caller gets `INTERRUPTED` at the deadline and the call's unit or
+ *   transaction is rolled back (see {@link InterruptWatch.deadline}).
+ * - sql.js: no progress handler, and its statements answer synchronously, so nothing here can
+ *   cut them short: in a worker the client's watchdog recycles the worker; in-process `timeoutMs`
+ *   is refused before it is sent.
  */
 export class InterruptWatch {
   readonly #engine: Engine;
@@ -29,6 +36,18 @@ export class InterruptWatch {
   /** True when this engine can stop its own statements. */
   get interruptible(): boolean {
     return this.#engine.setProgressCheck !== undefined;
+  }
+
+  /**
+   * The deadline a call races, on an engine that cannot stop its own statements; undefined when
+   * the engine can (its progress handler keeps `timeoutMs` in {@link InterruptWatch.run}) or the
+   * call has no valid time budget (admission refuses a malformed one).
+   * @param inTransaction - whether the call belongs to a transaction
+   */
+  deadline(limits: StatementLimits | undefined, inTransaction: boolean): CallDeadline | undefined {
+    const timeoutMs = limits?.timeoutMs;
+    if (timeoutMs === undefined || this.interruptible || typeof timeoutMs !== 'number' || !(timeoutMs >= 0) || !Number.isFinite(timeoutMs)) return undefined;
+    return new CallDeadline(timeoutMs, inTransaction);
   }
 
   /**

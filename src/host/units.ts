@@ -25,7 +25,7 @@ export class Units {
   async begin(token: number): Promise<void> {
     if (this.#tx !== null) throw new DatabaseError('TX_CONFLICT', 'A transaction is already open on this connection.');
     await this.#engine.begin();
-    this.#tx = { token, depth: 0, abortedBySqlite: false };
+    this.#tx = { token, depth: 0, rolledBack: false };
   }
 
   /**
@@ -34,9 +34,12 @@ export class Units {
    */
   async commit(token: number): Promise<void> {
     const open = ownedTransaction(this.#tx, token);
-    if (open.abortedBySqlite || !(await this.#engine.inTransaction())) {
+    if (open.rolledBack || !(await this.#engine.inTransaction())) {
       this.#tx = null;
-      throw new DatabaseError('TX_ROLLED_BACK', 'SQLite already rolled this transaction back after an error inside it; nothing was committed.');
+      throw new DatabaseError(
+        'TX_ROLLED_BACK',
+        'This transaction was already rolled back after an error inside it (by SQLite, or after a statement ran past its time budget); nothing was committed.',
+      );
     }
     this.#tx = null;
     try {
@@ -135,8 +138,19 @@ export class Units {
 
   /** The error a failed call rejects with; inside transaction `token`, notes first whether SQLite rolled it back itself. */
   async failed(token: number | undefined, error: unknown): Promise<DatabaseError> {
-    if (token !== undefined && this.#tx !== null && !(await this.#engine.inTransaction())) this.#tx.abortedBySqlite = true;
+    if (token !== undefined && this.#tx !== null && !(await this.#engine.inTransaction())) this.#tx.rolledBack = true;
     return asDatabaseError(error);
+  }
+
+  /**
+   * Rolls transaction `token` back under its caller, after a call of it was answered past its
+   * deadline (its outcome unknown to the caller): later calls of it get `TX_ROLLED_BACK`.
+   */
+  async lose(token: number): Promise<void> {
+    const open = this.#tx;
+    if (open === null || open.token !== token) return;
+    open.rolledBack = true;
+    if (await this.#engine.inTransaction()) await this.#engine.rollback();
   }
 
   /** Forgets the open transaction (the engine is closing, which rolls it back). */
@@ -162,7 +176,7 @@ export class Units {
     if (open === null) return;
     open.depth = depth - 1;
     if (!(await this.#engine.inTransaction())) {
-      open.abortedBySqlite = true;
+      open.rolledBack = true;
       return;
     }
     await this.#engine.rollbackTo(savepointName(depth));

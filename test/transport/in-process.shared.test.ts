@@ -5,55 +5,13 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { DatabaseError } from '../../src/api/database-error.js';
-import type { Engine, SyncEngine } from '../../src/engine/engine.js';
+import type { SyncEngine } from '../../src/engine/engine.js';
 import { openLocalEngine } from '../../src/engine/open-engine.js';
 import { Host } from '../../src/host/host.js';
 import { procedure, ProcedureRegistry } from '../../src/host/procedures.js';
 import { InProcessConnection } from '../../src/transport/in-process.js';
 import { rejection } from '../support/rejection.js';
-
-const STATEMENTS = new Set(['query', 'get', 'run', 'runMany', 'exec']);
-
-/**
- * `inner` answering every statement with a promise, as a remote engine does; statement number
- * `holdAt` stays in flight until `release()`. Closing it leaves `inner` open, so the test can
- * read what was committed.
- */
-function remoteLike(inner: SyncEngine, holdAt: number): { engine: Engine; started: () => number; inFlight: Promise<void>; release: () => void } {
-  let started = 0;
-  let release: () => void = () => undefined;
-  const held = new Promise<void>((resolve) => (release = resolve));
-  let reached: () => void = () => undefined;
-  const inFlight = new Promise<void>((resolve) => (reached = resolve));
-  const engine = new Proxy(inner, {
-    get(target, property) {
-      if (property === 'close') return () => undefined;
-      const value: unknown = Reflect.get(target, property, target);
-      if (typeof value !== 'function') return value;
-      const bound = (value as (...args: unknown[]) => unknown).bind(target);
-      if (!STATEMENTS.has(String(property))) return bound;
-      return async (...args: unknown[]) => {
-        started += 1;
-        if (started === holdAt) {
-          reached();
-          await held;
-        }
-        return bound(...args);
-      };
-    },
-  }) as Engine;
-  return { engine, started: () => started, inFlight, release };
-}
-
-/** Whether `call` has settled once the event loop has turned: 'pending', 'resolved', or the rejection's code. */
-async function stateOf(call: Promise<unknown>): Promise<string> {
-  const settled = call.then(
-    () => 'resolved',
-    (error: unknown) => (error as DatabaseError).code,
-  );
-  const turned = new Promise<string>((resolve) => setTimeout(() => resolve('pending'), 0));
-  return Promise.race([settled, turned]);
-}
+import { remoteLike, stateOf } from '../support/remote-like.js';
 
 const BUSY = 'test.busy';
 const COUNT = 'test.count';

@@ -4,7 +4,7 @@
  * previous snapshot intact, and a crash loop of SIGKILLs.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -121,6 +121,21 @@ function faulty(fault: 'short' | 'enospc' | 'half'): AtomicWriteFileSystem {
 describe('atomic snapshot write', () => {
   const image = new Uint8Array(50_000).map((_, i) => i % 251);
   const old = new Uint8Array([1, 2, 3]);
+
+  it('keeps the permission bits of the file it replaces, and refuses a file this process may not write', () => {
+    for (const mode of [0o600, 0o640, 0o444]) {
+      const path = freshPath(`atomic-mode-${mode.toString(8)}`);
+      writeFileSync(path, old);
+      chmodSync(path, mode);
+      writeFileAtomically(path, image);
+      expect({ mode: (statSync(path).mode & 0o7777).toString(8), bytes: readFileSync(path).length }).toEqual({ mode: mode.toString(8), bytes: image.length });
+    }
+    const path = freshPath('atomic-not-writable');
+    writeFileSync(path, old);
+    const readOnly: AtomicWriteFileSystem = { ...nodeAtomicWriteFileSystem, permissions: () => ({ mode: 0o444, writable: false }) };
+    expect(() => writeFileAtomically(path, image, readOnly)).toThrow(expect.objectContaining({ code: 'SQLITE_READONLY' }));
+    expect(new Uint8Array(readFileSync(path))).toEqual(old);
+  });
 
   it.each(['short', 'enospc'] as const)('%s write → DISK_FULL, the previous file intact, no temporary left', (fault) => {
     const path = freshPath(`atomic-${fault}`);

@@ -163,6 +163,8 @@ describe.each(ENGINES)('FIFO ledger (%s)', (engine) => {
       { timestamp: 1.5 },
       { extrinsicId: '' },
       { extrinsicId: 7 },
+      { extrinsicId: 'id-\uD800' },
+      { extrinsicId: '\uDC00-id' },
     ];
     for (const change of bad) {
       const event = { ...good, ...change } as never;
@@ -171,6 +173,8 @@ describe.each(ENGINES)('FIFO ledger (%s)', (engine) => {
     }
     expect((await rejection(db.miners.recordStake(0, good))).code).toBe('INVALID_ARGUMENT');
     expect((await rejection(db.miners.recordStake('1 OR 1=1' as never, good))).code).toBe('INVALID_ARGUMENT');
+    const pair = await db.miners.recordStake(miner.minerId, { ...good, extrinsicId: 'id-\uD83D\uDE00' });
+    expect(pair.extrinsicId).toBe('id-\uD83D\uDE00');
   });
 
   it('a failure injected in the middle of recordUnstake leaves no trace', async () => {

@@ -4,6 +4,7 @@
  * The first call is \`SELECT 1\`, which reads no page: only the check at open can refuse it.
  * The refused file is left untouched and unlocked.
  */
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -110,5 +111,19 @@ describe('corrupt files are refused at open', () => {
     const path = join(dir, 'notes.txt');
     writeFileSync(path, 'these are not the pages you are looking for\n'.repeat(200));
     await expectRefused(path);
+  });
+});
+
+describe('paths that are not database files', () => {
+  it.each(['sqlite-wasm', 'sql.js'] as const)('a device, a FIFO and a directory are refused at once with SQLITE_CANTOPEN (%s)', async (engine) => {
+    const fifo = join(dir, `fifo-${engine}`);
+    execFileSync('mkfifo', [fifo]);
+    for (const path of ['/dev/zero', fifo, dir]) {
+      const db = DatabaseManager.open(path, { workerUrl, engine });
+      const error = await rejection(db.get('SELECT 1'));
+      expect({ path, code: error.code }).toEqual({ path, code: 'SQLITE_CANTOPEN' });
+      expect(error.message).toContain('not a regular file');
+      await db.close();
+    }
   });
 });

@@ -69,15 +69,30 @@ export function epochMsArg(value: unknown, name: string): number {
   return ms;
 }
 
+/** A UTF-16 surrogate without its other half: SQLite stores it as U+FFFD, so two such strings could become one. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 /**
- * An extrinsic id: a non-empty string of at most 256 characters.
+ * An extrinsic id: a non-empty, well-formed string (no lone surrogate) of at most 256 characters.
  * @throws DatabaseError `INVALID_ARGUMENT` otherwise
  */
 export function extrinsicIdArg(value: unknown, name = 'extrinsicId'): string {
   if (typeof value !== 'string' || value.length === 0 || value.length > MAX_EXTRINSIC_CHARS) {
     throw invalid(`${name} must be a non-empty string of at most ${MAX_EXTRINSIC_CHARS} characters, got ${show(value)}.`);
   }
+  assertWellFormed(value, name);
   return value;
+}
+
+/**
+ * Refuses a string with a lone surrogate: stored as UTF-8 it would turn into U+FFFD, and two
+ * different ids into the same one.
+ * @throws DatabaseError `INVALID_ARGUMENT`
+ */
+function assertWellFormed(value: string, name: string): void {
+  if (LONE_SURROGATE.test(value)) {
+    throw invalid(`${name} holds a lone UTF-16 surrogate (half of a character), which cannot be stored faithfully; pass well-formed text.`);
+  }
 }
 
 /**
@@ -89,6 +104,7 @@ export function optionalTextArg(value: unknown, name: string): string | null {
   if (typeof value !== 'string' || value.length > MAX_TEXT_CHARS) {
     throw invalid(`${name} must be a string of at most ${MAX_TEXT_CHARS} characters, got ${show(value)}.`);
   }
+  assertWellFormed(value, name);
   return value;
 }
 

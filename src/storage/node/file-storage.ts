@@ -96,6 +96,18 @@ function isWalFormat(header: Uint8Array | undefined): boolean {
 }
 
 /**
+ * Refuses a path that exists but is not a regular file: a device (`/dev/zero` reads forever), a
+ * FIFO (an open blocks until a writer comes, past even `terminate()`), a directory.
+ * @throws DatabaseError `SQLITE_CANTOPEN`
+ */
+export function assertRegularFile(fs: SyncFileSystem, path: string): void {
+  const stat = fs.stat(path);
+  if (stat !== undefined && !stat.isFile) {
+    throw new DatabaseError('SQLITE_CANTOPEN', `"${path}" is not a regular file (a directory, device or FIFO); give the path of a database file.`);
+  }
+}
+
+/**
  * Keeps `lock` in the set released when this thread or process exits; returns the function
  * that releases it now (safe to call twice).
  */
@@ -117,7 +129,7 @@ export function holdUntilExit(lock: ProcessLock): () => void {
  * Prepares `filename` for opening: creates its directory, resolves symbolic links (one file,
  * one lock, journals beside the real file), chooses the lock mechanism (OS locks, else the
  * lock file, taken here), reads the header and installs the VFS.
- * @throws DatabaseError `DATABASE_LOCKED` naming the holder's pid (lock file only); `SQLITE_CANTOPEN` when the directory or lock file cannot be created
+ * @throws DatabaseError `DATABASE_LOCKED` naming the holder's pid (lock file only); `SQLITE_CANTOPEN` when the directory or lock file cannot be created, or the path is not a regular file
  */
 export function openFileStorage(sqlite3: VfsModule, filename: string, options: FileStorageOptions = {}): FileStorage {
   const fs = options.fileSystem ?? nodeFileSystem;
@@ -128,6 +140,7 @@ export function openFileStorage(sqlite3: VfsModule, filename: string, options: F
   } catch (error) {
     throw new DatabaseError('SQLITE_CANTOPEN', `Could not create the directory of "${path}": ${(error as Error).message}`, { cause: error });
   }
+  assertRegularFile(fs, path);
   const locks = locksFor(fs, options.locking ?? 'os');
   const lock = locks.kind === 'lock-file' ? ProcessLock.acquire(fs, path) : undefined;
   try {

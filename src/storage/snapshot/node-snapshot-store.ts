@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { DatabaseError } from '../../api/database-error.js';
-import { holdUntilExit } from '../node/file-storage.js';
+import { assertRegularFile, holdUntilExit } from '../node/file-storage.js';
 import { errorCode } from '../node/file-system.js';
 import { nodeFileSystem } from '../node/node-file-system.js';
 import { ProcessLock } from '../node/process-lock.js';
@@ -25,7 +25,7 @@ function readImage(path: string): Uint8Array | undefined {
 /**
  * Opens the snapshot file `filename`: creates its directory, resolves symbolic links, takes the
  * process lock (`<file>.lock`) and reads the last image.
- * @throws DatabaseError `DATABASE_LOCKED` naming the holder's pid; `SQLITE_CANTOPEN` when the directory or file cannot be read
+ * @throws DatabaseError `DATABASE_LOCKED` naming the holder's pid; `SQLITE_CANTOPEN` when the directory or file cannot be read, or the path is not a regular file
  */
 export function openNodeSnapshotStore(filename: string, fs: AtomicWriteFileSystem = nodeAtomicWriteFileSystem): SnapshotStore {
   let path = resolve(filename);
@@ -35,6 +35,7 @@ export function openNodeSnapshotStore(filename: string, fs: AtomicWriteFileSyste
   } catch (error) {
     throw new DatabaseError('SQLITE_CANTOPEN', `Could not create the directory of "${path}": ${(error as Error).message}`, { cause: error });
   }
+  assertRegularFile(nodeFileSystem, path);
   const lock = ProcessLock.acquire(nodeFileSystem, path);
   let image: Uint8Array | undefined;
   try {

@@ -39,11 +39,6 @@ export function packedRowCount([, columns, values]: PackedRows): number {
   return columns.length === 0 ? 0 : values.length / columns.length;
 }
 
-/** The public part of a run result (drops the worker's timing). */
-export function runResult(result: RunResult): RunResult {
-  return { changes: result.changes, lastInsertRowid: result.lastInsertRowid };
-}
-
 /** A packed run result as the caller sees it. */
 export function packedRunResult([, changes, lastInsertRowid]: PackedRun): RunResult {
   return { changes, lastInsertRowid };

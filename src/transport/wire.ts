@@ -17,32 +17,49 @@ export const REPLY_ERROR = 1;
 /** The method that opens a host in a fresh worker (the only call before it has one). */
 export const OPEN_METHOD = 'open';
 
-/** An error as it crosses the wire: a {@link DatabaseError} keeps its code and SQLite code. */
-export interface SerializedError {
+/** An error as it crosses the wire: a {@link DatabaseError} keeps `code` and `sqliteCode`, and its cause one level deep. */
+export interface SerializedError extends SerializedCause {
+  readonly stack: string | undefined;
+  /** What caused it (the `SQLITE_INTERRUPT` under an `INTERRUPTED`, an engine's own error): its code, name and message. */
+  readonly cause?: SerializedCause | undefined;
+}
+
+/** The part of an error that crosses the wire as another error's cause. */
+export interface SerializedCause {
   readonly code: DatabaseErrorCode | undefined;
   readonly name: string;
   readonly message: string;
-  readonly stack: string | undefined;
   readonly sqliteCode: number | undefined;
 }
 
 /** `error` in the form that crosses the wire. */
 export function serializeError(error: unknown): SerializedError {
-  if (isDatabaseError(error)) return { code: error.code, name: error.name, message: error.message, stack: error.stack, sqliteCode: error.sqliteCode };
-  if (error instanceof Error) return { code: undefined, name: error.name, message: error.message, stack: error.stack, sqliteCode: undefined };
-  return { code: undefined, name: 'Error', message: String(error), stack: undefined, sqliteCode: undefined };
+  const stack = error instanceof Error ? error.stack : undefined;
+  const cause = error instanceof Error && error.cause !== undefined ? summary(error.cause) : undefined;
+  return { ...summary(error), stack, cause };
 }
 
-/** The error a reply carries, rebuilt: a {@link DatabaseError} when it had a code, else a plain `Error`. */
+/** The error a reply carries, rebuilt: a {@link DatabaseError} when it had a code, else a plain `Error`; its cause likewise. */
 export function deserializeError(value: unknown): Error {
   if (typeof value !== 'object' || value === null) return new DatabaseError('PROTOCOL_ERROR', 'The worker reported a failure without an error.');
-  const { code, name, message, stack, sqliteCode } = value as Partial<SerializedError>;
-  const error =
-    typeof code === 'string'
-      ? new DatabaseError(code, String(message), { sqliteCode: typeof sqliteCode === 'number' ? sqliteCode : undefined })
-      : Object.assign(new Error(String(message)), { name: String(name ?? 'Error') });
+  const { stack, cause } = value as Partial<SerializedError>;
+  const error = rebuilt(value, typeof cause === 'object' && cause !== null ? rebuilt(cause, undefined) : undefined);
   if (typeof stack === 'string') error.stack = stack;
   return error;
+}
+
+function summary(error: unknown): SerializedCause {
+  if (isDatabaseError(error)) return { code: error.code, name: error.name, message: error.message, sqliteCode: error.sqliteCode };
+  if (error instanceof Error) return { code: undefined, name: error.name, message: error.message, sqliteCode: undefined };
+  return { code: undefined, name: 'Error', message: String(error), sqliteCode: undefined };
+}
+
+function rebuilt(value: object, cause: Error | undefined): Error {
+  const { code, name, message, sqliteCode } = value as Partial<SerializedCause>;
+  const options = cause === undefined ? undefined : { cause };
+  if (typeof code === 'string')
+    return new DatabaseError(code, String(message), { ...options, sqliteCode: typeof sqliteCode === 'number' ? sqliteCode : undefined });
+  return Object.assign(new Error(String(message), options), { name: String(name ?? 'Error') });
 }
 
 /** The buffers of a call that move instead of being copied: a packed batch's. */

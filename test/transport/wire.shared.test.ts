@@ -123,6 +123,36 @@ describe('the wire server admits only host calls', () => {
     port.close();
   });
 
+  it('refuses a malformed open request with PROTOCOL_ERROR', async () => {
+    const port = servedChannel();
+    const malformed = ['not a record', { ...OPEN, engine: 1 }, { ...OPEN, limits: 5 }, { ...OPEN, interruptFlag: new ArrayBuffer(4) }];
+    for (const [i, request] of malformed.entries()) {
+      const [reply] = (await repliesTo(port, [i + 1, 'open', request])) as [unknown[]];
+      expect(reply?.[1]).toBe(1);
+      expect((reply?.[2] as { code?: string; message?: string }).code).toBe('PROTOCOL_ERROR');
+    }
+    port.close();
+  });
+
+  it("carries an error's cause across, as in-process keeps it: INTERRUPTED with its SQLITE_INTERRUPT", async () => {
+    const port = servedChannel();
+    const { connection } = connect(port);
+    await connection.open(OPEN);
+    const local = new InProcessConnection(await openHost(OPEN));
+    const runaway = 'WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c';
+    const causes = [];
+    for (const { host } of [connection, local]) {
+      const error = await rejection(host.statement('all', runaway, undefined, { timeoutMs: 20 }));
+      expect(error.code).toBe('INTERRUPTED');
+      causes.push({ code: (error.cause as { code?: string }).code, message: (error.cause as Error).message });
+    }
+    expect(causes[0]).toEqual({ code: expect.stringMatching(/^SQLITE_INTERRUPT/), message: expect.any(String) });
+    expect(causes[0]).toEqual(causes[1]);
+    await connection.host.close();
+    await local.dispose();
+    port.close();
+  });
+
   it('rejects every call still waiting when the worker is declared gone, and every later one', async () => {
     const { port1, port2 } = new MessageChannel();
     port2.start();

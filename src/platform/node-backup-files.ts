@@ -4,11 +4,12 @@
  * damaged to open. Reached through `Platform.backupFiles`, so browser bundles never see
  * `node:fs`.
  */
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { closeSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { DatabaseError } from '../api/database-error.js';
 import { nodeFileSystem } from '../storage/node/node-file-system.js';
-import { ProcessLock } from '../storage/node/process-lock.js';
+import { tryExclusiveFileLock } from '../storage/node/os-file-locks.js';
+import { isAlive, ProcessLock } from '../storage/node/process-lock.js';
 import type { BackupFiles } from '../features/maintenance/backup-files.js';
 
 let sequence = 0;
@@ -26,6 +27,54 @@ function fsyncFile(path: string): void {
   }
 }
 
+/** Removes the `<path>.partial-<pid>-<n>` files that processes which are gone left behind (a backup killed midway). */
+function removeAbandonedPartials(path: string): void {
+  const prefix = `${basename(path)}.partial-`;
+  let names: string[];
+  try {
+    names = readdirSync(dirname(path));
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (!name.startsWith(prefix)) continue;
+    const pid = Number.parseInt(name.slice(prefix.length), 10);
+    if (Number.isSafeInteger(pid) && pid > 0 && pid !== process.pid && !isAlive(pid)) rmSync(join(dirname(path), name), { force: true });
+  }
+}
+
+/**
+ * Runs `replace` holding SQLite's EXCLUSIVE lock on the file at `target` (when it exists and OS
+ * locks are available), so no other connection — another process, a native program — is
+ * reading or writing it while it is replaced.
+ * @throws DatabaseError `DATABASE_BUSY` when another connection holds a lock on it
+ */
+function whileNoOneUses(target: string, replace: () => void): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(target, 'r+');
+  } catch {
+    replace();
+    return;
+  }
+  try {
+    const release = tryExclusiveFileLock(fd);
+    if (release === false) {
+      throw new DatabaseError(
+        'DATABASE_BUSY',
+        `"${target}" is in use by another connection (a process or a native SQLite program); close it there, then restore again.`,
+      );
+    }
+    try {
+      replace();
+    } finally {
+      release?.();
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
 function ioError(what: string, path: string, error: unknown): DatabaseError {
   const code = (error as { code?: string }).code;
   if (code === 'ENOSPC') return new DatabaseError('DISK_FULL', `The disk is full while ${what} "${path}"; free space and retry.`, { cause: error });
@@ -37,6 +86,7 @@ export const nodeBackupFiles: BackupFiles = {
   resolve: (path) => resolve(path),
 
   temporaryBeside(path) {
+    removeAbandonedPartials(resolve(path));
     sequence += 1;
     const temporary = `${resolve(path)}.partial-${process.pid}-${sequence}`;
     rmSync(temporary, { force: true });
@@ -92,9 +142,11 @@ export const nodeBackupFiles: BackupFiles = {
     const target = resolve(path);
     const lock = ProcessLock.acquire(nodeFileSystem, target);
     try {
-      for (const suffix of ['-journal', '-wal', '-shm']) rmSync(`${target}${suffix}`, { force: true });
-      syncDirectory(target);
-      this.writeAtomically(target, bytes);
+      whileNoOneUses(target, () => {
+        for (const suffix of ['-journal', '-wal', '-shm']) rmSync(`${target}${suffix}`, { force: true });
+        syncDirectory(target);
+        this.writeAtomically(target, bytes);
+      });
     } finally {
       lock.release();
     }

@@ -3,9 +3,11 @@
  * writers, corrupted files refused and brought back by restore() while closed, online restore
  * that survives a reopen (rollback journal and WAL), and a worker killed mid-archive.
  */
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { DatabaseManager, type BackupReport, type DatabaseOptions } from 'alphatrade-db';
 import { workerUrl } from 'test-env';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
@@ -15,6 +17,12 @@ import { archivedIds, expectedArchive, seedLedger } from './ledger-fixture.js';
 import { checkWriterImage, ROUNDS, runWriters, WRITERS } from './writers-fixture.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'alphatrade-maint-'));
+/** python3 holding a SHARED lock on a file (raw bytes at the lock offsets, as native SQLite takes them) until stdin closes. */
+const NATIVE_SHARED_LOCK = `import fcntl, os, sys
+fd = os.open(sys.argv[1], os.O_RDONLY)
+fcntl.lockf(fd, fcntl.LOCK_SH | fcntl.LOCK_NB, 510, 0x40000002)
+print('holding', flush=True)
+sys.stdin.read()`;
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const opened: DatabaseManager[] = [];
 afterEach(async () => {
@@ -104,6 +112,38 @@ describe('maintenance on Node files', () => {
       expect(await contentOf(broken)).toBe(good);
     });
   }
+
+  it('a closed-file restore does not replace a file in use: a native program holding a lock on it gives DATABASE_BUSY, the file untouched', async () => {
+    const file = path('in-use.db');
+    const backupFile = path('in-use-backup.db');
+    const db = await seededFile(file);
+    await db.maintenance.backup(backupFile);
+    await db.close();
+    corrupt(file, 'overwritten', 2);
+    const before = readFileSync(file);
+    const holder = spawn('python3', ['-c', NATIVE_SHARED_LOCK, file], { stdio: 'pipe' });
+    const lines = createInterface({ input: holder.stdout })[Symbol.asyncIterator]();
+    expect((await lines.next()).value).toBe('holding');
+    const broken = openFile(file, { lockTimeoutMs: 200 });
+    const error = await rejection(broken.maintenance.restore(backupFile));
+    expect(error.code).toBe('DATABASE_BUSY');
+    expect(readFileSync(file).equals(before)).toBe(true);
+    holder.stdin.end();
+    await new Promise((resolve) => holder.once('exit', resolve));
+    expect(await broken.maintenance.restore(backupFile)).toMatchObject({ mode: 'offline' });
+  });
+
+  it('a backup removes the partial files that killed backups left beside its target', async () => {
+    const db = await seededFile(path('partials.db'));
+    const target = path('partials-backup.db');
+    const dead = spawnSync(process.execPath, ['-e', '']).pid as number;
+    writeFileSync(`${target}.partial-${dead}-1`, 'left by a killed backup');
+    writeFileSync(`${target}.partial-1-1`, 'pid 1 is alive: kept');
+    await db.maintenance.backup(target);
+    expect(existsSync(`${target}.partial-${dead}-1`)).toBe(false);
+    expect(existsSync(`${target}.partial-1-1`)).toBe(true);
+    expect(existsSync(target)).toBe(true);
+  });
 
   it('a closed-file restore refuses a corrupted backup and leaves the file as it was', async () => {
     const file = path('refuse.db');

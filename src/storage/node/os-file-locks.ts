@@ -147,6 +147,26 @@ class OsFileLocks implements FileLocks {
 let native: ByteRangeLocks | null | undefined;
 
 /**
+ * Takes SQLite's EXCLUSIVE lock on the database file open on `fd` (the PENDING, RESERVED and
+ * SHARED bytes, all write-locked), as a native writer would before replacing pages: no other
+ * connection, native or ours, reads or writes it until the returned function releases it.
+ * @returns the release function, `false` when another connection holds a lock, or undefined where OS locks are not available
+ */
+export function tryExclusiveFileLock(fd: number): (() => void) | false | undefined {
+  if (native === undefined) native = loadNative();
+  if (native === null) return undefined;
+  const locks = native;
+  const length = 2 + SHARED_SIZE;
+  try {
+    if (!locks.tryLock(fd, PENDING_BYTE, length, { shared: false })) return false;
+  } catch (error) {
+    if (CONFLICT.has(errorCode(error) ?? '')) return false;
+    throw error;
+  }
+  return () => locks.unlock(fd, PENDING_BYTE, length);
+}
+
+/**
  * SQLite-compatible OS locks, or undefined where they cannot be had: only Linux's build of
  * `fs-native-extensions` takes byte-range locks that match native SQLite's (its macOS build
  * locks the whole file with `flock`, its Windows build uses `LockFileEx`, whose shared locks

@@ -19,7 +19,7 @@ export function lockPathOf(databasePath: string): string {
 }
 
 /** True unless `pid` is certainly gone (`kill(pid, 0)` → ESRCH). */
-function isAlive(pid: number): boolean {
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -4,7 +4,7 @@
  *
  * Environment: BENCH_RUNS (default 5) for the core cells, BENCH_LEDGER_RUNS (default 3; 0 skips
  * the ledger section, whose cells take tens of seconds each), BENCH_LIBSQL_RUNS (default 3; 0
- * skips the libSQL section), BENCH_OPFS=0 and BENCH_BIG_FILE=0 (skip the storage section's OPFS
+ * skips the libSQL section), BENCH_READERS_RUNS (default 3; 0 skips the reader-pool section), BENCH_OPFS=0 and BENCH_BIG_FILE=0 (skip the storage section's OPFS
  * and 1 GB-file parts).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -12,12 +12,14 @@ import { cpus } from 'node:os';
 import { analyticsTable } from './analytics-table.js';
 import { ledgerTable } from './ledger-table.js';
 import { libsqlTable } from './libsql-table.js';
+import { readersTable } from './readers-table.js';
 import { storageTable } from './storage-table.js';
 import { fmt, measure, Samples } from './sampling.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const LEDGER_RUNS = Number(process.env.BENCH_LEDGER_RUNS ?? 3);
 const LIBSQL_RUNS = Number(process.env.BENCH_LIBSQL_RUNS ?? 3);
+const READERS_RUNS = Number(process.env.BENCH_READERS_RUNS ?? 3);
 
 /** Workloads and the variants each is measured on. */
 const WORKLOADS = [
@@ -73,6 +75,7 @@ lines.push(
     `Manager point read in a worker = ${(value('manager', 'get') / postMessage).toFixed(2)}× a bare round trip.`,
 );
 lines.push('', analyticsTable(RUNS));
+if (READERS_RUNS > 0) lines.push('', readersTable(READERS_RUNS));
 if (LEDGER_RUNS > 0) lines.push('', ledgerTable(LEDGER_RUNS));
 if (LIBSQL_RUNS > 0) lines.push('', await libsqlTable(LIBSQL_RUNS));
 const storage = storageTable();

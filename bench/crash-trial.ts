@@ -11,7 +11,7 @@ import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { SqliteWasmEngine } from '../src/engine/sqlite-wasm/sqlite-wasm-engine.js';
-import type { EngineName, JournalMode } from '../src/api/database-options.js';
+import type { EngineName, FileLocking, JournalMode } from '../src/api/database-options.js';
 
 /** The repository root (this file runs from bench/ and from dist/bench/). */
 function repositoryRoot(): string {
@@ -44,7 +44,7 @@ export interface TrialResult {
 }
 
 /**
- * Runs the writer (on `engine`, default sqlite-wasm) on `path` and SIGKILLs it per `plan`;
+ * Runs the writer (on `engine`, default sqlite-wasm, with `fileLocking`) on `path` and SIGKILLs it per `plan`;
  * returns the acknowledged numbers and whether it was still writing when killed (false: it
  * failed and exited by itself first).
  */
@@ -53,8 +53,9 @@ export async function runAndKill(
   journalMode: JournalMode,
   plan: KillPlan,
   engine: EngineName = 'sqlite-wasm',
+  fileLocking: FileLocking = 'os',
 ): Promise<{ acks: number[]; killed: boolean }> {
-  const child = spawn(process.execPath, [writer, path, journalMode, engine], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [writer, path, journalMode, engine, fileLocking], { stdio: ['ignore', 'pipe', 'inherit'] });
   const acks: number[] = [];
   // 'close', not 'exit': 'exit' can come before the last lines of stdout are read, and an ack
   // missing from the list makes verify() see the commit after it as one that cannot have started.

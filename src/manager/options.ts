@@ -154,7 +154,7 @@ const MAX_READERS = 8;
 
 /**
  * Checks the `readers` option: a whole number up to 8, and above 0 only where readers can share
- * the file (a sqlite-wasm `file` database with a rollback journal under OS locks).
+ * the file (a sqlite-wasm `file` database under OS locks).
  * @throws DatabaseError `INVALID_ARGUMENT`
  */
 function resolveReaders(
@@ -167,12 +167,6 @@ function resolveReaders(
   }
   if (where.storage !== 'file' || where.engine !== 'sqlite-wasm') {
     throw new DatabaseError('INVALID_ARGUMENT', 'readers are for Node file databases on the sqlite-wasm engine; leave readers unset.');
-  }
-  if (where.journalMode === 'wal') {
-    throw new DatabaseError(
-      'INVALID_ARGUMENT',
-      'readers need a rollback journal for now: WAL runs in exclusive locking mode until the shared-memory index is there. Use journalMode "delete" or leave readers unset.',
-    );
   }
   if (where.fileLocking !== 'os') {
     throw new DatabaseError('INVALID_ARGUMENT', 'readers share the file through SQLite\'s OS locks: they cannot be used with fileLocking "lock-file".');

@@ -12,6 +12,8 @@ export interface DurableOpenPlan {
   readonly walFormat: boolean;
   /** Hold the database in exclusive locking mode for the connection's life (OPFS: one connection, far faster reads). */
   readonly exclusiveLocking?: boolean | undefined;
+  /** The storage shares a wal-index between connections (Node files under OS locks): WAL needs no exclusive locking. */
+  readonly sharedMemory?: boolean | undefined;
 }
 
 /** The two calls this module needs from a connection. */
@@ -29,13 +31,14 @@ function isCorruption(error: unknown): error is DatabaseError {
 
 /**
  * Checks and configures a freshly opened durable database, before anything else reads it:
- * exclusive locking when the journal is (or was) a WAL or the plan asks for it, `quick_check` on an existing file,
+ * exclusive locking when the journal is (or was) a WAL without shared memory, or the plan asks for it, `quick_check` on an existing file,
  * the journal mode, `synchronous=FULL` and `cell_size_check=ON`.
  * @throws DatabaseError `CORRUPT_DATABASE` when the file is not a healthy SQLite database; SQLite's code for other failures
  */
 export function configureDurableDatabase(db: SqlRunner, plan: DurableOpenPlan, filename: string): void {
   const exclusive = plan.exclusiveLocking === true;
-  if (plan.journalMode === 'wal' || plan.walFormat || exclusive) db.exec('PRAGMA locking_mode = EXCLUSIVE');
+  const walWithoutSharedMemory = (plan.journalMode === 'wal' || plan.walFormat) && plan.sharedMemory !== true;
+  if (walWithoutSharedMemory || exclusive) db.exec('PRAGMA locking_mode = EXCLUSIVE');
   if (plan.existed) quickCheck(db, filename);
   const mode = plan.journalMode === 'wal' ? 'wal' : 'delete';
   const { rows } = db.query(`PRAGMA journal_mode = ${mode.toUpperCase()}`);
@@ -43,7 +46,7 @@ export function configureDurableDatabase(db: SqlRunner, plan: DurableOpenPlan, f
     throw new DatabaseError('SQLITE_ERROR', `"${filename}" could not be switched to journal_mode ${mode} (it stayed ${String(rows[0]?.[0])}).`);
   }
   db.exec('PRAGMA synchronous = FULL; PRAGMA cell_size_check = ON;');
-  if (plan.walFormat && plan.journalMode === 'delete' && !exclusive) db.exec('PRAGMA locking_mode = NORMAL');
+  if (walWithoutSharedMemory && plan.journalMode === 'delete' && !exclusive) db.exec('PRAGMA locking_mode = NORMAL');
 }
 
 /**

@@ -111,16 +111,16 @@ describe('SQLite locks shared with native SQLite and other processes', () => {
   });
 
   // A writer process committing multi-page transactions for 10 s beside two native readers: ~15 s unloaded.
-  it(
-    `native readers (python3, sqlite3 CLI) poll for ${POLL_SECONDS} s while the library commits: nothing torn, no writer error, reads get in`,
+  it.each(['delete', 'wal'] as const)(
+    `native readers (python3, sqlite3 CLI) poll for ${POLL_SECONDS} s while the library commits (%s journal): nothing torn, no writer error, reads get in`,
     { timeout: 120_000 },
-    async () => {
-      const path = join(dir, 'polled.db');
+    async (journalMode) => {
+      const path = join(dir, `polled-${journalMode}.db`);
       createTxTable(path);
-      const writing = runAndKill(path, 'delete', { beforeFirstAck: false, afterAcks: 1, delayMs: (POLL_SECONDS + 1) * 1000 });
+      const writing = runAndKill(path, journalMode, { beforeFirstAck: false, afterAcks: 1, delayMs: (POLL_SECONDS + 1) * 1000 });
       const [py, cli] = await Promise.all([pythonReader(path, POLL_SECONDS), cliReader(path, POLL_SECONDS)]);
       const { acks, killed } = await writing;
-      const result = await verify(path, 'delete', acks, 0);
+      const result = await verify(path, journalMode, acks, 0);
       expect(killed).toBe(true);
       expect(result.problems).toEqual([]);
       for (const reads of [py, cli]) {
@@ -131,23 +131,8 @@ describe('SQLite locks shared with native SQLite and other processes', () => {
       expect(cli.reads).toBeGreaterThanOrEqual(POLL_SECONDS);
       expect(acks.length).toBeGreaterThan(POLL_SECONDS);
       console.info(
-        `polled: ${acks.length} commits; python ${py.reads} reads (longest gap ${py.maxGapMs.toFixed(0)} ms, ${py.busy} busy); CLI ${cli.reads} reads (longest gap ${cli.maxGapMs.toFixed(0)} ms)`,
+        `polled (${journalMode}): ${acks.length} commits; python ${py.reads} reads (longest gap ${py.maxGapMs.toFixed(0)} ms, ${py.busy} busy); CLI ${cli.reads} reads (longest gap ${cli.maxGapMs.toFixed(0)} ms)`,
       );
-    },
-  );
-
-  it(
-    'WAL (exclusive locking until the shared-memory index lands): a native reader is refused as busy, never shown a torn state',
-    { timeout: 120_000 },
-    async () => {
-      const path = join(dir, 'polled-wal.db');
-      const writing = runAndKill(path, 'wal', { beforeFirstAck: false, afterAcks: 1, delayMs: 4000 });
-      const py = await pythonReader(path, 3, 0.01);
-      const { acks, killed } = await writing;
-      expect(killed).toBe(true);
-      expect((await verify(path, 'wal', acks, 0)).problems).toEqual([]);
-      expect({ errors: py.errors, torn: py.torn, regressions: py.regressions }).toEqual({ errors: [], torn: 0, regressions: 0 });
-      expect(py.busy).toBeGreaterThan(0);
     },
   );
 

@@ -78,6 +78,8 @@ interface DurableStorage {
   readonly walFormat?: boolean;
   /** How a Node file is locked (undefined for OPFS). */
   readonly locking?: FileLocking;
+  /** The VFS shares a wal-index between connections, so WAL needs no exclusive locking. */
+  readonly sharedMemory?: boolean;
   /** The typed error for a failed call when the storage knows better than SQLite's code. */
   explain?(extendedCode: number): DatabaseError | undefined;
   release(): void;
@@ -153,6 +155,7 @@ export class SqliteWasmEngine extends StatementConnection implements SyncEngine 
         existed: storage.existed,
         walFormat: storage.walFormat === true,
         exclusiveLocking: options.storage === 'opfs',
+        sharedMemory: storage.sharedMemory === true,
       };
       configureDurableDatabase(engine, plan, storage.path);
       return engine;

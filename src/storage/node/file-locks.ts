@@ -11,6 +11,14 @@ import type { LockLevel } from './sqlite-constants.js';
  *   levels are kept in memory between this process's threads. Native programs do not see it.
  */
 
+/** Non-blocking byte-range locks on a descriptor (the part of `fs-native-extensions` used). */
+export interface ByteRangeLocks {
+  /** Takes a read (`shared`) or write lock on `length` bytes at `offset`; false on a conflict (EAGAIN). */
+  tryLock(fd: number, offset: number, length: number, options: { shared: boolean }): boolean;
+  /** Releases the locks on `length` bytes at `offset`. */
+  unlock(fd: number, offset: number, length: number): void;
+}
+
 /** SQLite's lock levels on one open database file (`xLock`, `xUnlock`, `xCheckReservedLock`). */
 export interface FileLock {
   /** The level held now. */
@@ -36,6 +44,8 @@ export interface FileLock {
 export interface FileLocks {
   /** Which mechanism this is. */
   readonly kind: FileLocking;
+  /** The OS byte-range locks behind it, which the shared-memory wal-index needs too (`os` only). */
+  readonly byteRanges?: ByteRangeLocks;
   /**
    * The lock of database file `path`, open on descriptor `fd`, at level NONE.
    * @param lastError - where a failed lock call is recorded (for `xGetLastError`)

@@ -34,6 +34,8 @@ export interface FileStorage {
   readonly walFormat: boolean;
   /** Which mechanism keeps other connections out. */
   readonly locking: FileLocking;
+  /** The VFS shares the `-shm` wal-index with other connections (OS locks): WAL runs in normal locking mode. */
+  readonly sharedMemory: boolean;
   /** Gives up the lock file (if that is the mechanism); call after the connection is closed. Safe to call twice. */
   release(): void;
 }
@@ -101,7 +103,14 @@ function isWalFormat(header: Uint8Array | undefined): boolean {
  * @throws DatabaseError `SQLITE_CANTOPEN`
  */
 export function assertRegularFile(fs: SyncFileSystem, path: string): void {
-  const stat = fs.stat(path);
+  let stat;
+  try {
+    stat = fs.stat(path);
+  } catch (error) {
+    throw new DatabaseError('SQLITE_CANTOPEN', `Could not look at "${path}": ${(error as Error).message}. Check the disk, then open it again.`, {
+      cause: error,
+    });
+  }
   if (stat !== undefined && !stat.isFile) {
     throw new DatabaseError('SQLITE_CANTOPEN', `"${path}" is not a regular file (a directory, device or FIFO); give the path of a database file.`);
   }
@@ -152,6 +161,7 @@ export function openFileStorage(sqlite3: VfsModule, filename: string, options: F
       existed: header !== undefined,
       walFormat: isWalFormat(header),
       locking: locks.kind,
+      sharedMemory: locks.byteRanges !== undefined,
       release: lock === undefined ? () => undefined : holdUntilExit(lock),
     };
   } catch (error) {

@@ -5,6 +5,7 @@ import { errorCode, type LastError, type SyncFileSystem } from './file-system.js
 import type { FileLocks } from './file-locks.js';
 import { ACCESS, IOCAP_POWERSAFE_OVERWRITE, OPEN, RC, SECTOR_SIZE, SYNC_DATAONLY } from './sqlite-constants.js';
 import { lockLevel, VfsFile } from './vfs-file.js';
+import { WalIndex, type WalIndexMemory } from './wal-index.js';
 import type { VfsModule } from './wasm-vfs-api.js';
 
 /** Longest path the VFS accepts, in UTF-8 bytes including the NUL. */
@@ -21,9 +22,11 @@ function isJournal(path: string): boolean {
 }
 
 /**
- * Installs a VFS named `name` over `fs` into the sqlite-wasm module: `sqlite3_io_methods`
- * version 1 (no shared memory: WAL works only with `locking_mode=EXCLUSIVE`), synchronous
- * page-level I/O, SQLite's lock levels taken through `locks`. Modelled on the module's own `opfs-sahpool`.
+ * Installs a VFS named `name` over `fs` into the sqlite-wasm module: synchronous page-level
+ * I/O, SQLite's lock levels taken through `locks`. With OS locks, `sqlite3_io_methods` version 2:
+ * the `-shm` wal-index shared with every other connection, native ones included
+ * ({@link WalIndex}); with the lock-file fallback, version 1 (no shared memory: WAL works only
+ * with `locking_mode=EXCLUSIVE`). Modelled on the module's own `opfs-sahpool`.
  * @throws Error from the module when a VFS of that name exists or installation fails
  */
 export function installNodeVfs(sqlite3: VfsModule, name: string, fs: SyncFileSystem, locks: FileLocks): void {
@@ -32,6 +35,21 @@ export function installNodeVfs(sqlite3: VfsModule, name: string, fs: SyncFileSys
   const lastError: LastError = { error: undefined };
   const sleepCell = new Int32Array(new SharedArrayBuffer(4));
   const file = (pFile: number): VfsFile => files.get(pFile) as VfsFile;
+  const byteRanges = locks.byteRanges;
+  const walIndexes = new Map<number, WalIndex>();
+  const memory: WalIndexMemory = {
+    heap8u: () => wasm.heap8u(),
+    malloc: (bytes) => wasm.exports.sqlite3_malloc(bytes),
+    free: (pointer) => wasm.exports.sqlite3_free(pointer),
+  };
+  const walIndex = (pFile: number): WalIndex | undefined => {
+    let index = walIndexes.get(pFile);
+    if (index === undefined && byteRanges !== undefined) {
+      index = new WalIndex(fs, byteRanges, memory, `${file(pFile).path}-shm`, lastError);
+      walIndexes.set(pFile, index);
+    }
+    return index;
+  };
   const fail = (error: unknown, rc: number): number => {
     lastError.error = error;
     return rc;
@@ -45,6 +63,8 @@ export function installNodeVfs(sqlite3: VfsModule, name: string, fs: SyncFileSys
     xClose(pFile: number): number {
       const f = file(pFile);
       files.delete(pFile);
+      walIndexes.get(pFile)?.unmap(false);
+      walIndexes.delete(pFile);
       return f.close();
     },
     xDeviceCharacteristics: (): number => IOCAP_POWERSAFE_OVERWRITE,
@@ -63,9 +83,25 @@ export function installNodeVfs(sqlite3: VfsModule, name: string, fs: SyncFileSys
     xUnlock: (pFile: number, level: number): number => file(pFile).unlock(lockLevel(level)),
     xWrite: (pFile: number, pSrc: number, n: number, offset: bigint): number => file(pFile).write(wasm.heap8u(), pSrc, n, Number(offset)),
   };
+  const sharedMemory = {
+    xShmMap(pFile: number, region: number, bytes: number, extend: number, pp: number): number {
+      const mapped = walIndex(pFile)?.map(region, bytes, extend !== 0) ?? { rc: RC.IOERR_SHMMAP, pointer: 0 };
+      wasm.pokePtr(pp, mapped.pointer);
+      return mapped.rc;
+    },
+    xShmLock: (pFile: number, offset: number, n: number, flags: number): number => walIndex(pFile)?.lock(offset, n, flags) ?? RC.IOERR_SHMLOCK,
+    xShmBarrier(pFile: number): void {
+      walIndexes.get(pFile)?.barrier();
+    },
+    xShmUnmap(pFile: number, deleteFlag: number): number {
+      const index = walIndexes.get(pFile);
+      walIndexes.delete(pFile);
+      return index?.unmap(deleteFlag !== 0) ?? RC.OK;
+    },
+  };
   const ioStruct = new capi.sqlite3_io_methods();
-  ioStruct.$iVersion = 1;
-  sqlite3.vfs.installVfs({ io: { struct: ioStruct, methods: io } });
+  ioStruct.$iVersion = byteRanges === undefined ? 1 : 2;
+  sqlite3.vfs.installVfs({ io: { struct: ioStruct, methods: byteRanges === undefined ? io : { ...io, ...sharedMemory } } });
 
   const vfs = {
     xOpen(_pVfs: number, zName: number, pFile: number, flags: number, pOutFlags: number): number {

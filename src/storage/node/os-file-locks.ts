@@ -17,19 +17,13 @@
  */
 import { createRequire } from 'node:module';
 import { errorCode, type LastError } from './file-system.js';
-import type { FileLock, FileLocks } from './file-locks.js';
+import type { ByteRangeLocks, FileLock, FileLocks } from './file-locks.js';
 import { LOCK, RC, type LockLevel } from './sqlite-constants.js';
 
 const PENDING_BYTE = 0x40000000;
 const RESERVED_BYTE = PENDING_BYTE + 1;
 const SHARED_FIRST = PENDING_BYTE + 2;
 const SHARED_SIZE = 510;
-
-/** The part of `fs-native-extensions` used here. */
-interface ByteRangeLocks {
-  tryLock(fd: number, offset: number, length: number, options: { shared: boolean }): boolean;
-  unlock(fd: number, offset: number, length: number): void;
-}
 
 /** Lock calls that failed with one of these found a conflicting lock: SQLITE_BUSY, not an I/O error. */
 const CONFLICT = new Set(['EAGAIN', 'EACCES']);
@@ -137,6 +131,10 @@ class OsFileLocks implements FileLocks {
 
   constructor(native: ByteRangeLocks) {
     this.#native = native;
+  }
+
+  get byteRanges(): ByteRangeLocks {
+    return this.#native;
   }
 
   attach(_path: string, fd: number, lastError: LastError): FileLock {

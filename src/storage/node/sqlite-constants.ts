@@ -25,6 +25,10 @@ export const RC = {
   IOERR_DELETE: 10 | (10 << 8),
   IOERR_ACCESS: 10 | (13 << 8),
   IOERR_LOCK: 10 | (15 << 8),
+  IOERR_SHMOPEN: 10 | (18 << 8),
+  IOERR_SHMSIZE: 10 | (19 << 8),
+  IOERR_SHMLOCK: 10 | (20 << 8),
+  IOERR_SHMMAP: 10 | (21 << 8),
   IOERR_CLOSE: 10 | (16 << 8),
   IOERR_DELETE_NOENT: 10 | (23 << 8),
 } as const;

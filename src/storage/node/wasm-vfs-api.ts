@@ -24,6 +24,10 @@ export interface VfsWasm {
   poke64f(ptr: number, value: number): void;
   pokePtr(ptr: number, value: number): void;
   cstrToJs(ptr: number): string;
+  readonly exports: {
+    sqlite3_malloc(bytes: number): number;
+    sqlite3_free(pointer: number): void;
+  };
 }
 
 /** What {@link installNodeVfs} needs from the module. */

@@ -136,35 +136,39 @@ describe('SQLite locks shared with native SQLite and other processes', () => {
     },
   );
 
-  it('a native writer and the library increment one counter at once: exact total, integrity ok', { timeout: 120_000 }, async () => {
-    const path = join(dir, 'both-write.db');
-    const db = DatabaseManager.open(path, { workerUrl });
-    await db.exec('CREATE TABLE counter(id INTEGER PRIMARY KEY, n INTEGER NOT NULL); INSERT INTO counter VALUES (1, 0);');
-    const TIMES = 300;
-    const native = run('python3', [
-      '-c',
-      `import sqlite3, sys
+  it.each(['delete', 'wal'] as const)(
+    'a native writer and the library increment one counter at once (%s journal): exact total, integrity ok',
+    { timeout: 120_000 },
+    async (journalMode) => {
+      const path = join(dir, `both-write-${journalMode}.db`);
+      const db = DatabaseManager.open(path, { workerUrl, journalMode });
+      await db.exec('CREATE TABLE counter(id INTEGER PRIMARY KEY, n INTEGER NOT NULL); INSERT INTO counter VALUES (1, 0);');
+      const TIMES = 300;
+      const native = run('python3', [
+        '-c',
+        `import sqlite3, sys
 con = sqlite3.connect(sys.argv[1], timeout=30, isolation_level=None)
 for _ in range(int(sys.argv[2])):
     con.execute('UPDATE counter SET n = n + 1 WHERE id = 1')
 print('done')`,
-      path,
-      String(TIMES),
-    ]);
-    for (let i = 0; i < TIMES; i++) await db.execute('UPDATE counter SET n = n + 1 WHERE id = 1');
-    expect((await native).stdout.trim()).toBe('done');
-    expect(await db.get('SELECT n FROM counter')).toEqual({ n: 2 * TIMES });
-    expect(await db.get('PRAGMA integrity_check')).toEqual({ integrity_check: 'ok' });
-    await db.close();
-    expect(python<number[]>(`print(json.dumps(sqlite3.connect(sys.argv[1]).execute('SELECT n FROM counter').fetchone()))`, path)).toEqual([2 * TIMES]);
-  });
+        path,
+        String(TIMES),
+      ]);
+      for (let i = 0; i < TIMES; i++) await db.execute('UPDATE counter SET n = n + 1 WHERE id = 1');
+      expect((await native).stdout.trim()).toBe('done');
+      expect(await db.get('SELECT n FROM counter')).toEqual({ n: 2 * TIMES });
+      expect(await db.get('PRAGMA integrity_check')).toEqual({ integrity_check: 'ok' });
+      await db.close();
+      expect(python<number[]>(`print(json.dumps(sqlite3.connect(sys.argv[1]).execute('SELECT n FROM counter').fetchone()))`, path)).toEqual([2 * TIMES]);
+    },
+  );
 
-  it(
-    'a native writer holding the write lock past lockTimeoutMs gives DATABASE_BUSY; nothing is lost and writes go on after it',
+  it.each(['delete', 'wal'] as const)(
+    'a native writer holding the write lock past lockTimeoutMs gives DATABASE_BUSY (%s journal; in WAL reads go on); nothing is lost and writes go on after it',
     { timeout: 60_000 },
-    async () => {
-      const path = join(dir, 'held.db');
-      const db = DatabaseManager.open(path, { workerUrl, lockTimeoutMs: 300 });
+    async (journalMode) => {
+      const path = join(dir, `held-${journalMode}.db`);
+      const db = DatabaseManager.open(path, { workerUrl, lockTimeoutMs: 300, journalMode });
       await db.exec('CREATE TABLE t(x); INSERT INTO t VALUES (1);');
       const holder = spawn(
         'python3',
@@ -189,7 +193,8 @@ print('committed', flush=True)`,
       expect(write.code).toBe('DATABASE_BUSY');
       expect(write.message).toContain('lockTimeoutMs');
       expect(performance.now() - started).toBeGreaterThanOrEqual(250);
-      expect((await rejection(db.query('SELECT * FROM t'))).code).toBe('DATABASE_BUSY');
+      if (journalMode === 'wal') expect(await db.query('SELECT x FROM t')).toEqual([{ x: 1 }]);
+      else expect((await rejection(db.query('SELECT * FROM t'))).code).toBe('DATABASE_BUSY');
       holder.stdin.write('\n');
       expect((await lines.next()).value).toBe('committed');
       await db.execute('INSERT INTO t VALUES (3)');
@@ -200,22 +205,24 @@ print('committed', flush=True)`,
   );
 
   // Two processes × 2,000 durable commits (synchronous=FULL), contending: ~20 s unloaded.
-  it('two library processes increment one counter 2,000 times each: exact total', { timeout: 300_000 }, async () => {
-    const path = join(dir, 'two-processes.db');
-    const [a, b] = await Promise.all([
-      run(process.execPath, [support('count-up.mjs'), path, '2000']),
-      run(process.execPath, [support('count-up.mjs'), path, '2000']),
-    ]);
-    expect(JSON.parse(a.stdout)).toMatchObject({ done: 2000 });
-    expect(JSON.parse(b.stdout)).toMatchObject({ done: 2000 });
-    expect(
-      python<unknown[]>(
-        `con = sqlite3.connect(sys.argv[1])
+  it.each(['delete', 'wal'] as const)(
+    'two library processes increment one counter 2,000 times each (%s journal): exact total',
+    { timeout: 300_000 },
+    async (journalMode) => {
+      const path = join(dir, `two-processes-${journalMode}.db`);
+      const countUp = (): Promise<{ stdout: string }> => run(process.execPath, [support('count-up.mjs'), path, '2000', journalMode]);
+      const [a, b] = await Promise.all([countUp(), countUp()]);
+      expect(JSON.parse(a.stdout)).toMatchObject({ done: 2000 });
+      expect(JSON.parse(b.stdout)).toMatchObject({ done: 2000 });
+      expect(
+        python<unknown[]>(
+          `con = sqlite3.connect(sys.argv[1])
 print(json.dumps([con.execute('SELECT n FROM counter').fetchone()[0], con.execute('PRAGMA integrity_check').fetchone()[0]]))`,
-        path,
-      ),
-    ).toEqual([4000, 'ok']);
-  });
+          path,
+        ),
+      ).toEqual([4000, 'ok']);
+    },
+  );
 
   it('a second library process reads while the first holds a write transaction open, and sees the last committed state', { timeout: 60_000 }, async () => {
     const path = join(dir, 'reader-beside-writer.db');

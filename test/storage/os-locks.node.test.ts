@@ -242,6 +242,54 @@ print(json.dumps([con.execute('SELECT n FROM counter').fetchone()[0], con.execut
     await db.close();
   });
 
+  it(
+    'WAL checkpoints with a native reader holding a snapshot: optimize() does not wait for it, the reader keeps its snapshot, the WAL is copied back once it leaves',
+    { timeout: 60_000 },
+    async () => {
+      const path = join(dir, 'checkpoint.db');
+      const db = DatabaseManager.open(path, { workerUrl, journalMode: 'wal' });
+      await db.exec('CREATE TABLE t(v INTEGER)');
+      await db.executeMany(
+        'INSERT INTO t VALUES (?)',
+        Array.from({ length: 100 }, (_, i) => [i]),
+      );
+      const reader = spawn(
+        'python3',
+        [
+          '-c',
+          `import sqlite3, sys
+con = sqlite3.connect(sys.argv[1], isolation_level=None)
+con.execute('BEGIN')
+print(con.execute('SELECT count(*) FROM t').fetchone()[0], flush=True)
+sys.stdin.readline()
+print(con.execute('SELECT count(*) FROM t').fetchone()[0], flush=True)
+con.execute('COMMIT')`,
+          path,
+        ],
+        { stdio: 'pipe' },
+      );
+      const lines = createInterface({ input: reader.stdout })[Symbol.asyncIterator]();
+      expect((await lines.next()).value).toBe('100');
+      for (let i = 0; i < 200; i++) await db.execute('INSERT INTO t VALUES (?)', [1000 + i]);
+      const report = await db.maintenance.optimize();
+      expect(report.checkpointed).toBe(true);
+      reader.stdin.write('\n');
+      expect((await lines.next()).value).toBe('100');
+      await new Promise((resolve) => reader.once('exit', resolve));
+      const [busy, log, copied] = Object.values((await db.get('PRAGMA wal_checkpoint(TRUNCATE)')) as Record<string, number>);
+      expect({ busy, copiedAll: log === copied }).toEqual({ busy: 0, copiedAll: true });
+      expect(await db.get('SELECT count(*) AS n FROM t')).toEqual({ n: 300 });
+      await db.close();
+      expect(
+        python<unknown[]>(
+          `con = sqlite3.connect(sys.argv[1])
+print(json.dumps([con.execute('SELECT count(*) FROM t').fetchone()[0], con.execute('PRAGMA integrity_check').fetchone()[0]]))`,
+          path,
+        ),
+      ).toEqual([300, 'ok']);
+    },
+  );
+
   it('locks vanish with their holder: a SIGKILLed process inside a transaction, a terminated worker', { timeout: 60_000 }, async () => {
     const path = join(dir, 'vanish.db');
     const { child, next } = await startHolder(path);

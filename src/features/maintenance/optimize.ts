@@ -1,6 +1,6 @@
 /**
  * `optimize()`: planner statistics (`PRAGMA optimize`, or a full `ANALYZE`), VACUUM when free
- * pages pass a share of the file, and a WAL checkpoint in WAL mode. Each step is one worker
+ * pages pass a share of the file, and a passive WAL checkpoint in WAL mode. Each step is one worker
  * call outside any transaction, so it never meets a writer half way.
  */
 import { DatabaseError } from '../../api/database-error.js';
@@ -36,6 +36,8 @@ export async function optimize(port: MaintenancePort, options: OptimizeOptions):
   if (vacuumed) await port.exec('VACUUM');
   const [mode] = await port.query<{ journal_mode: string }>('PRAGMA journal_mode');
   const checkpointed = String(mode?.journal_mode).toLowerCase() === 'wal';
-  if (checkpointed) await port.query('PRAGMA wal_checkpoint(TRUNCATE)');
+  // PASSIVE waits for no one: with readers present (the pool, another process, a native tool)
+  // it copies back what no reader still needs, and TRUNCATE would wait for them up to lockTimeoutMs.
+  if (checkpointed) await port.query('PRAGMA wal_checkpoint(PASSIVE)');
   return { before, after: await sizeOf(port), statistics, vacuumed, checkpointed };
 }

@@ -11,7 +11,11 @@ export type EngineName = 'sqlite-wasm' | 'sql.js';
 export type JournalMode =
   /** Rollback journal (`journal_mode=DELETE`), the default: deleting the journal is the commit. */
   | 'delete'
-  /** Write-ahead log held in exclusive locking mode (one connection; no shared memory needed). */
+  /**
+   * Write-ahead log: readers do not wait for the writer. Node files under OS locks share the
+   * wal-index in `<db>-shm` with every connection; OPFS and the lock-file fallback hold it in
+   * exclusive locking mode (one connection).
+   */
   | 'wal';
 
 /**
@@ -71,8 +75,8 @@ export interface DatabaseOptions extends LibsqlConnectOptions {
   readonly storage?: StorageMode | undefined;
   /**
    * The journal of a `file` or `opfs` database: `delete` (default, a rollback journal with
-   * `synchronous=FULL`) or `wal` (a write-ahead log in exclusive locking mode: faster
-   * commits, one connection).
+   * `synchronous=FULL`) or `wal` (a write-ahead log: faster commits; for Node files under OS
+   * locks, readers — other processes, native tools, `readers` — read while a write is open).
    */
   readonly journalMode?: JournalMode | undefined;
   /**
@@ -86,7 +90,7 @@ export interface DatabaseOptions extends LibsqlConnectOptions {
   readonly opfsVfs?: OpfsVfs | undefined;
   /**
    * Read-only connections for reads outside transactions (default 0: every call on the one
-   * connection). Node `file` databases, sqlite-wasm, rollback journal, OS locks: each reader
+   * connection). Node `file` databases, sqlite-wasm, OS locks (either journal): each reader
    * has a worker thread of its own, so `query`, `get` and `iterate` of a `SELECT` outside a
    * transaction run beside the writer and beside each other, and do not wait for an open write
    * transaction (they see the last committed state). Connection state — TEMP tables, ATTACHed

@@ -3,7 +3,16 @@
  * Import it as `alphatrade-db`; Node and browsers get their own entry points.
  */
 export { DatabaseManager, type DatabaseInfo } from './manager/database-manager.js';
-export type { DatabaseOptions, StorageMode, ManagerEngine, EngineName, JournalMode, OpfsVfs, FileLocking, LibsqlConnectOptions } from './api/database-options.js';
+export type {
+  DatabaseOptions,
+  StorageMode,
+  ManagerEngine,
+  EngineName,
+  JournalMode,
+  OpfsVfs,
+  FileLocking,
+  LibsqlConnectOptions,
+} from './api/database-options.js';
 export type { Migration } from './api/migration.js';
 export type { Session, Row, QueryOptions, TxOptions, StatementOptions, IterateOptions } from './api/session.js';
 export { DEFAULT_LIMITS, type DatabaseLimits } from './api/limits.js';

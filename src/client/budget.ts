@@ -88,9 +88,9 @@ export class TransactionBudget {
 
   /**
    * Watches the signal and the deadline while the transaction runs.
-   * @param onStop - called first when either fires (it interrupts the running statement)
+   * @param onStop - called first when either fires, with why (it interrupts the running statement)
    */
-  watch(onStop: () => void): TransactionStop {
+  watch(onStop: (why: DatabaseError) => void): TransactionStop {
     const { signal, deadline } = this;
     let timer: ReturnType<typeof setTimeout> | undefined;
     let abort: (() => void) | undefined;
@@ -98,7 +98,7 @@ export class TransactionBudget {
     const stopped = new Promise<never>((_, reject) => {
       const stop = (error: DatabaseError): void => {
         reason = error;
-        onStop();
+        onStop(error);
         reject(error);
       };
       if (signal !== undefined) {

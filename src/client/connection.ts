@@ -67,7 +67,7 @@ export class Connection {
       runner.lock.release();
       throw error;
     }
-    const stop = budget.watch(() => runner.guard.interrupt(token, budget.busy));
+    const stop = budget.watch((why) => runner.guard.interrupt(token, budget.busy, why.code === 'ABORTED'));
     try {
       const run = (): Promise<T> => Promise.resolve().then(() => fn(session));
       const context = runner.settings.asyncContext;

@@ -83,16 +83,20 @@ export class RunawayGuard {
 
   /**
    * Stops the running statement of transaction `key`: through the shared flag where the engine
-   * reads it; where it cannot (sql.js in a worker), by recycling the worker when one of the
-   * transaction's calls is with the host (`busy`), since its rollback would wait for it.
+   * reads it. Where it cannot — sql.js, or an abort without SharedArrayBuffer (a page that is not
+   * cross-origin isolated; a deadline the engine keeps by itself) — by recycling the worker when
+   * one of the transaction's calls is with the host (`busy`), since its rollback would wait for it.
+   * @param aborted - the signal fired (else the time budget ran out)
    */
-  interrupt(key: number, busy: boolean): void {
-    if (this.#policy.timeouts === 'recycle') {
-      if (busy) this.#policy.recycle('The transaction was stopped (aborted, or out of time) while one of its statements ran.');
+  interrupt(key: number, busy: boolean, aborted: boolean): void {
+    const flag = this.#policy.abortFlag;
+    if (flag !== undefined && this.#policy.timeouts !== 'recycle') {
+      Atomics.store(flag, 0, key);
       return;
     }
-    const flag = this.#policy.abortFlag;
-    if (flag !== undefined) Atomics.store(flag, 0, key);
+    if (busy && (aborted || this.#policy.timeouts === 'recycle')) {
+      this.#policy.recycle('The transaction was stopped (aborted, or out of time) while one of its statements ran.');
+    }
   }
 }
 

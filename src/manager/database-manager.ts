@@ -248,9 +248,15 @@ export class DatabaseManager extends StatementMethods {
     });
   }
 
-  /** A reader for `sql` when it is a read and a reader is open (a call from inside the writer's own transaction still gets `TX_REENTRANT`). */
+  /**
+   * A reader for the cursor of `sql` when it is a read, a reader is open and the journal is a
+   * WAL: with a rollback journal a cursor holds SHARED between its pages, and would keep the
+   * writer's commits out for as long as the loop runs. (A call from inside the writer's own
+   * transaction still gets `TX_REENTRANT`.)
+   */
   #readerFor(writer: Connection, sql: string): Connection | undefined {
-    return this.#readers === undefined || !this.#mayRead(writer, sql) ? undefined : this.#readers.least();
+    if (this.#readers === undefined || this.#options.journalMode !== 'wal') return undefined;
+    return this.#mayRead(writer, sql) ? this.#readers.least() : undefined;
   }
 
   /**
@@ -273,7 +279,9 @@ export class DatabaseManager extends StatementMethods {
     this.#markClosed(new DatabaseError('DB_CLOSED', `The database "${this.name}" is closed; open it again to use it.`));
     if (opening === undefined) return;
     const open = await opening.catch(() => undefined);
-    await Promise.all([this.#readers?.close(), open?.close()]);
+    // Readers first: the writer, closing last, checkpoints the WAL back into the file.
+    await this.#readers?.close();
+    await open?.close();
   }
 
   #markClosed(error: DatabaseError): void {

@@ -28,6 +28,8 @@ interface Reader {
  */
 export class ReaderPool {
   readonly #readers: Reader[] = [];
+  /** Readers still opening: close() waits for them (each closes itself on arrival once the pool is closed). */
+  readonly #opening = new Set<Promise<void>>();
   #closed = false;
 
   /**
@@ -38,10 +40,12 @@ export class ReaderPool {
    */
   constructor(count: number, launch: () => Promise<LaunchedHost>, settings: Omit<RunnerSettings, 'runaway'>, observer: StatementObserver | undefined) {
     for (let i = 0; i < count; i++) {
-      launch().then(
+      const opening: Promise<void> = launch().then(
         (launched) => this.#join(launched, settings, observer),
         () => undefined,
       );
+      this.#opening.add(opening);
+      void opening.finally(() => this.#opening.delete(opening));
     }
   }
 
@@ -68,9 +72,10 @@ export class ReaderPool {
     return reply;
   }
 
-  /** Closes every reader (their reads finish first). */
+  /** Closes every reader (their reads finish first), those still opening included. */
   async close(): Promise<void> {
     this.#closed = true;
+    await Promise.all(this.#opening);
     const readers = this.#readers.splice(0);
     await Promise.all(readers.map((reader) => reader.connection.close().catch(() => undefined)));
   }
@@ -88,10 +93,10 @@ export class ReaderPool {
     return best;
   }
 
-  #join(launched: LaunchedHost, settings: Omit<RunnerSettings, 'runaway'>, observer: StatementObserver | undefined): void {
+  async #join(launched: LaunchedHost, settings: Omit<RunnerSettings, 'runaway'>, observer: StatementObserver | undefined): Promise<void> {
     const host = launched.connection;
     if (this.#closed) {
-      void host.dispose();
+      await host.dispose();
       return;
     }
     const connection = new Connection(host, { ...settings, runaway: launched.runaway });

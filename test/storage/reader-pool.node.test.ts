@@ -4,7 +4,7 @@
  * and do not wait for an open write transaction (they see the last committed state); reads on a
  * session stay on the writer; the tracker sees every connection's statements.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseManager, type JournalMode } from 'alphatrade-db';
@@ -126,6 +126,36 @@ describe('reader pool', () => {
       );
     }
   });
+
+  it(
+    'a slow iterate loop (rollback journal) does not keep the writer commits out; close in WAL leaves the data checkpointed into the file',
+    { timeout: 60_000 },
+    async () => {
+      const db = await openWithReaders('iterate.db');
+      await db.executeMany(
+        'INSERT INTO counter(id, n) VALUES (?, ?)',
+        Array.from({ length: 20 }, (_, i) => [i + 10, i]),
+      );
+      let seen = 0;
+      for await (const _row of db.iterate('SELECT id FROM counter', [], { pageSize: 2 })) {
+        seen += 1;
+        if (seen === 3) await db.execute('UPDATE counter SET n = n + 1 WHERE id = 1');
+      }
+      expect(seen).toBe(21);
+      expect(await db.get('SELECT n FROM counter WHERE id = 1')).toEqual({ n: 1 });
+      await db.close();
+
+      const wal = await openWithReaders('close-wal.db', 2, 'wal');
+      await wal.executeMany(
+        'INSERT INTO counter(id, n) VALUES (?, ?)',
+        Array.from({ length: 500 }, (_, i) => [i + 10, i]),
+      );
+      expect(await wal.get('SELECT count(*) AS rows FROM counter')).toEqual({ rows: 501 });
+      await wal.close();
+      const file = join(dir, 'close-wal.db');
+      expect(existsSync(`${file}-wal`) ? statSync(`${file}-wal`).size : 0).toBe(0);
+    },
+  );
 
   it('terminate stops the readers with the writer; the name opens again', { timeout: 60_000 }, async () => {
     const db = await openWithReaders('terminate.db');

@@ -14,6 +14,7 @@ import { promisify } from 'node:util';
 import { DatabaseManager } from 'alphatrade-db';
 import { workerUrl } from 'test-env';
 import { afterAll, describe, expect, it } from 'vitest';
+import { rejection } from '../support/rejection.js';
 import { python } from './native.js';
 
 const run = promisify(execFile);
@@ -75,6 +76,23 @@ describe('one file under two names', () => {
     await db.close();
     expect(nativeCounter(path)).toEqual([1500, 'ok']);
   });
+
+  it(
+    'in WAL, a file with two names gets no shared wal-index (each name would keep its own -wal): the second name is DATABASE_BUSY, nothing is lost',
+    { timeout: 60_000 },
+    async () => {
+      const path = join(dir, 'linked-wal.db');
+      const link = counterWithLink(path);
+      const a = DatabaseManager.open(path, { workerUrl, journalMode: 'wal' });
+      await increment(a, 10);
+      const b = DatabaseManager.open(link, { workerUrl, journalMode: 'wal', lockTimeoutMs: 200 });
+      expect((await rejection(b.execute('UPDATE counter SET n = n + 1 WHERE id = 1'))).code).toBe('DATABASE_BUSY');
+      await b.close();
+      await increment(a, 10);
+      await a.close();
+      expect(nativeCounter(path)).toEqual([20, 'ok']);
+    },
+  );
 
   it('a lock file left by a holder that is gone (a reused pid naming this process, another host) keeps nobody out', async () => {
     const path = join(dir, 'stale-lock.db');

@@ -34,7 +34,11 @@ export interface FileStorage {
   readonly walFormat: boolean;
   /** Which mechanism keeps other connections out. */
   readonly locking: FileLocking;
-  /** The VFS shares the `-shm` wal-index with other connections (OS locks): WAL runs in normal locking mode. */
+  /**
+   * The VFS shares the `-shm` wal-index with other connections (OS locks), so WAL runs in
+   * normal locking mode. Not for a file with several names (hard links): its locks follow the
+   * file, but its `-wal` and `-shm` follow the name, so two names would keep two WALs.
+   */
   readonly sharedMemory: boolean;
   /** Gives up the lock file (if that is the mechanism); call after the connection is closed. Safe to call twice. */
   release(): void;
@@ -100,9 +104,10 @@ function isWalFormat(header: Uint8Array | undefined): boolean {
 /**
  * Refuses a path that exists but is not a regular file: a device (`/dev/zero` reads forever), a
  * FIFO (an open blocks until a writer comes, past even `terminate()`), a directory.
+ * @returns how many names the file has (1 for a file that does not exist yet)
  * @throws DatabaseError `SQLITE_CANTOPEN`
  */
-export function assertRegularFile(fs: SyncFileSystem, path: string): void {
+export function regularFileLinks(fs: SyncFileSystem, path: string): number {
   let stat;
   try {
     stat = fs.stat(path);
@@ -114,6 +119,7 @@ export function assertRegularFile(fs: SyncFileSystem, path: string): void {
   if (stat !== undefined && !stat.isFile) {
     throw new DatabaseError('SQLITE_CANTOPEN', `"${path}" is not a regular file (a directory, device or FIFO); give the path of a database file.`);
   }
+  return stat?.links ?? 1;
 }
 
 /**
@@ -149,7 +155,7 @@ export function openFileStorage(sqlite3: VfsModule, filename: string, options: F
   } catch (error) {
     throw new DatabaseError('SQLITE_CANTOPEN', `Could not create the directory of "${path}": ${(error as Error).message}`, { cause: error });
   }
-  assertRegularFile(fs, path);
+  const links = regularFileLinks(fs, path);
   const locks = locksFor(fs, options.locking ?? 'os');
   const lock = locks.kind === 'lock-file' ? ProcessLock.acquire(fs, path) : undefined;
   try {
@@ -161,7 +167,7 @@ export function openFileStorage(sqlite3: VfsModule, filename: string, options: F
       existed: header !== undefined,
       walFormat: isWalFormat(header),
       locking: locks.kind,
-      sharedMemory: locks.byteRanges !== undefined,
+      sharedMemory: locks.byteRanges !== undefined && links <= 1,
       release: lock === undefined ? () => undefined : holdUntilExit(lock),
     };
   } catch (error) {

@@ -22,6 +22,8 @@ export interface FileStat {
   readonly size: number;
   /** True for a regular file. */
   readonly isFile: boolean;
+  /** How many names (hard links) the file has; 1 where the file system cannot tell. */
+  readonly links?: number;
 }
 
 /** The synchronous file operations the VFS needs, named after what they guarantee. */

@@ -42,7 +42,7 @@ export const nodeFileSystem: SyncFileSystem = {
   size: (fd) => fstatSync(fd).size,
   stat(path) {
     const stats = statSync(path, { throwIfNoEntry: false });
-    return stats === undefined ? undefined : { size: stats.size, isFile: stats.isFile() };
+    return stats === undefined ? undefined : { size: stats.size, isFile: stats.isFile(), links: stats.nlink };
   },
   writable(path) {
     try {

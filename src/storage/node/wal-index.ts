@@ -8,7 +8,9 @@
  *   index does not change without it);
  * - **out** before an exclusive shm lock is released and at each barrier: words the connection
  *   changed since the shadow are written to the file, and only those, so words that other
- *   connections change under their own locks are never overwritten.
+ *   connections change under their own locks are never overwritten. The shadow takes a word
+ *   only once it is written, and the lock is released whatever happens; a failed write marks
+ *   the index failed: every later shm call reports an I/O error, so SQLite stops trusting it.
  * This is the protocol ncruces/go-sqlite3 uses where it cannot map wasm memory: the header's two
  * copies are checksummed and read between barriers, the checkpoint words are 4-byte aligned,
  * and the hash tables change only under the exclusive WAL write lock.
@@ -51,6 +53,8 @@ export class WalIndex {
   #fd: number | undefined;
   #regions: Region[] = [];
   #regionBytes = 0;
+  /** Set once the file could not be written: the index no longer matches it. */
+  #failed: unknown;
 
   /**
    * @param fs - the file system
@@ -72,18 +76,31 @@ export class WalIndex {
    * 0 when the region does not exist and may not be created.
    */
   map(index: number, bytes: number, extend: boolean): { rc: number; pointer: number } {
+    if (this.#failed !== undefined) return { rc: RC.IOERR_SHMMAP, pointer: 0 };
+    let fd: number | undefined;
     try {
-      const fd = this.#open();
-      if (fd === undefined) return { rc: RC.BUSY, pointer: 0 };
+      fd = this.#open();
+    } catch (error) {
+      this.#lastError.error = error;
+      return { rc: RC.IOERR_SHMOPEN, pointer: 0 };
+    }
+    if (fd === undefined) return { rc: RC.BUSY, pointer: 0 };
+    try {
       this.#regionBytes = bytes;
       if (index >= this.#regions.length) {
         const needed = (index + 1) * bytes;
-        if (this.#fs.size(fd) < needed) {
+        const size = this.#fs.size(fd);
+        if (size < needed) {
           if (!extend) return { rc: RC.OK, pointer: 0 };
-          this.#fs.truncate(fd, needed);
+          this.#grow(fd, size, needed);
         }
-        while (this.#regions.length <= index) this.#addRegion(fd, this.#regions.length, bytes);
       }
+    } catch (error) {
+      this.#lastError.error = error;
+      return { rc: RC.IOERR_SHMSIZE, pointer: 0 };
+    }
+    try {
+      while (this.#regions.length <= index) this.#addRegion(fd, this.#regions.length, bytes);
       return { rc: RC.OK, pointer: (this.#regions[index] as Region).pointer };
     } catch (error) {
       this.#lastError.error = error;
@@ -96,17 +113,30 @@ export class WalIndex {
     const fd = this.#fd;
     if (fd === undefined) return RC.IOERR_SHMLOCK;
     const exclusive = (flags & SHM_EXCLUSIVE) !== 0;
-    try {
-      if ((flags & SHM_UNLOCK) !== 0) {
+    if ((flags & SHM_UNLOCK) !== 0) {
+      let rc: number = RC.OK;
+      try {
         if (exclusive) this.#copyOut(fd);
+      } catch (error) {
+        this.#fail(error);
+        rc = RC.IOERR_SHMLOCK;
+      } finally {
         this.#locks.unlock(fd, LOCK_BASE + offset, n);
-        return RC.OK;
       }
-      if ((flags & SHM_LOCK) === 0) return RC.IOERR_SHMLOCK;
+      return rc;
+    }
+    if (this.#failed !== undefined || (flags & SHM_LOCK) === 0) return RC.IOERR_SHMLOCK;
+    try {
       if (!this.#try(fd, LOCK_BASE + offset, n, !exclusive)) return RC.BUSY;
+    } catch (error) {
+      this.#lastError.error = error;
+      return RC.IOERR_SHMLOCK;
+    }
+    try {
       this.#copyIn(fd);
       return RC.OK;
     } catch (error) {
+      this.#locks.unlock(fd, LOCK_BASE + offset, n);
       this.#lastError.error = error;
       return RC.IOERR_SHMLOCK;
     }
@@ -120,7 +150,7 @@ export class WalIndex {
       this.#copyIn(fd);
       this.#copyOut(fd);
     } catch (error) {
-      this.#lastError.error = error;
+      this.#fail(error);
     }
   }
 
@@ -166,6 +196,21 @@ export class WalIndex {
     return fd;
   }
 
+  /** Records that the index no longer matches its file. */
+  #fail(error: unknown): void {
+    this.#failed = error;
+    this.#lastError.error = error;
+  }
+
+  /**
+   * Grows the file to `needed` bytes by writing zeros (not `ftruncate`: a file with holes can
+   * fail a later write into a hole with ENOSPC, after SQLite believed the space was there).
+   */
+  #grow(fd: number, from: number, needed: number): void {
+    const zeros = new Uint8Array(Math.min(needed - from, 32 * 1024));
+    for (let at = from; at < needed; at += zeros.length) this.#write(fd, zeros.subarray(0, Math.min(zeros.length, needed - at)), at);
+  }
+
   #addRegion(fd: number, index: number, bytes: number): void {
     const pointer = this.#memory.malloc(bytes);
     if (pointer === 0) throw new Error('Out of memory mapping the wal-index.');
@@ -198,27 +243,28 @@ export class WalIndex {
     });
   }
 
-  /** Writes the words this connection changed since the shadow to the file, run by run. */
+  /**
+   * Writes the words this connection changed since the shadow to the file, run by run, the
+   * first region (the header) last; the shadow takes each run once it is written.
+   */
   #copyOut(fd: number): void {
-    if (this.#regions.length === 0) return;
     const heap = this.#memory.heap8u();
-    const first = this.#regions[0] as Region;
-    if (sameBytes(heap.subarray(first.pointer, first.pointer + HEADER_BYTES), first.shadow, HEADER_BYTES)) return;
-    this.#regions.forEach((region, index) => {
+    for (let index = this.#regions.length - 1; index >= 0; index--) {
+      const region = this.#regions[index] as Region;
       const shadow = new Int32Array(region.shadow.buffer);
       const mine = new Int32Array(heap.buffer, region.pointer, shadow.length);
       let run = -1;
       for (let i = 0; i <= shadow.length; i++) {
         const changed = i < shadow.length && shadow[i] !== mine[i];
-        if (changed) {
-          shadow[i] = mine[i] as number;
-          if (run < 0) run = i;
-        } else if (run >= 0) {
-          this.#write(fd, region.shadow.subarray(run * 4, i * 4), index * this.#regionBytes + run * 4);
+        if (changed && run < 0) run = i;
+        if (!changed && run >= 0) {
+          const bytes = new Uint8Array(mine.buffer, region.pointer + run * 4, (i - run) * 4).slice();
+          this.#write(fd, bytes, index * this.#regionBytes + run * 4);
+          region.shadow.set(bytes, run * 4);
           run = -1;
         }
       }
-    });
+    }
   }
 
   #read(fd: number, into: Uint8Array, position: number): void {

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { DatabaseError } from '../../api/database-error.js';
-import { assertRegularFile, holdUntilExit } from '../node/file-storage.js';
+import { holdUntilExit, regularFileLinks } from '../node/file-storage.js';
 import { errorCode } from '../node/file-system.js';
 import { nodeFileSystem } from '../node/node-file-system.js';
 import { ProcessLock } from '../node/process-lock.js';
@@ -35,7 +35,7 @@ export function openNodeSnapshotStore(filename: string, fs: AtomicWriteFileSyste
   } catch (error) {
     throw new DatabaseError('SQLITE_CANTOPEN', `Could not create the directory of "${path}": ${(error as Error).message}`, { cause: error });
   }
-  assertRegularFile(nodeFileSystem, path);
+  regularFileLinks(nodeFileSystem, path);
   const lock = ProcessLock.acquire(nodeFileSystem, path);
   let image: Uint8Array | undefined;
   try {

@@ -1,6 +1,8 @@
 /**
- * One reader-pool cell in a fresh process: `node dist/bench/readers-cell.js <readers> <workload>`
- * on a 10k-row file database (rollback journal, OS locks) with 0 or more readers. Prints
+ * One reader-pool cell in a fresh process: `node dist/bench/readers-cell.js <setup> <workload>`
+ * on a 10k-row file database. `setup` is a number of readers (rollback journal, OS locks), or
+ * `wal-shared` (WAL with the shared wal-index) or `wal-exclusive` (WAL in exclusive locking
+ * mode, the lock-file fallback: what WAL was before the shared index). Prints
  * `{ ms, perCallUs }`:
  * - `idle-get`: median awaited point read (µs);
  * - `held-get`: median awaited point read issued while a write transaction is held open for
@@ -8,7 +10,7 @@
  * - `scan`: 8 concurrent callers of a 10k-row scan, reads per second (in `ms`);
  * - `commit`: median single-row commit (ms).
  */
-import { DatabaseManager } from 'alphatrade-db';
+import { DatabaseManager, type DatabaseOptions } from 'alphatrade-db';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,12 +23,14 @@ const SCANS = 800;
 const CALLERS = 8;
 const COMMITS = 300;
 
-const [readersArg, workload] = process.argv.slice(2) as [string, string];
-const readers = Number(readersArg);
+const [setup, workload] = process.argv.slice(2) as [string, string];
+const readers = setup.startsWith('wal-') ? 0 : Number(setup);
+const options: DatabaseOptions =
+  setup === 'wal-shared' ? { journalMode: 'wal' } : setup === 'wal-exclusive' ? { journalMode: 'wal', fileLocking: 'lock-file' } : { readers };
 const scratch = mkdtempSync(join(tmpdir(), 'bench-readers-'));
 const median = (values: number[]): number => values.sort((a, b) => a - b)[values.length >> 1] as number;
 
-const db = DatabaseManager.open(join(scratch, 'readers.db'), { readers });
+const db = DatabaseManager.open(join(scratch, 'readers.db'), options);
 try {
   await db.exec('CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT NOT NULL)');
   await db.executeMany(

@@ -11,6 +11,8 @@ const WORKLOADS = [
   ['commit', 'single-row commit, median (ms)', 'ms'],
 ] as const;
 const POOLS = ['0', '2'] as const;
+const WAL_WORKLOADS = WORKLOADS.filter(([workload]) => workload === 'idle-get' || workload === 'commit');
+const WAL_SETUPS = ['wal-exclusive', 'wal-shared'] as const;
 
 /** Runs the reader cells `runs` times each and returns the markdown section. */
 export function readersTable(runs: number): string {
@@ -21,6 +23,13 @@ export function readersTable(runs: number): string {
       for (const readers of POOLS) {
         const sample = measure('readers-cell', readers, workload);
         samples.add(`${readers}/${workload}`, field === 'perCallUs' ? (sample.perCallUs as number) : sample.ms);
+        process.stderr.write('.');
+      }
+    }
+    for (const [workload, , field] of WAL_WORKLOADS) {
+      for (const setup of WAL_SETUPS) {
+        const sample = measure('readers-cell', setup, workload);
+        samples.add(`${setup}/${workload}`, field === 'perCallUs' ? (sample.perCallUs as number) : sample.ms);
         process.stderr.write('.');
       }
     }
@@ -35,6 +44,16 @@ export function readersTable(runs: number): string {
       const one = samples.median(`0/${workload}`);
       const pool = samples.median(`2/${workload}`);
       return `| ${title} | ${fmt(one)} | ${fmt(pool)} | ${(pool / one).toFixed(2)}× |`;
+    }),
+    '',
+    'WAL with the shared `-shm` wal-index (other connections may read and write) vs WAL in exclusive locking mode (one connection: the lock-file fallback, and what WAL was before), same run.',
+    '',
+    '| workload | exclusive | shared wal-index | shared ÷ exclusive |',
+    '|---|---|---|---|',
+    ...WAL_WORKLOADS.map(([workload, title]) => {
+      const exclusive = samples.median(`wal-exclusive/${workload}`);
+      const shared = samples.median(`wal-shared/${workload}`);
+      return `| ${title} | ${fmt(exclusive)} | ${fmt(shared)} | ${(shared / exclusive).toFixed(2)}× |`;
     }),
   ].join('\n');
 }

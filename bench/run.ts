@@ -53,7 +53,7 @@ const lines: string[] = [
   `Node ${process.version}, ${cpus().length} cores, ${RUNS} fresh processes per cell (interleaved), medians. ` +
     `Ratios: ×bs3 against better-sqlite3 12 (file, WAL, synchronous=NORMAL); ×raw against our sqlite-wasm engine in-process (no worker).`,
   '',
-  '| workload | manager (sqlite-wasm, worker) | manager (sqlite-wasm, in-process) | manager (sql.js, worker) | manager, file (rollback journal) | manager, file (WAL, exclusive) | raw engine, in-process | better-sqlite3 | worker ×bs3 | in-process ×bs3 | worker ×raw | file WAL ×bs3 |',
+  '| workload | manager (sqlite-wasm, worker) | manager (sqlite-wasm, in-process) | manager (sql.js, worker) | manager, file (rollback journal) | manager, file (WAL) | raw engine, in-process | better-sqlite3 | worker ×bs3 | in-process ×bs3 | worker ×raw | file WAL ×bs3 |',
   '|---|---|---|---|---|---|---|---|---|---|---|---|',
 ];
 for (const { id, title, unit } of WORKLOADS) {

@@ -8,7 +8,10 @@
  *   index does not change without it);
  * - **out** before an exclusive shm lock is released and at each barrier: words the connection
  *   changed since the shadow are written to the file, and only those, so words that other
- *   connections change under their own locks are never overwritten. The shadow takes a word
+ *   connections change under their own locks are never overwritten. SQLite writes the index
+ *   only under an exclusive shm lock (the write lock for the header and hash tables, a read
+ *   slot's lock for its mark, the checkpoint lock for the backfill count), so copying out is
+ *   skipped while no exclusive lock has been held since the last copy. The shadow takes a word
  *   only once it is written, and the lock is released whatever happens; a failed write marks
  *   the index failed: every later shm call reports an I/O error, so SQLite stops trusting it.
  * This is the protocol ncruces/go-sqlite3 uses where it cannot map wasm memory: the header's two
@@ -55,6 +58,10 @@ export class WalIndex {
   #regionBytes = 0;
   /** Set once the file could not be written: the index no longer matches it. */
   #failed: unknown;
+  /** Shm lock slots held exclusively now. */
+  #exclusiveSlots = 0;
+  /** An exclusive lock was held since the last copy out: the heap may hold words to write. */
+  #dirty = false;
 
   /**
    * @param fs - the file system
@@ -122,12 +129,17 @@ export class WalIndex {
         rc = RC.IOERR_SHMLOCK;
       } finally {
         this.#locks.unlock(fd, LOCK_BASE + offset, n);
+        if (exclusive) this.#exclusiveSlots = Math.max(0, this.#exclusiveSlots - n);
       }
       return rc;
     }
     if (this.#failed !== undefined || (flags & SHM_LOCK) === 0) return RC.IOERR_SHMLOCK;
     try {
       if (!this.#try(fd, LOCK_BASE + offset, n, !exclusive)) return RC.BUSY;
+      if (exclusive) {
+        this.#exclusiveSlots += n;
+        this.#dirty = true;
+      }
     } catch (error) {
       this.#lastError.error = error;
       return RC.IOERR_SHMLOCK;
@@ -248,6 +260,7 @@ export class WalIndex {
    * first region (the header) last; the shadow takes each run once it is written.
    */
   #copyOut(fd: number): void {
+    if (!this.#dirty) return;
     const heap = this.#memory.heap8u();
     for (let index = this.#regions.length - 1; index >= 0; index--) {
       const region = this.#regions[index] as Region;
@@ -265,6 +278,7 @@ export class WalIndex {
         }
       }
     }
+    if (this.#exclusiveSlots === 0) this.#dirty = false;
   }
 
   #read(fd: number, into: Uint8Array, position: number): void {

@@ -23,6 +23,11 @@ export interface Engine<out Sync extends boolean = boolean> {
   readonly sqliteVersion: string;
   /** How a Node file database is locked against other connections; undefined for every other storage. */
   readonly fileLocking?: FileLocking | undefined;
+  /**
+   * Brings state shared with other connections (a WAL's wal-index) up to date before a
+   * statement outside a transaction, so SQLite's first look at it is current (optional).
+   */
+  refreshSharedState?(): void;
   /** Runs a script of zero or more statements, discarding results. */
   exec(sql: string): Answer<Sync, void>;
   /** Runs one statement and returns all its rows, counting each on `meter` (which may stop the read). */

@@ -290,6 +290,7 @@ export class Host implements HostApi {
     try {
       this.#admission.statement(kind, sql, input, scope);
       this.#enter(tx, scope?.depth);
+      if (tx === undefined) this.#engine.refreshSharedState?.();
       const limits = scope ?? NO_LIMITS;
       const started = performance.now();
       let output: StatementOutput[StatementKind];

@@ -290,6 +290,39 @@ print(json.dumps([con.execute('SELECT count(*) FROM t').fetchone()[0], con.execu
     },
   );
 
+  it('in WAL, reading beside a native writer that does not wait (timeout 0) never makes its commits fail', { timeout: 60_000 }, async () => {
+    const path = join(dir, 'no-wait-writer.db');
+    const db = DatabaseManager.open(path, { workerUrl, journalMode: 'wal' });
+    await db.exec('CREATE TABLE t(v INTEGER)');
+    let stop = false;
+    let reads = 0;
+    const reading = (async () => {
+      while (!stop) {
+        await db.get('SELECT count(*) AS n FROM t');
+        reads += 1;
+      }
+    })();
+    const { stdout } = await run('python3', [
+      '-c',
+      `import sqlite3, sys, json
+con = sqlite3.connect(sys.argv[1], timeout=0, isolation_level=None)
+failed = 0
+for i in range(300):
+    try:
+        con.execute('INSERT INTO t VALUES (?)', (i,))
+    except sqlite3.OperationalError:
+        failed += 1
+print(json.dumps({'failed': failed}))`,
+      path,
+    ]);
+    stop = true;
+    await reading;
+    expect(JSON.parse(stdout)).toEqual({ failed: 0 });
+    expect(reads).toBeGreaterThan(0);
+    expect(await db.get('SELECT count(*) AS n FROM t')).toEqual({ n: 300 });
+    await db.close();
+  });
+
   it('locks vanish with their holder: a SIGKILLed process inside a transaction, a terminated worker', { timeout: 60_000 }, async () => {
     const path = join(dir, 'vanish.db');
     const { child, next } = await startHolder(path);

@@ -80,6 +80,8 @@ interface DurableStorage {
   readonly locking?: FileLocking;
   /** The VFS shares a wal-index between connections, so WAL needs no exclusive locking. */
   readonly sharedMemory?: boolean;
+  /** Brings the shared wal-index up to date between transactions. */
+  refresh?(): void;
   /** The typed error for a failed call when the storage knows better than SQLite's code. */
   explain?(extendedCode: number): DatabaseError | undefined;
   release(): void;
@@ -192,6 +194,11 @@ export class SqliteWasmEngine extends StatementConnection implements SyncEngine 
 
   exec(sql: string): void {
     this.#binding.exec(sql);
+  }
+
+  /** Brings the file's shared wal-index up to date before a statement outside a transaction. */
+  refreshSharedState(): void {
+    this.#storage?.refresh?.();
   }
 
   /**

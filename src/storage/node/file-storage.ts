@@ -40,6 +40,8 @@ export interface FileStorage {
    * file, but its `-wal` and `-shm` follow the name, so two names would keep two WALs.
    */
   readonly sharedMemory: boolean;
+  /** Brings the shared wal-index up to date between transactions (a no-op without shared memory). */
+  refresh(): void;
   /** Gives up the lock file (if that is the mechanism); call after the connection is closed. Safe to call twice. */
   release(): void;
 }
@@ -50,6 +52,8 @@ const SQLITE_MAGIC = 'SQLite format 3\0';
 let lockTable: LockTable | undefined;
 /** The installed VFSes: one per file system and lock mechanism. */
 const vfsNames = new Map<SyncFileSystem, Map<FileLocking, string>>();
+/** Each installed VFS's wal-index refresh. */
+const refreshers = new Map<string, () => void>();
 let vfsCount = 0;
 const held = new Set<ProcessLock>();
 let exitHookInstalled = false;
@@ -69,7 +73,7 @@ function vfsFor(sqlite3: VfsModule, fs: SyncFileSystem, locks: FileLocks): strin
   let name = byKind.get(locks.kind);
   if (name === undefined) {
     name = vfsCount === 0 ? 'alphatrade-node' : `alphatrade-node-${vfsCount}`;
-    installNodeVfs(sqlite3, name, fs, locks);
+    refreshers.set(name, installNodeVfs(sqlite3, name, fs, locks).refresh);
     vfsCount += 1;
     byKind.set(locks.kind, name);
   }
@@ -168,6 +172,7 @@ export function openFileStorage(sqlite3: VfsModule, filename: string, options: F
       walFormat: isWalFormat(header),
       locking: locks.kind,
       sharedMemory: locks.byteRanges !== undefined && links <= 1,
+      refresh: refreshers.get(vfsName) ?? (() => undefined),
       release: lock === undefined ? () => undefined : holdUntilExit(lock),
     };
   } catch (error) {

@@ -27,9 +27,10 @@ function isJournal(path: string): boolean {
  * the `-shm` wal-index shared with every other connection, native ones included
  * ({@link WalIndex}); with the lock-file fallback, version 1 (no shared memory: WAL works only
  * with `locking_mode=EXCLUSIVE`). Modelled on the module's own `opfs-sahpool`.
+ * @returns `refresh()`: brings every open wal-index of this VFS up to date between transactions ({@link WalIndex.refresh})
  * @throws Error from the module when a VFS of that name exists or installation fails
  */
-export function installNodeVfs(sqlite3: VfsModule, name: string, fs: SyncFileSystem, locks: FileLocks): void {
+export function installNodeVfs(sqlite3: VfsModule, name: string, fs: SyncFileSystem, locks: FileLocks): { refresh(): void } {
   const { wasm, capi } = sqlite3;
   const files = new Map<number, VfsFile>();
   const lastError: LastError = { error: undefined };
@@ -198,4 +199,9 @@ export function installNodeVfs(sqlite3: VfsModule, name: string, fs: SyncFileSys
   vfsStruct.$szOsFile = capi.sqlite3_file.structInfo.sizeof;
   vfsStruct.$mxPathname = MAX_PATHNAME;
   sqlite3.vfs.installVfs({ vfs: { struct: vfsStruct, methods: vfs, name } });
+  return {
+    refresh() {
+      for (const index of walIndexes.values()) index.refresh();
+    },
+  };
 }

@@ -154,6 +154,22 @@ export class WalIndex {
     }
   }
 
+  /**
+   * Brings the heap up to date with what other connections wrote, between transactions (no shm
+   * lock held): SQLite reads the header's first copy before its first barrier, so without this
+   * a reader finds the header "changed" after every foreign commit and takes the write lock to
+   * read it again.
+   */
+  refresh(): void {
+    const fd = this.#fd;
+    if (fd === undefined || this.#failed !== undefined || this.#dirty) return;
+    try {
+      this.#copyIn(fd);
+    } catch (error) {
+      this.#lastError.error = error;
+    }
+  }
+
   /** xShmBarrier: what others wrote comes in, what this connection wrote goes out. */
   barrier(): void {
     const fd = this.#fd;

@@ -14,6 +14,7 @@ import type { SahPoolModule } from '../../storage/opfs/opfs-storage.js';
 import { installVfsErrorLog } from '../../storage/opfs/vfs-error-log.js';
 import { WasmBinding, type PreparedStatement, type WasmHelpers } from './wasm-binding.js';
 import { copyMain, deserializeMain, serializeMain, type ImageCapi } from './database-image.js';
+import { engineError } from './engine-error.js';
 
 /** The parts of the loaded sqlite3 module this adapter touches. */
 interface Sqlite3Module {
@@ -61,10 +62,6 @@ const SQLITE_OPEN_CREATE = 0x4;
 const SQLITE_OPEN_URI = 0x40;
 const SQLITE_OPEN_EXRESCODE = 0x02000000;
 const SQLITE_DBCONFIG_DEFENSIVE = 1010;
-const SQLITE_BUSY = 5;
-const SQLITE_CORRUPT = 11;
-const SQLITE_FULL = 13;
-const SQLITE_NOTADB = 26;
 /** VM steps between two calls of the progress handler: often enough to stop within a millisecond. */
 const PROGRESS_STEPS = 1000;
 /** Loaded only for storage "file" (Node), by a specifier bundlers do not follow into browser builds. */
@@ -406,26 +403,6 @@ export class SqliteWasmEngine extends StatementConnection implements SyncEngine 
     const extended = x.sqlite3_extended_errcode(db) || rc;
     const code = this.#module.capi.sqlite3_js_rc_str(extended) ?? this.#module.capi.sqlite3_js_rc_str(rc & 0xff) ?? 'SQLITE_ERROR';
     const message = this.#module.wasm.cstrToJs(x.sqlite3_errmsg(db));
-    const primary = extended & 0xff;
-    const explained = this.#storage?.explain?.(extended);
-    if (explained !== undefined) return explained;
-    if (primary === SQLITE_FULL) {
-      return new DatabaseError(
-        'DISK_FULL',
-        `The disk is full (${code}); the change was rolled back and the database keeps its last committed state. Free space and retry.`,
-        { sqliteCode: extended },
-      );
-    }
-    if (primary === SQLITE_BUSY) {
-      return new DatabaseError(
-        'DATABASE_BUSY',
-        `Another connection to this file (another process, thread or a native SQLite program) held its lock past the busy timeout (${code}: ${message}). Retry, or raise lockTimeoutMs.`,
-        { sqliteCode: extended },
-      );
-    }
-    if (primary === SQLITE_CORRUPT || primary === SQLITE_NOTADB) {
-      return new DatabaseError('CORRUPT_DATABASE', `${message} (${code})`, { sqliteCode: extended });
-    }
-    return new DatabaseError(code as `SQLITE_${string}`, message, { sqliteCode: extended });
+    return this.#storage?.explain?.(extended) ?? engineError(code, message, extended);
   }
 }

@@ -1,5 +1,5 @@
 import type { FileLocking } from '../../api/database-options.js';
-import type { LastError } from './file-system.js';
+import { errorCode, type LastError } from './file-system.js';
 import type { LockLevel } from './sqlite-constants.js';
 
 /**
@@ -17,6 +17,23 @@ export interface ByteRangeLocks {
   tryLock(fd: number, offset: number, length: number, options: { shared: boolean }): boolean;
   /** Releases the locks on `length` bytes at `offset`. */
   unlock(fd: number, offset: number, length: number): void;
+}
+
+/** Lock calls that failed with one of these found a conflicting lock: SQLITE_BUSY, not an I/O error. */
+const CONFLICT: ReadonlySet<string> = new Set(['EAGAIN', 'EACCES']);
+
+/**
+ * Takes a read (`shared`) or write lock on `length` bytes at `offset` of `fd` without waiting.
+ * @returns false when another descriptor holds a conflicting lock
+ * @throws the lock call's error for anything else
+ */
+export function tryRange(locks: ByteRangeLocks, fd: number, offset: number, length: number, shared: boolean): boolean {
+  try {
+    return locks.tryLock(fd, offset, length, { shared });
+  } catch (error) {
+    if (CONFLICT.has(errorCode(error) ?? '')) return false;
+    throw error;
+  }
 }
 
 /** SQLite's lock levels on one open database file (`xLock`, `xUnlock`, `xCheckReservedLock`). */

@@ -16,17 +16,14 @@
  * - Back to SHARED: read-lock the SHARED range, release PENDING and RESERVED. To NONE: release all.
  */
 import { createRequire } from 'node:module';
-import { errorCode, type LastError } from './file-system.js';
-import type { ByteRangeLocks, FileLock, FileLocks } from './file-locks.js';
+import type { LastError } from './file-system.js';
+import { tryRange, type ByteRangeLocks, type FileLock, type FileLocks } from './file-locks.js';
 import { LOCK, RC, type LockLevel } from './sqlite-constants.js';
 
 const PENDING_BYTE = 0x40000000;
 const RESERVED_BYTE = PENDING_BYTE + 1;
 const SHARED_FIRST = PENDING_BYTE + 2;
 const SHARED_SIZE = 510;
-
-/** Lock calls that failed with one of these found a conflicting lock: SQLITE_BUSY, not an I/O error. */
-const CONFLICT = new Set(['EAGAIN', 'EACCES']);
 
 /** One database file's lock, taken on its descriptor. */
 class OsFileLock implements FileLock {
@@ -115,12 +112,7 @@ class OsFileLock implements FileLock {
 
   /** Takes a read (`shared`) or write lock on a byte range without waiting; false on a conflict. */
   #try(offset: number, length: number, shared: boolean): boolean {
-    try {
-      return this.#native.tryLock(this.#fd, offset, length, { shared });
-    } catch (error) {
-      if (CONFLICT.has(errorCode(error) ?? '')) return false;
-      throw error;
-    }
+    return tryRange(this.#native, this.#fd, offset, length, shared);
   }
 }
 
@@ -155,12 +147,7 @@ export function tryExclusiveFileLock(fd: number): (() => void) | false | undefin
   if (native === null) return undefined;
   const locks = native;
   const length = 2 + SHARED_SIZE;
-  try {
-    if (!locks.tryLock(fd, PENDING_BYTE, length, { shared: false })) return false;
-  } catch (error) {
-    if (CONFLICT.has(errorCode(error) ?? '')) return false;
-    throw error;
-  }
+  if (!tryRange(locks, fd, PENDING_BYTE, length, false)) return false;
   return () => locks.unlock(fd, PENDING_BYTE, length);
 }
 

@@ -23,7 +23,7 @@
  * connection to open it (it gets the DMS byte exclusively) truncates what a crash left.
  */
 import type { LastError, SyncFileSystem } from './file-system.js';
-import type { ByteRangeLocks } from './file-locks.js';
+import { tryRange, type ByteRangeLocks } from './file-locks.js';
 import { RC } from './sqlite-constants.js';
 
 /** The wasm memory and allocator the regions live in. */
@@ -318,13 +318,7 @@ export class WalIndex {
 
   /** A read (`shared`) or write lock on a byte range without waiting; false on a conflict. */
   #try(fd: number, offset: number, length: number, shared: boolean): boolean {
-    try {
-      return this.#locks.tryLock(fd, offset, length, { shared });
-    } catch (error) {
-      const code = (error as { code?: unknown }).code;
-      if (code === 'EAGAIN' || code === 'EACCES') return false;
-      throw error;
-    }
+    return tryRange(this.#locks, fd, offset, length, shared);
   }
 }
 
